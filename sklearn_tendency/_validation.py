@@ -1,0 +1,86 @@
+"""Input checks shared by the estimators and functions of the package."""
+
+import numpy as np
+
+# Rows of a precomputed matrix checked at a time: bounds the temporaries of the
+# symmetry test to a strip instead of a second n x n matrix.
+_CHECK_ROWS = 1024
+
+
+def check_precomputed_dissimilarity(D):
+    """Validate a precomputed dissimilarity matrix.
+
+    Parameters
+    ----------
+    D : ndarray of shape (n_samples, n_samples)
+        Already through ``check_array`` (2-d, finite, floating).
+
+    Raises
+    ------
+    ValueError
+        If ``D`` is not square, has negative entries or is not symmetric
+        (within ``numpy.isclose``'s default tolerances).
+
+    Notes
+    -----
+    Time O(n^2), extra memory O(n) per strip of rows.
+    """
+    n_rows, n_cols = D.shape
+    if n_rows != n_cols:
+        raise ValueError(
+            "A precomputed dissimilarity matrix must be square; got shape "
+            f"{D.shape}."
+        )
+    for lo in range(0, n_rows, _CHECK_ROWS):
+        hi = min(lo + _CHECK_ROWS, n_rows)
+        strip = D[lo:hi]
+        if (strip < 0).any():
+            i, j = np.argwhere(strip < 0)[0]
+            raise ValueError(
+                "A precomputed dissimilarity matrix must not have negative "
+                f"entries; D[{lo + i}, {j}] = {strip[i, j]}."
+            )
+        mirror = D[:, lo:hi].T
+        if not np.allclose(strip, mirror):
+            i, j = np.argwhere(~np.isclose(strip, mirror))[0]
+            raise ValueError(
+                "A precomputed dissimilarity matrix must be symmetric; "
+                f"D[{lo + i}, {j}] = {strip[i, j]} but D[{j}, {lo + i}] = "
+                f"{mirror[i, j]}."
+            )
+    return D
+
+
+def check_sample_size(sample_size, n_samples, *, name="sample_size"):
+    """Resolve a sample size given as a count or as a fraction of ``n_samples``.
+
+    Parameters
+    ----------
+    sample_size : int or float
+        An int in ``[1, n_samples]``, or a float in ``(0, 1]`` taken as a
+        fraction of ``n_samples`` (rounded up).
+    n_samples : int
+
+    Returns
+    -------
+    m : int
+    """
+    if isinstance(sample_size, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an int or a float, got a bool.")
+    if isinstance(sample_size, (int, np.integer)):
+        if not 1 <= sample_size <= n_samples:
+            raise ValueError(
+                f"{name}={sample_size} is out of range: an int must lie in "
+                f"[1, n_samples] = [1, {n_samples}]."
+            )
+        return int(sample_size)
+    if isinstance(sample_size, (float, np.floating)):
+        if not 0.0 < sample_size <= 1.0:
+            raise ValueError(
+                f"{name}={sample_size} is out of range: a float must lie in "
+                "(0, 1]."
+            )
+        return max(1, int(np.ceil(sample_size * n_samples)))
+    raise TypeError(
+        f"{name} must be an int or a float, got {type(sample_size).__name__}."
+    )
