@@ -5,6 +5,7 @@ test, and tools that show how a clustering got where it did.
 """
 
 from .kmeans import LloydKMeans
+from .matching import LabelMatcher, match_labels
 from .tendency import HopkinsResult, hopkins, hopkins_test
 from .vat import IVAT, VAT, estimate_n_clusters, ivat, ivat_from_cut_weights, vat, vat_order
 
@@ -13,6 +14,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "HopkinsResult",
     "IVAT",
+    "LabelMatcher",
     "LloydKMeans",
     "VAT",
     "estimate_n_clusters",
@@ -20,6 +22,7 @@ __all__ = [
     "hopkins_test",
     "ivat",
     "ivat_from_cut_weights",
+    "match_labels",
     "vat",
     "vat_order",
 ]
