@@ -6,7 +6,16 @@ test, and tools that show how a clustering got where it did.
 
 from .kmeans import LloydKMeans
 from .matching import LabelMatcher, match_labels
-from .tendency import HopkinsResult, hopkins, hopkins_test
+from .scoring import TendencyReport, assess_tendency, make_tendency_scorer
+from .tendency import (
+    HopkinsResult,
+    TendencyResult,
+    dip_test,
+    gaussian_hopkins_test,
+    hopkins,
+    hopkins_test,
+    vat_gap,
+)
 from .vat import IVAT, VAT, estimate_n_clusters, ivat, ivat_from_cut_weights, vat, vat_order
 
 __version__ = "0.1.0.dev0"
@@ -16,13 +25,20 @@ __all__ = [
     "IVAT",
     "LabelMatcher",
     "LloydKMeans",
+    "TendencyReport",
+    "TendencyResult",
     "VAT",
+    "assess_tendency",
+    "dip_test",
     "estimate_n_clusters",
+    "gaussian_hopkins_test",
     "hopkins",
     "hopkins_test",
     "ivat",
     "ivat_from_cut_weights",
+    "make_tendency_scorer",
     "match_labels",
     "vat",
+    "vat_gap",
     "vat_order",
 ]
