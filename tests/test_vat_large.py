@@ -102,6 +102,7 @@ def test_ties_follow_the_reference(algorithm, seed):
     # Integer grids with duplicates: ties everywhere, the start is not sample 0.
     rng = np.random.RandomState(seed)
     X = rng.randint(0, 6, size=(150, 2)).astype(float)
+    X[0] = [2, 3]  # an inner sample first: the start is elsewhere
     D = cdist(X, X)
     ref_order, ref_cuts = reference_vat(D)
     assert ref_order[0] != 0
