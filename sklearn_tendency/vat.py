@@ -20,7 +20,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _mst, _vat
 from ._openmp_helpers import _openmp_effective_n_threads
-from ._validation import check_precomputed_dissimilarity
+from ._validation import check_precomputed_dissimilarity, check_sample_size
+from .svat import extend_labels, maximin_sample
 
 __all__ = ["VAT", "IVAT", "vat", "ivat", "vat_order", "ivat_from_cut_weights"]
 
@@ -353,12 +354,16 @@ def _vat_order_delaunay(X, metric, n_threads, verbose):
         if tri.coplanar.shape[0]:
             return None  # duplicates or points qhull left out
         s = tri.simplices
-        pairs = np.concatenate(
-            [s[:, [a, b]] for a in range(d + 1) for b in range(a + 1, d + 1)]
-        )
-        pairs.sort(axis=1)
-        pairs = np.unique(pairs, axis=0)
-        u, v = pairs[:, 0], pairs[:, 1]
+        lo = np.concatenate(
+            [np.minimum(s[:, a], s[:, b]) for a in range(d + 1) for b in range(a + 1, d + 1)]
+        ).astype(np.int64)
+        hi = np.concatenate(
+            [np.maximum(s[:, a], s[:, b]) for a in range(d + 1) for b in range(a + 1, d + 1)]
+        ).astype(np.int64)
+        # One int64 key per edge: a 1-d unique is far faster than unique rows.
+        keys = np.sort(lo * n + hi)
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+        u, v = keys // n, keys % n
     u = np.ascontiguousarray(u, dtype=np.intp)
     v = np.ascontiguousarray(v, dtype=np.intp)
     w = np.empty(u.shape[0])
@@ -578,14 +583,24 @@ class VAT(TransformerMixin, BaseEstimator):
         How the minimum spanning tree behind the order is found; all give the
         same order and cut weights. ``"delaunay"`` (Euclidean, at most 3
         features) runs in O(n log n); see :func:`vat_order`.
+    sample_size : int or float, default=None
+        ``None`` orders every sample (exact). Otherwise order a sample of about
+        this many objects (a float is a fraction of n) drawn as sVAT/siVAT
+        draw it: maximin objects, then samples from each of their Voronoi
+        groups in proportion to its size (:func:`~sklearn_tendency.svat.maximin_sample`);
+        :attr:`labels_` are then extended to every object through its nearest
+        sampled object (clusiVAT). An int at least n means exact.
+    random_state : int, RandomState instance or None, default=None
+        Randomness of the sampling (unused when ``sample_size`` is None).
     verbose : int, default=0
         Print the progress of long fits.
 
     Attributes
     ----------
-    order_ : ndarray of shape (n_samples,)
-        Training sample indices in VAT order.
-    cut_weights_ : ndarray of shape (n_samples,)
+    order_ : ndarray of shape (n_sampled,)
+        Training sample indices in VAT order (n_sampled = n_samples unless
+        ``sample_size`` is set).
+    cut_weights_ : ndarray of shape (n_sampled,)
         Dissimilarity that attached each sample, in VAT order, 0 for the first:
         the edges of a minimum spanning tree.
     n_clusters_estimate_ : int
@@ -596,6 +611,10 @@ class VAT(TransformerMixin, BaseEstimator):
     labels_ : ndarray of shape (n_samples,)
         Single-linkage cluster of each training sample for ``n_clusters`` (or the
         estimate) clusters: the blocks between the largest cut weights.
+    sample_indices_ : ndarray of shape (n_sampled,)
+        Sorted indices of the ordered samples: all of them unless
+        ``sample_size`` is set. ``order_`` and ``cut_weights_`` cover these
+        samples; ``labels_`` covers every training sample.
     n_features_in_ : int
         Number of features seen during fit (``n_samples`` when precomputed).
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -643,16 +662,25 @@ class VAT(TransformerMixin, BaseEstimator):
         "n_clusters": [Interval(Integral, 1, None, closed="left"), None],
         "n_jobs": [Integral, None],
         "algorithm": [StrOptions(_ALGORITHMS)],
+        "sample_size": [
+            Interval(Integral, 2, None, closed="left"),
+            Interval(Real, 0, 1, closed="right"),
+            None,
+        ],
+        "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
 
     def __init__(self, metric="euclidean", *, metric_params=None, n_clusters=None,
-                 n_jobs=None, algorithm="auto", verbose=0):
+                 n_jobs=None, algorithm="auto", sample_size=None, random_state=None,
+                 verbose=0):
         self.metric = metric
         self.metric_params = metric_params
         self.n_clusters = n_clusters
         self.n_jobs = n_jobs
         self.algorithm = algorithm
+        self.sample_size = sample_size
+        self.random_state = random_state
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -678,17 +706,25 @@ class VAT(TransformerMixin, BaseEstimator):
 
     # validate_data sets the last two before the order is computed.
     _FITTED = ("order_", "cut_weights_", "n_clusters_estimate_", "labels_",
-               "n_features_in_", "feature_names_in_")
+               "sample_indices_", "n_features_in_", "feature_names_in_")
 
     def _fit_validated(self, X):
         # Everything is computed before anything is stored, and an interrupted
         # or failed fit also drops the attributes of an earlier fit: the
         # estimator is either fitted on this X or unfitted.
         try:
-            order, cut_weights = self._order(X)
+            sample, local_order, cut_weights = self._order(X)
             n_clusters_estimate = estimate_n_clusters(cut_weights)
             k = self.n_clusters if self.n_clusters is not None else n_clusters_estimate
-            labels = single_linkage_labels(order, cut_weights, k)
+            labels = single_linkage_labels(local_order, cut_weights, k)
+            if sample is None:
+                sample, order = np.arange(X.shape[0]), local_order
+            else:
+                order = sample[local_order]
+                labels = extend_labels(
+                    X, sample, labels, metric=self.metric,
+                    metric_params=self.metric_params, n_jobs=self.n_jobs,
+                )
         except BaseException:
             for name in self._FITTED:
                 self.__dict__.pop(name, None)
@@ -696,12 +732,28 @@ class VAT(TransformerMixin, BaseEstimator):
         self.order_, self.cut_weights_ = order, cut_weights
         self.n_clusters_estimate_ = n_clusters_estimate
         self.labels_ = labels
+        self.sample_indices_ = sample
 
     def _order(self, X):
-        return _vat_order_validated(
+        """(sample or None, VAT order of the sample, its cut weights)."""
+        n = X.shape[0]
+        sample = None
+        if self.sample_size is not None:
+            size = (
+                self.sample_size if isinstance(self.sample_size, Integral)
+                else check_sample_size(self.sample_size, n)
+            )
+            if size < n:
+                sample = maximin_sample(
+                    X, max(size, 2), metric=self.metric,
+                    metric_params=self.metric_params, random_state=self.random_state,
+                )
+                X = X[np.ix_(sample, sample)] if self.metric == "precomputed" else X[sample]
+        order, cut_weights = _vat_order_validated(
             X, self.metric, self.metric_params, self.n_jobs, self.algorithm,
             self.verbose,
         )
+        return sample, order, cut_weights
 
     def _image(self, X, order, cut_weights):
         return _vat_image(X, order, self.metric, self.metric_params, self.n_jobs)
@@ -724,7 +776,9 @@ class VAT(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = _check_vat_input(X, self.metric, estimator=self, reset=False)
-        order, cut_weights = self._order(X)
+        sample, order, cut_weights = self._order(X)
+        if sample is not None:
+            order = sample[order]
         return self._image(X, order, cut_weights)
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -780,6 +834,15 @@ class IVAT(VAT):
         Threads; see :class:`VAT`.
     algorithm : {"auto", "prim", "delaunay"}, default="auto"
         How the minimum spanning tree is found; see :class:`VAT`.
+    sample_size : int or float, default=None
+        ``None`` orders every sample (exact). Otherwise order a sample of about
+        this many objects (a float is a fraction of n) drawn as sVAT/siVAT
+        draw it: maximin objects, then samples from each of their Voronoi
+        groups in proportion to its size (:func:`~sklearn_tendency.svat.maximin_sample`);
+        :attr:`labels_` are then extended to every object through its nearest
+        sampled object (clusiVAT). An int at least n means exact.
+    random_state : int, RandomState instance or None, default=None
+        Randomness of the sampling (unused when ``sample_size`` is None).
     verbose : int, default=0
         Print the progress of long fits.
 
@@ -793,6 +856,8 @@ class IVAT(VAT):
         Cluster count from :func:`estimate_n_clusters`.
     labels_ : ndarray of shape (n_samples,)
         Single-linkage cluster of each training sample.
+    sample_indices_ : ndarray of shape (n_sampled,)
+        Sorted indices of the ordered samples; see :class:`VAT`.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
