@@ -84,7 +84,7 @@ def row(*cells):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes only")
-    parser.add_argument("--only", choices=["issue3", "large"], default=None)
+    parser.add_argument("--only", choices=["issue3", "large", "sampled"], default=None)
     parser.add_argument("--timeout", type=float, default=900)
     args = parser.parse_args()
 
@@ -115,6 +115,76 @@ def main():
                 row(n, d, method, threads, f"> {args.timeout:.0f}", "-")
             else:
                 row(n, d, method, threads, f"{res['time']:.2f}", f"{res['peak_mb']:.0f}")
+
+    if args.only in (None, "sampled"):
+        sampled(args.quick)
+
+
+def _seminar():
+    """The clustering seminar's data sets (NOTES.md), n = 500."""
+    import numpy as np
+    from sklearn.datasets import make_blobs, make_circles, make_classification, make_moons
+
+    rs = 12345
+    return {
+        "merce": make_classification(
+            n_samples=500, n_features=2, n_redundant=0, n_informative=2,
+            n_clusters_per_class=1, n_classes=3, class_sep=2, random_state=rs)[0],
+        "blobs": make_blobs(500, n_features=2, centers=5, cluster_std=1.5, random_state=rs)[0],
+        "moons": make_moons(500, noise=0.1, random_state=rs)[0],
+        "circles": make_circles(500, factor=0.1, noise=0.1, random_state=rs)[0],
+        "none": np.random.RandomState(rs).rand(500, 2),
+    }
+
+
+def sampled(quick):
+    """ARI of sampled (siVAT/clusiVAT) against exact single-linkage labels.
+
+    Both cut the order into k blocks, k = the exact fit's cluster estimate;
+    the mean and the minimum ARI over 10 random states.
+    """
+    import time
+
+    import numpy as np
+    from sklearn.datasets import make_blobs
+    from sklearn.metrics import adjusted_rand_score
+
+    from sklearn_tendency import VAT
+
+    print("\n## Sampled VAT: ARI against exact single linkage (k = exact estimate), 10 seeds")
+    row("data", "n", "k", "sample", "mean ARI", "min ARI", "exact s", "sampled s")
+    seeds = range(3 if quick else 10)
+    for name, X in _seminar().items():
+        t0 = time.perf_counter()
+        k = VAT().fit(X).n_clusters_estimate_
+        exact = VAT(n_clusters=k).fit(X)
+        t_exact = time.perf_counter() - t0
+        for size in (50, 100, 200):
+            aris, t0 = [], time.perf_counter()
+            for seed in seeds:
+                est = VAT(n_clusters=k, sample_size=size, random_state=seed).fit(X)
+                aris.append(adjusted_rand_score(exact.labels_, est.labels_))
+            t_s = (time.perf_counter() - t0) / len(seeds)
+            row(name, len(X), k, size, f"{np.mean(aris):.3f}", f"{np.min(aris):.3f}",
+                f"{t_exact:.3f}", f"{t_s:.3f}")
+
+    n = 20000 if quick else 1_000_000
+    centres = [[0, 0], [10, 0], [0, 10], [10, 10], [5, 5]]
+    # Separated enough (14 sd between centres) that exact single linkage finds
+    # the blobs rather than outliers of their tails.
+    X, _ = make_blobs(n_samples=n, centers=centres, cluster_std=0.4, random_state=0)
+    t0 = time.perf_counter()
+    exact = VAT(n_clusters=5).fit(X)  # Delaunay route in 2-d
+    t_exact = time.perf_counter() - t0
+    for size in (1000, 5000):
+        aris, times = [], []
+        for seed in range(3):
+            t0 = time.perf_counter()
+            est = VAT(n_clusters=5, sample_size=size, random_state=seed).fit(X)
+            times.append(time.perf_counter() - t0)
+            aris.append(adjusted_rand_score(exact.labels_, est.labels_))
+        row("5 blobs 2-d", n, 5, size, f"{np.mean(aris):.3f}", f"{np.min(aris):.3f}",
+            f"{t_exact:.1f}", f"{np.mean(times):.1f}")
 
 
 if __name__ == "__main__":

@@ -60,11 +60,7 @@ def _first_max_row(X, metric, n_threads, metric_params):
     """Row of the first maximum of the dissimilarity matrix (row-major order)."""
     if metric == "precomputed":
         return int(np.argmax(X) // X.shape[1])
-    if metric in _vat.NATIVE_METRICS and not sparse.issparse(X) and not metric_params:
-        start, _ = _vat.farthest_pair_start(
-            _as_c_rows(X), _vat.NATIVE_METRICS[metric], n_threads
-        )
-        return int(start)
+    # (Native metrics get the start from the Prim's pass itself.)
     # Any other metric: strips of rows through scikit-learn, memory bounded by
     # its working_memory setting.
     best, start, offset = -np.inf, 0, 0
