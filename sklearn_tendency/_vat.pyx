@@ -47,6 +47,15 @@ NATIVE_METRICS = {
 cdef intp_t PARALLEL_MIN_WORK = 1 << 20
 
 
+def _set_parallel_min_work(intp_t work):
+    """Set the one-thread threshold (tests run the parallel steps on small
+    data with 0); returns the previous value."""
+    global PARALLEL_MIN_WORK
+    previous = PARALLEL_MIN_WORK
+    PARALLEL_MIN_WORK = work
+    return previous
+
+
 cdef inline double _pair_distance(
     const floating[:, ::1] X, intp_t a, intp_t b, int metric,
 ) noexcept nogil:

@@ -64,6 +64,34 @@ def test_one_pass_prim_equals_core_prim(n, d, metric, n_jobs):
     np.testing.assert_array_equal(cuts, ref_cuts)
 
 
+@pytest.fixture
+def every_step_parallel():
+    previous = _vat._set_parallel_min_work(0)
+    yield
+    _vat._set_parallel_min_work(previous)
+
+
+@pytest.mark.parametrize("n, d, metric", [(3000, 8, "euclidean"), (1500, 3, "manhattan")])
+def test_parallel_steps_equal_core_prim(n, d, metric, every_step_parallel):
+    # Every step split across 2 threads (chunks, reductions, compaction).
+    X = np.random.RandomState(n).uniform(size=(n, d))
+    ref_order, ref_cuts = core_prim(X, metric)
+    order, cuts = vat_order(X, metric=metric, algorithm="prim", n_jobs=2)
+    np.testing.assert_array_equal(order, ref_order)
+    np.testing.assert_array_equal(cuts, ref_cuts)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_parallel_steps_detect_ties(seed, every_step_parallel):
+    rng = np.random.RandomState(seed)
+    X = rng.randint(0, 6, size=(150, 2)).astype(float)
+    X[0] = [2, 3]
+    ref_order, ref_cuts = reference_vat(cdist(X, X))
+    order, cuts = vat_order(X, algorithm="prim", n_jobs=2)
+    np.testing.assert_array_equal(order, ref_order)
+    np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-12)
+
+
 @pytest.mark.parametrize("n, d", [(2000, 1), (20000, 2), (5000, 3)])
 def test_delaunay_equals_core_prim(n, d):
     rng = np.random.RandomState(d)
