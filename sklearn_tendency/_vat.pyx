@@ -14,6 +14,7 @@ Ties are broken towards the lowest sample index everywhere (see NOTES.md), so
 the order is a deterministic function of the dissimilarities.
 """
 
+from cpython.exc cimport PyErr_CheckSignals
 from cython cimport floating
 from cython.parallel cimport prange, threadid
 from libc.math cimport sqrt, fabs, INFINITY
@@ -40,9 +41,19 @@ NATIVE_METRICS = {
     "infinity": METRIC_CHEBYSHEV,
 }
 
-# Below this many open candidates a step runs on one thread: the cost of
-# waking a team of threads would exceed the work.
-cdef intp_t PARALLEL_MIN_CANDIDATES = 4096
+# Below this much work (open candidates times features) a step runs on one
+# thread: waking a team of threads, and waiting at its barrier when another
+# process holds a core, would cost more than the step.
+cdef intp_t PARALLEL_MIN_WORK = 1 << 20
+
+
+def _set_parallel_min_work(intp_t work):
+    """Set the one-thread threshold (tests run the parallel steps on small
+    data with 0); returns the previous value."""
+    global PARALLEL_MIN_WORK
+    previous = PARALLEL_MIN_WORK
+    PARALLEL_MIN_WORK = work
+    return previous
 
 
 cdef inline double _pair_distance(
@@ -112,13 +123,54 @@ def farthest_pair_start(
     return start, best
 
 
+# Candidates per block of the distance loop: the block's accumulators stay in
+# L1 while the feature-major rows stream past them.
+cdef intp_t BLOCK = 256
+
+
+cdef inline void _block_distances(
+    const double* xc,           # IN (d,) the sample just attached
+    floating* XT,               # IN (d, stride) open samples, feature-major
+    intp_t stride, intp_t d, intp_t b0, intp_t m, int metric,
+    double* acc,                # OUT (m,)
+) noexcept nogil:
+    """Distances from xc to m consecutive columns of XT.
+
+    Each pair is summed over the features in order, exactly as
+    ``_pair_distance`` sums it (the same rounding), but the loop runs across
+    candidates, so it vectorizes without reassociating any sum.
+    """
+    cdef intp_t k, t
+    cdef double xk, diff
+    cdef floating* row
+    for t in range(m):
+        acc[t] = 0.0
+    for k in range(d):
+        xk = xc[k]
+        row = XT + k * stride + b0
+        if metric == METRIC_SQEUCLIDEAN:
+            for t in range(m):
+                diff = <double> row[t] - xk
+                acc[t] += diff * diff
+        elif metric == METRIC_MANHATTAN:
+            for t in range(m):
+                acc[t] += fabs(<double> row[t] - xk)
+        else:
+            for t in range(m):
+                diff = fabs(<double> row[t] - xk)
+                if diff > acc[t]:
+                    acc[t] = diff
+
+
 def prim_features(
     const floating[:, ::1] X,       # IN (n_samples, n_features)
     intp_t start,                   # IN first sample of the order
     int metric,                     # IN one of the METRIC_* codes
     intp_t[::1] order,              # OUT (n_samples,) VAT order
     double[::1] cut_weights,        # OUT (n_samples,) attaching distances, 0 first
+    intp_t[::1] attached_to,        # OUT (n_samples,) closed sample that attached order[k]
     int n_threads,                  # IN
+    object progress=None,           # IN callable(step) or None; may raise
 ):
     """Prim's algorithm on a feature matrix with distances computed on the fly.
 
@@ -126,87 +178,187 @@ def prim_features(
     sample updates the open samples' distance to the tree; the nearest open
     sample (lowest index on ties) is attached next.
 
-    Time O(n^2 d); extra memory O(n): the distance of each open sample to the
-    tree, its open/closed flag and the list of open samples (kept in index
-    order and compacted when half of it is closed, so reads of X stay
-    sequential). Cut weights are returned as computed by ``metric`` (squared
-    for the Euclidean code; the caller takes the square root).
+    Every pair is computed exactly once (when the earlier of its two samples is
+    attached), so the same pass also returns the largest dissimilarity and the
+    first row holding it, and reports whether any tie met the algorithm: two
+    equal candidate distances of one open sample, or two open samples at the
+    minimum. Without ties the minimum spanning tree is unique (each cut Prim
+    closed had a unique lightest edge), which is what lets the caller reorder
+    from another start by traversing the tree alone (NOTES.md).
+
+    The open samples are kept as a feature-major copy of X, compacted when half
+    of its columns are closed, so each step streams contiguous memory and its
+    inner loop runs across samples (vectorized, each pair summed in feature
+    order like ``_pair_distance``).
+
+    Time O(n^2 d); extra memory: the feature-major copy of X (n d itemsize
+    bytes) plus O(n). Cut weights are returned as computed by ``metric``
+    (squared for the Euclidean code; the caller takes the square root).
+    ``progress(step)`` is called with the GIL every 64 steps: it may raise
+    (e.g. KeyboardInterrupt from ``PyErr_CheckSignals``) to abandon the run.
+
+    Returns
+    -------
+    far_row : int
+        The smallest index i such that some j has d(i, j) equal to the
+        largest dissimilarity (the first maximum in row-major order).
+    far_value : float
+        That dissimilarity (as computed by ``metric``).
+    tied : bool
+        Whether a tie met the algorithm (see above).
     """
     cdef:
-        intp_t n = X.shape[0]
-        intp_t step, r, j, n_open, n_live, n_chunks, c, lo, hi, chunk
-        intp_t current = start, best_j
-        double dj, best_d
-        int nt
+        intp_t n = X.shape[0], d = X.shape[1]
+        intp_t step, r, p, j, n_open, n_live, n_chunks, c, lo, hi, chunk, b0, m, t, k
+        intp_t current = start, best_j, best_p, row_min
+        double dj, best_d, far_d = -1.0, v, l_best_d, l_far_d
+        intp_t far_row = n, l_best_p, l_far_row
+        int nt, tied = 0, l_tie
+        floating[:, ::1] XT = np.empty(
+            (d, n), dtype=np.float32 if floating is float else np.float64
+        )
+        double[::1] xc = np.empty(d, dtype=np.float64)
         double[::1] to_tree = np.full(n, INFINITY, dtype=np.float64)
+        intp_t[::1] source = np.empty(n, dtype=np.intp)
+        intp_t[::1] index = np.empty(n, dtype=np.intp)
         unsigned char[::1] closed = np.zeros(n, dtype=np.uint8)
-        intp_t[::1] open_list = np.empty(n, dtype=np.intp)
-        double[::1] chunk_best_d
-        intp_t[::1] chunk_best_j
+        double[::1] chunk_best_d, chunk_far_d, acc
+        intp_t[::1] chunk_best_p, chunk_far_row
+        unsigned char[::1] chunk_tie
+        double* accp
 
     n_chunks = max(n_threads, 1) * 4
     chunk_best_d = np.empty(n_chunks, dtype=np.float64)
-    chunk_best_j = np.empty(n_chunks, dtype=np.intp)
+    chunk_best_p = np.empty(n_chunks, dtype=np.intp)
+    chunk_far_d = np.empty(n_chunks, dtype=np.float64)
+    chunk_far_row = np.empty(n_chunks, dtype=np.intp)
+    chunk_tie = np.empty(n_chunks, dtype=np.uint8)
+    acc = np.empty(n_chunks * BLOCK, dtype=np.float64)
 
     with nogil:
+        # Column p of XT holds sample index[p]; columns stay in index order.
         n_open = 0
         for j in range(n):
             if j != start:
-                open_list[n_open] = j
+                index[n_open] = j
+                for k in range(d):
+                    XT[k, n_open] = X[j, k]
                 n_open += 1
         n_live = n_open
-        closed[start] = 1
         order[0] = start
         cut_weights[0] = 0.0
+        attached_to[0] = start
 
         for step in range(1, n):
-            nt = n_threads if n_open >= PARALLEL_MIN_CANDIDATES else 1
+            for k in range(d):
+                xc[k] = X[current, k]
+            nt = n_threads if n_open * max(d, 1) >= PARALLEL_MIN_WORK else 1
             chunk = (n_open + n_chunks - 1) // n_chunks
-            for c in prange(n_chunks, num_threads=nt, schedule="static"):
+            # Dynamic: a thread that lost its core to another process leaves
+            # its chunks to the others.
+            for c in prange(n_chunks, num_threads=nt, schedule="dynamic"):
                 lo = c * chunk
                 hi = min(lo + chunk, n_open)
-                chunk_best_d[c] = INFINITY
-                chunk_best_j[c] = n
-                for r in range(lo, hi):
-                    j = open_list[r]
-                    if closed[j]:
-                        continue
-                    dj = _pair_distance(X, current, j, metric)
-                    if dj < to_tree[j]:
-                        to_tree[j] = dj
-                    # open_list is in index order, so the first minimum met in a
-                    # chunk has the lowest index of that chunk.
-                    if to_tree[j] < chunk_best_d[c]:
-                        chunk_best_d[c] = to_tree[j]
-                        chunk_best_j[c] = j
+                # Thread-private until the chunk is done: writing the shared
+                # per-chunk arrays in the loop would bounce their cache line.
+                l_best_d = INFINITY
+                l_best_p = n
+                l_far_d = -1.0
+                l_far_row = n
+                l_tie = 0
+                accp = &acc[c * BLOCK]
+                b0 = lo
+                while b0 < hi:
+                    m = min(BLOCK, hi - b0)
+                    _block_distances(&xc[0], &XT[0, 0], n, d, b0, m, metric, accp)
+                    for t in range(m):
+                        p = b0 + t
+                        if closed[p]:
+                            continue
+                        dj = accp[t]
+                        j = index[p]
+                        row_min = current if current < j else j
+                        if dj > l_far_d or (dj == l_far_d and row_min < l_far_row):
+                            l_far_d = dj
+                            l_far_row = row_min
+                        if dj < to_tree[p]:
+                            to_tree[p] = dj
+                            source[p] = current
+                        elif dj == to_tree[p]:
+                            l_tie = l_tie | 1
+                        # Columns are in index order: the first minimum met in a
+                        # chunk has the chunk's lowest index.
+                        v = to_tree[p]
+                        if v < l_best_d:
+                            l_best_d = v
+                            l_best_p = p
+                            l_tie = l_tie & 1
+                        elif v == l_best_d:
+                            l_tie = l_tie | 2
+                    b0 = b0 + m
+                chunk_best_d[c] = l_best_d
+                chunk_best_p[c] = l_best_p
+                chunk_far_d[c] = l_far_d
+                chunk_far_row[c] = l_far_row
+                chunk_tie[c] = l_tie
             best_d = INFINITY
-            best_j = n
+            best_p = n
             for c in range(n_chunks):
+                if chunk_tie[c] & 1:
+                    tied = 1
+                if chunk_far_d[c] > far_d or (
+                    chunk_far_d[c] == far_d and chunk_far_row[c] < far_row
+                ):
+                    far_d = chunk_far_d[c]
+                    far_row = chunk_far_row[c]
                 if chunk_best_d[c] < best_d or (
-                    chunk_best_d[c] == best_d and chunk_best_j[c] < best_j
+                    chunk_best_d[c] == best_d and chunk_best_p[c] < best_p
                 ):
                     best_d = chunk_best_d[c]
-                    best_j = chunk_best_j[c]
-            if best_j == n:
+                    best_p = chunk_best_p[c]
+            for c in range(n_chunks):
+                # Two open samples at the minimum: in two chunks, or in one.
+                if chunk_best_d[c] == best_d and (
+                    chunk_best_p[c] != best_p or chunk_tie[c] & 2
+                ):
+                    tied = 1
+            if best_p == n:
                 # Only reachable with NaN distances, which the caller rejects;
                 # attach the lowest open index rather than loop forever.
-                for r in range(n_open):
-                    if not closed[open_list[r]]:
-                        best_j = open_list[r]
+                for p in range(n_open):
+                    if not closed[p]:
+                        best_p = p
                         break
-                best_d = to_tree[best_j]
-            closed[best_j] = 1
+                best_d = to_tree[best_p]
+                tied = 1
+            best_j = index[best_p]
+            closed[best_p] = 1
             order[step] = best_j
             cut_weights[step] = best_d
+            attached_to[step] = source[best_p]
             current = best_j
             n_live -= 1
             if 2 * n_live < n_open:
                 r = 0
-                for c in range(n_open):
-                    if not closed[open_list[c]]:
-                        open_list[r] = open_list[c]
+                for p in range(n_open):
+                    if not closed[p]:
+                        if r != p:
+                            for k in range(d):
+                                XT[k, r] = XT[k, p]
+                            index[r] = index[p]
+                            to_tree[r] = to_tree[p]
+                            source[r] = source[p]
+                            closed[r] = 0
                         r += 1
+                for p in range(r, n_open):
+                    closed[p] = 0
                 n_open = r
+            if step % 64 == 0:
+                with gil:
+                    PyErr_CheckSignals()
+                    if progress is not None:
+                        progress(step)
+    return int(far_row), float(far_d), bool(tied)
 
 
 def prim_precomputed(

@@ -6,6 +6,7 @@ order and the cut weights. Everything else (the images, the cluster-count
 estimate, the single-linkage labels) is derived from those two arrays.
 """
 
+import time
 from numbers import Integral, Real
 
 import numpy as np
@@ -17,9 +18,10 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import _vat
+from . import _mst, _vat
 from ._openmp_helpers import _openmp_effective_n_threads
-from ._validation import check_precomputed_dissimilarity
+from ._validation import check_precomputed_dissimilarity, check_sample_size
+from .svat import extend_labels, maximin_sample
 
 __all__ = ["VAT", "IVAT", "vat", "ivat", "vat_order", "ivat_from_cut_weights"]
 
@@ -58,11 +60,7 @@ def _first_max_row(X, metric, n_threads, metric_params):
     """Row of the first maximum of the dissimilarity matrix (row-major order)."""
     if metric == "precomputed":
         return int(np.argmax(X) // X.shape[1])
-    if metric in _vat.NATIVE_METRICS and not sparse.issparse(X) and not metric_params:
-        start, _ = _vat.farthest_pair_start(
-            _as_c_rows(X), _vat.NATIVE_METRICS[metric], n_threads
-        )
-        return int(start)
+    # (Native metrics get the start from the Prim's pass itself.)
     # Any other metric: strips of rows through scikit-learn, memory bounded by
     # its working_memory setting.
     best, start, offset = -np.inf, 0, 0
@@ -100,7 +98,8 @@ def _prim_rowwise(X, start, metric, n_threads, metric_params):
     return order, cut_weights
 
 
-def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None):
+def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None,
+              algorithm="auto", verbose=0):
     """VAT order and cut weights of a data set (Bezdek & Hathaway, 2002).
 
     Prim's algorithm started at the sample holding the largest dissimilarity
@@ -124,6 +123,22 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None):
     n_jobs : int, default=None
         Threads of the kernel; ``None`` follows ``OMP_NUM_THREADS`` and
         threadpoolctl limits, ``-1`` uses every CPU.
+    algorithm : {"auto", "prim", "delaunay"}, default="auto"
+        How the minimum spanning tree is found; every choice gives the same
+        order and cut weights.
+
+        - ``"prim"``: Prim's algorithm with distances computed on the fly,
+          O(n^2 d) time, O(n d) memory. One pass when no two distances tie
+          (the start and the tree come out of it, the order is Prim's
+          traversal of the tree from the start), two passes otherwise.
+        - ``"delaunay"``: Euclidean metrics on dense data with at most 3
+          features: the MST of the Delaunay triangulation, O(n log n) time and
+          O(n) memory, plus an exact farthest pair by pruning. Degenerate data
+          (duplicate samples, tied triangulation edges) fall back to Prim's.
+        - ``"auto"``: ``"delaunay"`` where it applies and n >= 2000, else
+          ``"prim"``.
+    verbose : int, default=0
+        Print progress of long runs (about every tenth of the samples).
 
     Returns
     -------
@@ -136,10 +151,11 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None):
 
     Notes
     -----
-    Time O(n^2 d) for a feature matrix (two passes over the pairs: one for the
-    farthest pair, one for Prim's algorithm) and O(n^2) for a precomputed
-    matrix. Extra memory O(n) on top of the input: distances are computed on
-    the fly, row by row, never as an n x n matrix.
+    Time O(n^2 d) for a feature matrix with ``algorithm="prim"`` (one pass over
+    the pairs, two with tied distances), O(n log n) with ``"delaunay"``, and
+    O(n^2) for a precomputed matrix. Extra memory O(n d) on top of the input:
+    distances are computed on the fly, never as an n x n matrix. The kernel
+    checks for Ctrl-C every 64 steps and then raises ``KeyboardInterrupt``.
 
     References
     ----------
@@ -147,29 +163,230 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None):
        of (cluster) tendency", Proc. IJCNN 2002, pp. 2225-2230.
     """
     X = _check_vat_input(X, metric)
-    return _vat_order_validated(X, metric, metric_params, n_jobs)
+    if algorithm not in _ALGORITHMS:
+        raise ValueError(
+            f"algorithm must be one of {sorted(_ALGORITHMS)}; got {algorithm!r}."
+        )
+    return _vat_order_validated(X, metric, metric_params, n_jobs, algorithm, verbose)
 
 
-def _vat_order_validated(X, metric, metric_params, n_jobs):
+def _vat_order_validated(X, metric, metric_params, n_jobs, algorithm="auto",
+                         verbose=0):
     n_threads = _openmp_effective_n_threads(n_jobs)
     n = X.shape[0]
-    start = _first_max_row(X, metric, n_threads, metric_params)
+    native = (
+        metric in _vat.NATIVE_METRICS and not sparse.issparse(X) and not metric_params
+    )
+    algorithm = _resolve_algorithm(algorithm, X, metric, native)
+    if algorithm == "delaunay":
+        result = _vat_order_delaunay(X, metric, n_threads, verbose)
+        if result is not None:
+            return result
+        # Tied distances: the tree may not be the one Prim's tie-breaking
+        # follows, so fall through to the exact Prim's passes.
     if metric == "precomputed":
+        start = _first_max_row(X, metric, n_threads, metric_params)
         order = np.empty(n, dtype=np.intp)
         cut_weights = np.empty(n)
         _vat.prim_precomputed(X, start, order, cut_weights)
-    elif metric in _vat.NATIVE_METRICS and not sparse.issparse(X) and not metric_params:
-        order = np.empty(n, dtype=np.intp)
-        cut_weights = np.empty(n)
-        _vat.prim_features(
-            _as_c_rows(X), start, _vat.NATIVE_METRICS[metric], order, cut_weights,
-            n_threads,
+    elif native:
+        order, cut_weights = _vat_order_prim_native(
+            _as_c_rows(X), _vat.NATIVE_METRICS[metric], n_threads, verbose
         )
         if metric in ("euclidean", "l2"):
             # The kernel compares squared distances (same order, no sqrt per pair).
             np.sqrt(cut_weights, out=cut_weights)
     else:
+        start = _first_max_row(X, metric, n_threads, metric_params)
         order, cut_weights = _prim_rowwise(X, start, metric, n_threads, metric_params)
+    return order, cut_weights
+
+
+_ALGORITHMS = {"auto", "prim", "delaunay"}
+_EUCLIDEAN_NAMES = ("euclidean", "l2", "sqeuclidean")
+# Dimensions in which a Delaunay triangulation is cheap (O(n log n), about
+# 3 n edges in 2-d and 7 n in 3-d); 1-d is the sorted chain.
+_DELAUNAY_MAX_FEATURES = 3
+# Below this many samples one Prim's pass takes well under a second.
+_DELAUNAY_AUTO_MIN_SAMPLES = 2000
+
+
+def _resolve_algorithm(algorithm, X, metric, native):
+    delaunay_ok = (
+        native and metric in _EUCLIDEAN_NAMES
+        and X.shape[1] <= _DELAUNAY_MAX_FEATURES
+    )
+    if algorithm == "auto":
+        return (
+            "delaunay"
+            if delaunay_ok and X.shape[0] >= _DELAUNAY_AUTO_MIN_SAMPLES
+            else "prim"
+        )
+    if algorithm == "delaunay" and not delaunay_ok:
+        raise ValueError(
+            "algorithm='delaunay' needs a dense feature matrix with at most "
+            f"{_DELAUNAY_MAX_FEATURES} features and a Euclidean metric; got "
+            f"metric={metric!r} and X of shape {X.shape}"
+            f"{' (sparse)' if sparse.issparse(X) else ''}."
+        )
+    return algorithm
+
+
+class _Progress:
+    """Progress of the Prim's kernel, printed the way scikit-learn's verbose
+    estimators print (one line about every tenth of the run)."""
+
+    def __init__(self, n, verbose, label):
+        self.n, self.verbose, self.label = n, verbose, label
+        self.t0 = time.perf_counter()
+        self.next_report = 0.1
+
+    def __call__(self, step):
+        if not self.verbose:
+            return
+        fraction = step / self.n
+        if fraction >= self.next_report:
+            self.next_report = np.floor(fraction * 10 + 1) / 10
+            print(
+                f"[VAT] {self.label}: {step}/{self.n} samples ordered "
+                f"({100 * fraction:.0f}%), elapsed {time.perf_counter() - self.t0:.1f}s",
+                flush=True,
+            )
+
+
+def _vat_order_prim_native(X, metric_code, n_threads, verbose):
+    """Exact VAT order in one Prim's pass when no tie occurs, two otherwise.
+
+    The pass from sample 0 meets every pair once, so it finds the start (the
+    first row holding the largest dissimilarity) and a minimum spanning tree;
+    without ties that tree is unique and Prim's traversal of it from the start
+    is the VAT order (NOTES.md), in O(n log n). A tie sends the computation
+    through a second pass from the start, whose tie-breaking is the reference.
+    """
+    n = X.shape[0]
+    order = np.empty(n, dtype=np.intp)
+    cut_weights = np.empty(n)
+    attached_to = np.empty(n, dtype=np.intp)
+    start, _, tied = _vat.prim_features(
+        X, 0, metric_code, order, cut_weights, attached_to, n_threads,
+        _Progress(n, verbose, "Prim's pass"),
+    )
+    if start == 0:
+        return order, cut_weights
+    if not tied:
+        vat_order_, vat_cuts = np.empty(n, dtype=np.intp), np.empty(n)
+        _mst.prim_on_tree(
+            attached_to[1:], order[1:], cut_weights[1:], start, vat_order_, vat_cuts
+        )
+        return vat_order_, vat_cuts
+    if verbose:
+        print("[VAT] tied distances: second Prim's pass from the start", flush=True)
+    _vat.prim_features(
+        X, start, metric_code, order, cut_weights, attached_to, n_threads,
+        _Progress(n, verbose, "Prim's pass from the start"),
+    )
+    return order, cut_weights
+
+
+def _farthest_row_euclidean(X, n_threads):
+    """First row of the largest Euclidean distance, exactly, by pruning.
+
+    Any pair (i, j) satisfies d(i, j) <= r_i + r_j <= r_i + R, with r the
+    distance to the mean and R its maximum; a pair of length L0 found cheaply
+    (the sample farthest from the mean, then the one farthest from it) bounds
+    the maximum from below, so only samples with r_i + R >= L0 can be an end of
+    a farthest pair. Those are compared exactly, pair by pair, with the Prim's
+    kernel's arithmetic.
+
+    Time O(n d + m^2 d) with m the candidates: a handful in low dimension (the
+    samples near the enclosing sphere), up to n when the samples lie on a
+    sphere. Memory O(n).
+    """
+    mean = X.mean(axis=0)
+    r = np.sqrt(((X - mean) ** 2).sum(axis=1))
+    R = r.max()
+    p = int(np.argmax(r))
+    L0 = np.sqrt(((X - X[p]) ** 2).sum(axis=1).max())
+    # Generous slack for the rounding of r, R and L0 (relative 1e-15 each).
+    tol = 1e-9 * (L0 + R)
+    candidates = np.flatnonzero(r + R >= L0 - tol)
+    local, _ = _vat.farthest_pair_start(
+        np.ascontiguousarray(X[candidates]), _vat.NATIVE_METRICS["sqeuclidean"],
+        n_threads,
+    )
+    # candidates is increasing: the first local row is the first global row.
+    return int(candidates[local])
+
+
+def _vat_order_delaunay(X, metric, n_threads, verbose):
+    """VAT order through the Euclidean MST of a Delaunay triangulation.
+
+    Every Euclidean MST edge has an empty diametral disk, so it is an edge of
+    every Delaunay triangulation (the 1-d triangulation is the sorted chain).
+    With distinct edge weights the MST of the triangulation is the unique MST
+    of the complete graph and Prim's traversal of it from the start is the VAT
+    order. Returns None when the data are degenerate for this route
+    (duplicate samples, tied triangulation edges, points qhull could not
+    triangulate); the caller then runs Prim's algorithm.
+
+    Time O(n log n) for the triangulation and the traversal, plus the farthest
+    pair (see ``_farthest_row_euclidean``); memory O(n).
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import minimum_spanning_tree
+    from scipy.spatial import Delaunay, QhullError
+
+    t0 = time.perf_counter()
+    n, d = X.shape
+    X64 = np.ascontiguousarray(X, dtype=np.float64)
+    if d == 1:
+        chain = np.argsort(X64[:, 0], kind="stable")
+        u, v = chain[:-1], chain[1:]
+    else:
+        try:
+            tri = Delaunay(X64)
+        except QhullError:
+            return None  # flat or degenerate data (e.g. collinear points)
+        if tri.coplanar.shape[0]:
+            return None  # duplicates or points qhull left out
+        s = tri.simplices
+        lo = np.concatenate(
+            [np.minimum(s[:, a], s[:, b]) for a in range(d + 1) for b in range(a + 1, d + 1)]
+        ).astype(np.int64)
+        hi = np.concatenate(
+            [np.maximum(s[:, a], s[:, b]) for a in range(d + 1) for b in range(a + 1, d + 1)]
+        ).astype(np.int64)
+        # One int64 key per edge: a 1-d unique is far faster than unique rows.
+        keys = np.sort(lo * n + hi)
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+        u, v = keys // n, keys % n
+    u = np.ascontiguousarray(u, dtype=np.intp)
+    v = np.ascontiguousarray(v, dtype=np.intp)
+    w = np.empty(u.shape[0])
+    _mst.edge_weights(X64, u, v, _vat.NATIVE_METRICS["sqeuclidean"], w)
+    ws = np.sort(w)
+    if ws[0] == 0 or (d > 1 and np.any(ws[1:] == ws[:-1])):
+        return None
+    tree = minimum_spanning_tree(coo_matrix((w, (u, v)), shape=(n, n))).tocoo()
+    if tree.nnz != n - 1:
+        return None
+    start = _farthest_row_euclidean(X64, n_threads)
+    order = np.empty(n, dtype=np.intp)
+    cut_weights = np.empty(n)
+    reached = _mst.prim_on_tree(
+        tree.row.astype(np.intp), tree.col.astype(np.intp),
+        np.ascontiguousarray(tree.data, dtype=np.float64), start, order, cut_weights,
+    )
+    if reached != n:
+        return None
+    if metric != "sqeuclidean":
+        np.sqrt(cut_weights, out=cut_weights)
+    if verbose:
+        print(
+            f"[VAT] Delaunay MST of {n} samples ({u.shape[0]} edges) ordered in "
+            f"{time.perf_counter() - t0:.1f}s",
+            flush=True,
+        )
     return order, cut_weights
 
 
@@ -368,12 +585,28 @@ class VAT(TransformerMixin, BaseEstimator):
         Threads of the kernel and of :func:`~sklearn.metrics.pairwise_distances`.
         ``None`` follows ``OMP_NUM_THREADS`` and threadpoolctl limits; ``-1``
         uses every CPU.
+    algorithm : {"auto", "prim", "delaunay"}, default="auto"
+        How the minimum spanning tree behind the order is found; all give the
+        same order and cut weights. ``"delaunay"`` (Euclidean, at most 3
+        features) runs in O(n log n); see :func:`vat_order`.
+    sample_size : int or float, default=None
+        ``None`` orders every sample (exact). Otherwise order a sample of about
+        this many objects (a float is a fraction of n) drawn as sVAT/siVAT
+        draw it: maximin objects, then samples from each of their Voronoi
+        groups in proportion to its size (:func:`~sklearn_tendency.svat.maximin_sample`);
+        :attr:`labels_` are then extended to every object through its nearest
+        sampled object (clusiVAT). An int at least n means exact.
+    random_state : int, RandomState instance or None, default=None
+        Randomness of the sampling (unused when ``sample_size`` is None).
+    verbose : int, default=0
+        Print the progress of long fits.
 
     Attributes
     ----------
-    order_ : ndarray of shape (n_samples,)
-        Training sample indices in VAT order.
-    cut_weights_ : ndarray of shape (n_samples,)
+    order_ : ndarray of shape (n_sampled,)
+        Training sample indices in VAT order (n_sampled = n_samples unless
+        ``sample_size`` is set).
+    cut_weights_ : ndarray of shape (n_sampled,)
         Dissimilarity that attached each sample, in VAT order, 0 for the first:
         the edges of a minimum spanning tree.
     n_clusters_estimate_ : int
@@ -384,6 +617,10 @@ class VAT(TransformerMixin, BaseEstimator):
     labels_ : ndarray of shape (n_samples,)
         Single-linkage cluster of each training sample for ``n_clusters`` (or the
         estimate) clusters: the blocks between the largest cut weights.
+    sample_indices_ : ndarray of shape (n_sampled,)
+        Sorted indices of the ordered samples: all of them unless
+        ``sample_size`` is set. ``order_`` and ``cut_weights_`` cover these
+        samples; ``labels_`` covers every training sample.
     n_features_in_ : int
         Number of features seen during fit (``n_samples`` when precomputed).
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -396,8 +633,10 @@ class VAT(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    ``fit`` costs O(n^2 d) time and O(n) extra memory: no n x n matrix is formed
-    for a feature matrix. The image of ``transform`` and ``fit_transform`` is
+    ``fit`` costs O(n^2 d) time and O(n d) extra memory with Prim's algorithm
+    (O(n log n) with ``algorithm="delaunay"``): no n x n matrix is formed for a
+    feature matrix. A fit interrupted by Ctrl-C (``KeyboardInterrupt``) leaves
+    the estimator unfitted. The image of ``transform`` and ``fit_transform`` is
     n x n (8 n^2 bytes: 80 MB at n = 3 200, 3.2 GB at n = 20 000).
 
     VAT is transductive: the order belongs to the sample set. ``transform(X)``
@@ -428,14 +667,27 @@ class VAT(TransformerMixin, BaseEstimator):
         "metric_params": [dict, None],
         "n_clusters": [Interval(Integral, 1, None, closed="left"), None],
         "n_jobs": [Integral, None],
+        "algorithm": [StrOptions(_ALGORITHMS)],
+        "sample_size": [
+            Interval(Integral, 2, None, closed="left"),
+            Interval(Real, 0, 1, closed="right"),
+            None,
+        ],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
     }
 
     def __init__(self, metric="euclidean", *, metric_params=None, n_clusters=None,
-                 n_jobs=None):
+                 n_jobs=None, algorithm="auto", sample_size=None, random_state=None,
+                 verbose=0):
         self.metric = metric
         self.metric_params = metric_params
         self.n_clusters = n_clusters
         self.n_jobs = n_jobs
+        self.algorithm = algorithm
+        self.sample_size = sample_size
+        self.random_state = random_state
+        self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -458,13 +710,56 @@ class VAT(TransformerMixin, BaseEstimator):
         self._fit_validated(X)
         return self
 
+    # validate_data sets the last two before the order is computed.
+    _FITTED = ("order_", "cut_weights_", "n_clusters_estimate_", "labels_",
+               "sample_indices_", "n_features_in_", "feature_names_in_")
+
     def _fit_validated(self, X):
-        self.order_, self.cut_weights_ = _vat_order_validated(
-            X, self.metric, self.metric_params, self.n_jobs
+        # Everything is computed before anything is stored, and an interrupted
+        # or failed fit also drops the attributes of an earlier fit: the
+        # estimator is either fitted on this X or unfitted.
+        try:
+            sample, local_order, cut_weights = self._order(X)
+            n_clusters_estimate = estimate_n_clusters(cut_weights)
+            k = self.n_clusters if self.n_clusters is not None else n_clusters_estimate
+            labels = single_linkage_labels(local_order, cut_weights, k)
+            if sample is None:
+                sample, order = np.arange(X.shape[0]), local_order
+            else:
+                order = sample[local_order]
+                labels = extend_labels(
+                    X, sample, labels, metric=self.metric,
+                    metric_params=self.metric_params, n_jobs=self.n_jobs,
+                )
+        except BaseException:
+            for name in self._FITTED:
+                self.__dict__.pop(name, None)
+            raise
+        self.order_, self.cut_weights_ = order, cut_weights
+        self.n_clusters_estimate_ = n_clusters_estimate
+        self.labels_ = labels
+        self.sample_indices_ = sample
+
+    def _order(self, X):
+        """(sample or None, VAT order of the sample, its cut weights)."""
+        n = X.shape[0]
+        sample = None
+        if self.sample_size is not None:
+            size = (
+                self.sample_size if isinstance(self.sample_size, Integral)
+                else check_sample_size(self.sample_size, n)
+            )
+            if size < n:
+                sample = maximin_sample(
+                    X, max(size, 2), metric=self.metric,
+                    metric_params=self.metric_params, random_state=self.random_state,
+                )
+                X = X[np.ix_(sample, sample)] if self.metric == "precomputed" else X[sample]
+        order, cut_weights = _vat_order_validated(
+            X, self.metric, self.metric_params, self.n_jobs, self.algorithm,
+            self.verbose,
         )
-        self.n_clusters_estimate_ = estimate_n_clusters(self.cut_weights_)
-        k = self.n_clusters if self.n_clusters is not None else self.n_clusters_estimate_
-        self.labels_ = single_linkage_labels(self.order_, self.cut_weights_, k)
+        return sample, order, cut_weights
 
     def _image(self, X, order, cut_weights):
         return _vat_image(X, order, self.metric, self.metric_params, self.n_jobs)
@@ -487,9 +782,9 @@ class VAT(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = _check_vat_input(X, self.metric, estimator=self, reset=False)
-        order, cut_weights = _vat_order_validated(
-            X, self.metric, self.metric_params, self.n_jobs
-        )
+        sample, order, cut_weights = self._order(X)
+        if sample is not None:
+            order = sample[order]
         return self._image(X, order, cut_weights)
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -543,6 +838,19 @@ class IVAT(VAT):
         :attr:`n_clusters_estimate_`.
     n_jobs : int, default=None
         Threads; see :class:`VAT`.
+    algorithm : {"auto", "prim", "delaunay"}, default="auto"
+        How the minimum spanning tree is found; see :class:`VAT`.
+    sample_size : int or float, default=None
+        ``None`` orders every sample (exact). Otherwise order a sample of about
+        this many objects (a float is a fraction of n) drawn as sVAT/siVAT
+        draw it: maximin objects, then samples from each of their Voronoi
+        groups in proportion to its size (:func:`~sklearn_tendency.svat.maximin_sample`);
+        :attr:`labels_` are then extended to every object through its nearest
+        sampled object (clusiVAT). An int at least n means exact.
+    random_state : int, RandomState instance or None, default=None
+        Randomness of the sampling (unused when ``sample_size`` is None).
+    verbose : int, default=0
+        Print the progress of long fits.
 
     Attributes
     ----------
@@ -554,6 +862,8 @@ class IVAT(VAT):
         Cluster count from :func:`estimate_n_clusters`.
     labels_ : ndarray of shape (n_samples,)
         Single-linkage cluster of each training sample.
+    sample_indices_ : ndarray of shape (n_sampled,)
+        Sorted indices of the ordered samples; see :class:`VAT`.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)

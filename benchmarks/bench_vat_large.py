@@ -1,0 +1,198 @@
+"""Large-n VAT: time and peak memory of the exact paths, against named peers.
+
+Each configuration runs in a fresh subprocess, so its peak memory is its own:
+``ru_maxrss`` after the run minus ``ru_maxrss`` after the imports and the data
+(the data itself is not counted). Threads are set with threadpoolctl (which
+also limits the OpenMP kernels).
+
+Peers:
+- ``numpy_prim``: the vectorized numpy Prim's over a ``pairwise_distances``
+  matrix (issue 3's reference): n x n memory.
+- ``prim``: our O(n d) memory Prim's kernel (``algorithm="prim"``).
+- ``delaunay``: our Delaunay MST + tree traversal (``algorithm="delaunay"``).
+
+Usage::
+
+    python benchmarks/bench_vat_large.py            # the issue's table
+    python benchmarks/bench_vat_large.py --quick    # smoke run (seconds)
+    python benchmarks/bench_vat_large.py --only large
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+
+CHILD = r"""
+import json, resource, sys, time
+import numpy as np
+from threadpoolctl import threadpool_limits
+from sklearn.metrics import pairwise_distances
+from sklearn_tendency.vat import vat_order
+
+method, n, d, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+rng = np.random.RandomState(0)
+# Gaussian blobs: 10 centres, the clustered data VAT is for.
+centres = rng.uniform(-10, 10, size=(10, d))
+X = centres[rng.randint(10, size=n)] + rng.normal(size=(n, d))
+
+def numpy_prim(X):
+    D = pairwise_distances(X)
+    n = len(X)
+    start = int(np.argmax(D)) // n
+    to_tree = D[start].copy()
+    closed = np.zeros(n, bool)
+    closed[start] = True
+    order = [start]
+    for _ in range(n - 1):
+        masked = np.where(closed, np.inf, to_tree)
+        j = int(np.argmin(masked))
+        order.append(j)
+        closed[j] = True
+        np.minimum(to_tree, D[j], out=to_tree)
+    return np.array(order)
+
+r0 = resource.getrusage(resource.RUSAGE_SELF)
+base = r0.ru_maxrss
+with threadpool_limits(threads):
+    t0 = time.perf_counter()
+    if method == "numpy_prim":
+        order = numpy_prim(X)
+    else:
+        order, _ = vat_order(X, algorithm=method, n_jobs=threads)
+    elapsed = time.perf_counter() - t0
+r1 = resource.getrusage(resource.RUSAGE_SELF)
+peak = r1.ru_maxrss
+cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+print(json.dumps({"time": elapsed, "cpu": cpu, "peak_mb": (peak - base) / 1024,
+                  "head": [int(i) for i in order[:5]]}))
+"""
+
+
+def run(method, n, d, threads, timeout):
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, method, str(n), str(d), str(threads)],
+            capture_output=True, text=True, timeout=timeout, check=True,
+        ).stdout
+        return json.loads(out.strip().splitlines()[-1])
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def row(*cells):
+    print(" | ".join(f"{str(c):>12}" for c in cells), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes only")
+    parser.add_argument("--only", choices=["issue3", "large", "sampled"], default=None)
+    parser.add_argument("--timeout", type=float, default=900)
+    args = parser.parse_args()
+
+    if args.only in (None, "issue3"):
+        print("\n## Exact VAT order, d = 32: our Prim's vs numpy Prim's over pairwise_distances")
+        row("n", "threads", "prim s", "numpy s", "ratio", "prim MB", "numpy MB", "same")
+        sizes = [500, 1000] if args.quick else [1000, 2000, 5000, 20000]
+        for n in sizes:
+            for threads in (1, 2):
+                ours = run("prim", n, 32, threads, args.timeout)
+                peer = run("numpy_prim", n, 32, threads, args.timeout)
+                row(n, threads, f"{ours['time']:.2f}", f"{peer['time']:.2f}",
+                    f"{peer['time'] / ours['time']:.2f}x", f"{ours['peak_mb']:.0f}",
+                    f"{peer['peak_mb']:.0f}", ours["head"] == peer["head"])
+
+    if args.only in (None, "large"):
+        print("\n## Large n (targets: n = 100 000 d = 2 < 10 s; d = 32 < 120 s at 2 threads; < 500 MB)")
+        # CPU seconds next to wall seconds: on a shared machine the wall time
+        # of a run depends on the other loads, its CPU time much less.
+        row("n", "d", "method", "threads", "time s", "cpu s", "peak MB")
+        if args.quick:
+            configs = [(20000, 2, "delaunay", 1), (5000, 32, "prim", 2)]
+        else:
+            configs = [(100000, 2, "delaunay", 1), (100000, 2, "delaunay", 2),
+                       (1000000, 2, "delaunay", 1), (100000, 3, "delaunay", 1),
+                       (50000, 32, "prim", 1), (100000, 32, "prim", 2),
+                       (100000, 32, "prim", 1)]
+        for n, d, method, threads in configs:
+            res = run(method, n, d, threads, args.timeout)
+            if res is None:
+                row(n, d, method, threads, f"> {args.timeout:.0f}", "-", "-")
+            else:
+                row(n, d, method, threads, f"{res['time']:.2f}", f"{res['cpu']:.1f}",
+                    f"{res['peak_mb']:.0f}")
+
+    if args.only in (None, "sampled"):
+        sampled(args.quick)
+
+
+def _seminar():
+    """The clustering seminar's data sets (NOTES.md), n = 500."""
+    import numpy as np
+    from sklearn.datasets import make_blobs, make_circles, make_classification, make_moons
+
+    rs = 12345
+    return {
+        "merce": make_classification(
+            n_samples=500, n_features=2, n_redundant=0, n_informative=2,
+            n_clusters_per_class=1, n_classes=3, class_sep=2, random_state=rs)[0],
+        "blobs": make_blobs(500, n_features=2, centers=5, cluster_std=1.5, random_state=rs)[0],
+        "moons": make_moons(500, noise=0.1, random_state=rs)[0],
+        "circles": make_circles(500, factor=0.1, noise=0.1, random_state=rs)[0],
+        "none": np.random.RandomState(rs).rand(500, 2),
+    }
+
+
+def sampled(quick):
+    """ARI of sampled (siVAT/clusiVAT) against exact single-linkage labels.
+
+    Both cut the order into k blocks, k = the exact fit's cluster estimate;
+    the mean and the minimum ARI over 10 random states.
+    """
+    import time
+
+    import numpy as np
+    from sklearn.datasets import make_blobs
+    from sklearn.metrics import adjusted_rand_score
+
+    from sklearn_tendency import VAT
+
+    print("\n## Sampled VAT: ARI against exact single linkage (k = exact estimate), 10 seeds")
+    row("data", "n", "k", "sample", "mean ARI", "min ARI", "exact s", "sampled s")
+    seeds = range(3 if quick else 10)
+    for name, X in _seminar().items():
+        t0 = time.perf_counter()
+        k = VAT().fit(X).n_clusters_estimate_
+        exact = VAT(n_clusters=k).fit(X)
+        t_exact = time.perf_counter() - t0
+        for size in (50, 100, 200):
+            aris, t0 = [], time.perf_counter()
+            for seed in seeds:
+                est = VAT(n_clusters=k, sample_size=size, random_state=seed).fit(X)
+                aris.append(adjusted_rand_score(exact.labels_, est.labels_))
+            t_s = (time.perf_counter() - t0) / len(seeds)
+            row(name, len(X), k, size, f"{np.mean(aris):.3f}", f"{np.min(aris):.3f}",
+                f"{t_exact:.3f}", f"{t_s:.3f}")
+
+    n = 20000 if quick else 1_000_000
+    centres = [[0, 0], [10, 0], [0, 10], [10, 10], [5, 5]]
+    # Separated enough (14 sd between centres) that exact single linkage finds
+    # the blobs rather than outliers of their tails.
+    X, _ = make_blobs(n_samples=n, centers=centres, cluster_std=0.4, random_state=0)
+    t0 = time.perf_counter()
+    exact = VAT(n_clusters=5).fit(X)  # Delaunay route in 2-d
+    t_exact = time.perf_counter() - t0
+    for size in (1000, 5000):
+        aris, times = [], []
+        for seed in range(3):
+            t0 = time.perf_counter()
+            est = VAT(n_clusters=5, sample_size=size, random_state=seed).fit(X)
+            times.append(time.perf_counter() - t0)
+            aris.append(adjusted_rand_score(exact.labels_, est.labels_))
+        row("5 blobs 2-d", n, 5, size, f"{np.mean(aris):.3f}", f"{np.min(aris):.3f}",
+            f"{t_exact:.1f}", f"{np.mean(times):.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,244 @@
+"""Exactness of the large-n VAT paths against the core Prim's algorithm."""
+
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+from scipy.spatial.distance import cdist
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+
+from sklearn_tendency import IVAT, VAT, ivat_from_cut_weights, vat_order
+from sklearn_tendency import _vat
+
+# The module, not the function of the same name the package exports.
+vat_module = importlib.import_module("sklearn_tendency.vat")
+
+
+def core_prim(X, metric="euclidean"):
+    """The two-pass reference: brute-force first maximum, then Prim's from it."""
+    X = np.ascontiguousarray(X)
+    code = _vat.NATIVE_METRICS[metric]
+    start, _ = _vat.farthest_pair_start(X, code, 1)
+    n = X.shape[0]
+    order, cuts = np.empty(n, dtype=np.intp), np.empty(n)
+    _vat.prim_features(X, start, code, order, cuts, np.empty(n, dtype=np.intp), 1)
+    if metric == "euclidean":
+        cuts = np.sqrt(cuts)
+    return order, cuts
+
+
+def reference_vat(D):
+    """Textbook VAT on a full matrix (as in test_vat.py)."""
+    n = D.shape[0]
+    start = int(np.argmax(D)) // n
+    order, cuts = [start], [0.0]
+    open_ = [j for j in range(n) if j != start]
+    while open_:
+        dists = D[np.ix_(order, open_)].min(axis=0)
+        k = int(np.argmin(dists))  # first minimum: lowest open index
+        order.append(open_[k])
+        cuts.append(dists[k])
+        open_.pop(k)
+    return np.array(order), np.array(cuts)
+
+
+@pytest.mark.parametrize(
+    "n, d, metric",
+    [(500, 1, "euclidean"), (3000, 2, "euclidean"), (2000, 5, "manhattan"),
+     (2000, 8, "chebyshev"), (3000, 32, "euclidean"), (20000, 2, "euclidean")],
+)
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_one_pass_prim_equals_core_prim(n, d, metric, n_jobs):
+    X = np.random.RandomState(n + d).normal(size=(n, d))
+    ref_order, ref_cuts = core_prim(X, metric)
+    assert ref_order[0] != 0  # the tree traversal, not the pass from sample 0
+    order, cuts = vat_order(X, metric=metric, algorithm="prim", n_jobs=n_jobs)
+    np.testing.assert_array_equal(order, ref_order)
+    np.testing.assert_array_equal(cuts, ref_cuts)
+
+
+@pytest.fixture
+def every_step_parallel():
+    previous = _vat._set_parallel_min_work(0)
+    yield
+    _vat._set_parallel_min_work(previous)
+
+
+@pytest.mark.parametrize("n, d, metric", [(3000, 8, "euclidean"), (1500, 3, "manhattan")])
+def test_parallel_steps_equal_core_prim(n, d, metric, every_step_parallel):
+    # Every step split across 2 threads (chunks, reductions, compaction).
+    X = np.random.RandomState(n).uniform(size=(n, d))
+    ref_order, ref_cuts = core_prim(X, metric)
+    order, cuts = vat_order(X, metric=metric, algorithm="prim", n_jobs=2)
+    np.testing.assert_array_equal(order, ref_order)
+    np.testing.assert_array_equal(cuts, ref_cuts)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_parallel_steps_detect_ties(seed, every_step_parallel):
+    rng = np.random.RandomState(seed)
+    X = rng.randint(0, 6, size=(150, 2)).astype(float)
+    X[0] = [2, 3]
+    ref_order, ref_cuts = reference_vat(cdist(X, X))
+    order, cuts = vat_order(X, algorithm="prim", n_jobs=2)
+    np.testing.assert_array_equal(order, ref_order)
+    np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-12)
+
+
+@pytest.mark.parametrize("n, d", [(2000, 1), (20000, 2), (5000, 3)])
+def test_delaunay_equals_core_prim(n, d):
+    rng = np.random.RandomState(d)
+    X = np.vstack([rng.normal(size=(n // 2, d)), rng.uniform(3, 9, size=(n - n // 2, d))])
+    ref_order, ref_cuts = core_prim(X)
+    order, cuts = vat_order(X, algorithm="delaunay")
+    np.testing.assert_array_equal(order, ref_order)
+    np.testing.assert_array_equal(cuts, ref_cuts)
+    # sqeuclidean: same order, squared cut weights.
+    order2, cuts2 = vat_order(X, metric="sqeuclidean", algorithm="delaunay")
+    np.testing.assert_array_equal(order2, ref_order)
+    np.testing.assert_array_equal(np.sqrt(cuts2), ref_cuts)
+
+
+def test_delaunay_float32_and_same_ivat_image():
+    X = np.random.RandomState(3).uniform(size=(3000, 2)).astype(np.float32)
+    a = IVAT(algorithm="delaunay").fit(X)
+    b = IVAT(algorithm="prim").fit(X)
+    np.testing.assert_array_equal(a.order_, b.order_)
+    np.testing.assert_array_equal(a.cut_weights_, b.cut_weights_)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    small = X[:400]
+    np.testing.assert_array_equal(
+        IVAT(algorithm="delaunay").fit_transform(small),
+        IVAT(algorithm="prim").fit_transform(small),
+    )
+    np.testing.assert_array_equal(
+        ivat_from_cut_weights(a.cut_weights_[:300]),
+        ivat_from_cut_weights(b.cut_weights_[:300]),
+    )
+
+
+@pytest.mark.parametrize("algorithm", ["prim", "delaunay"])
+@pytest.mark.parametrize("seed", range(4))
+def test_ties_follow_the_reference(algorithm, seed):
+    # Integer grids with duplicates: ties everywhere, the start is not sample 0.
+    rng = np.random.RandomState(seed)
+    X = rng.randint(0, 6, size=(150, 2)).astype(float)
+    X[0] = [2, 3]  # an inner sample first: the start is elsewhere
+    D = cdist(X, X)
+    ref_order, ref_cuts = reference_vat(D)
+    assert ref_order[0] != 0
+    order, cuts = vat_order(X, algorithm=algorithm)
+    np.testing.assert_array_equal(order, ref_order)
+    np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-12)
+
+
+def test_ties_in_the_tree_are_detected():
+    # A regular 1-d lattice: every MST edge ties, the MST is still unique, but
+    # the pass from sample 0 must notice the equal distances of sample 0 and 2
+    # to sample 1 and not trust the tree blindly; the result equals the
+    # textbook order either way.
+    X = np.array([[1.0], [0.0], [2.0], [3.0], [5.0], [4.0]])
+    ref_order, ref_cuts = reference_vat(cdist(X, X))
+    for algorithm in ("prim", "delaunay"):
+        order, cuts = vat_order(X, algorithm=algorithm)
+        np.testing.assert_array_equal(order, ref_order)
+        np.testing.assert_array_equal(cuts, ref_cuts)
+
+
+def test_auto_picks_delaunay_for_low_dimension(monkeypatch):
+    calls = []
+    real = vat_module._vat_order_delaunay
+    monkeypatch.setattr(
+        vat_module, "_vat_order_delaunay",
+        lambda *a: calls.append(a[0].shape) or real(*a),
+    )
+    X = np.random.RandomState(0).normal(size=(2500, 2))
+    VAT().fit(X)
+    VAT().fit(X[:500])  # small: Prim's
+    VAT().fit(np.random.RandomState(0).normal(size=(2500, 4)))
+    assert calls == [(2500, 2)]
+
+
+def test_delaunay_rejects_unsupported_inputs():
+    X = np.random.RandomState(0).normal(size=(50, 4))
+    with pytest.raises(ValueError, match="at most 3 features"):
+        VAT(algorithm="delaunay").fit(X)
+    with pytest.raises(ValueError, match="Euclidean"):
+        VAT(algorithm="delaunay", metric="manhattan").fit(X[:, :2])
+    with pytest.raises(ValueError, match="algorithm"):
+        vat_order(X, algorithm="kruskal")
+
+
+def test_collinear_points_fall_back_to_prim():
+    t = np.random.RandomState(0).uniform(size=300)
+    X = np.c_[t, 2 * t]
+    ref_order, ref_cuts = core_prim(X)
+    order, cuts = vat_order(X, algorithm="delaunay")
+    np.testing.assert_array_equal(order, ref_order)
+    np.testing.assert_array_equal(cuts, ref_cuts)
+
+
+def test_verbose_reports_progress(capsys):
+    X = np.random.RandomState(0).normal(size=(1000, 3))
+    VAT(algorithm="prim", verbose=1).fit(X)
+    out = capsys.readouterr().out
+    assert "[VAT] Prim's pass" in out and "100%" not in out.splitlines()[0]
+    assert len(out.splitlines()) >= 5
+    VAT(algorithm="delaunay", verbose=1).fit(X[:, :2])
+    assert "Delaunay MST of 1000 samples" in capsys.readouterr().out
+    VAT(algorithm="prim").fit(X)
+    assert capsys.readouterr().out == ""
+
+
+def test_interrupted_fit_leaves_estimator_unfitted(monkeypatch):
+    X = np.random.RandomState(0).normal(size=(1000, 3))
+    est = VAT(algorithm="prim").fit(X)
+    check_is_fitted(est)
+
+    def interrupt(self, step):
+        if step >= 128:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(vat_module._Progress, "__call__", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        est.fit(X)
+    with pytest.raises(NotFittedError):
+        check_is_fitted(est)
+    assert not any(hasattr(est, a) for a in ("order_", "cut_weights_", "labels_"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
+def test_ctrl_c_stops_the_kernel():
+    # A real SIGINT during a fit that would take minutes: the kernel must
+    # notice it and leave the estimator unfitted.
+    script = textwrap.dedent(
+        """
+        import sys, numpy as np
+        from sklearn_tendency import VAT
+        X = np.random.RandomState(0).normal(size=(200000, 16))
+        est = VAT(algorithm="prim", n_jobs=1)
+        print("started", flush=True)
+        try:
+            est.fit(X)
+        except KeyboardInterrupt:
+            print("interrupted", hasattr(est, "order_"), flush=True)
+        """
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert proc.stdout.readline().strip() == "started"
+    time.sleep(1.0)
+    t0 = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert out.strip() == "interrupted False"
+    assert time.perf_counter() - t0 < 30
