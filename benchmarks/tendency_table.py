@@ -58,7 +58,7 @@ def main():
     args = parser.parse_args()
     warnings.filterwarnings("ignore", module="diptest")
     print("| data | n x d | ARI k-means | ARI single linkage | Hopkins box (p) "
-          "| Hopkins Gaussian (p) | dip (p) | VAT gap | VAT count | verdict |")
+          "| Hopkins Gaussian (p) | dip (p) | VAT gap (p) | VAT count | verdict |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     studies = [embedding_study(args.quick), seminar()] + ([] if args.quick else [others()])
     for study in studies:
@@ -68,14 +68,14 @@ def main():
             else:
                 ari_km = f"{adjusted_rand_score(y, KMeans(k, n_init=10, random_state=0).fit_predict(X)):.2f}"
                 ari_sl = f"{adjusted_rand_score(y, AgglomerativeClustering(k, linkage='single').fit_predict(X)):.2f}"
-            r = assess_tendency(X, random_state=0)
+            r = assess_tendency(X, random_state=0, n_jobs=1)
             res = r.results
             dip = res.get("dip")
             dip_txt = "-" if dip is None else f"{dip.statistic:.3f} ({dip.pvalue:.2g})"
             print(f"| {name} | {X.shape[0]} x {X.shape[1]} | {ari_km} | {ari_sl} "
                   f"| {res['hopkins'].statistic:.2f} ({res['hopkins'].pvalue:.2g}) "
                   f"| {res['gaussian_hopkins'].statistic:.2f} ({res['gaussian_hopkins'].pvalue:.2g}) "
-                  f"| {dip_txt} | {res['vat_gap'].statistic:.2f} | {r.n_clusters_estimate} "
+                  f"| {dip_txt} | {res['vat_gap'].statistic:.2f} ({res['vat_gap'].pvalue:.2g}) | {r.n_clusters_estimate} "
                   f"| {r.verdict} |", flush=True)
 
 
