@@ -6,6 +6,8 @@ Each statistic says what it tests against:
   (Wright, 2022). Rejects any non-uniform cloud, one Gaussian blob included.
 - :func:`gaussian_hopkins_test`: a single Gaussian with the data's mean and
   covariance. Rejects structure a single ellipsoidal cloud cannot explain.
+- :func:`hopkins_both`: both nulls at once (the smaller statistic, the larger
+  p-value): the verdict rule of :func:`assess_tendency`.
 - :func:`dip_test`: unimodality of the pairwise distances (Adolfsson,
   Ackerman & Brownstein, 2019). Needs the optional ``diptest`` package.
 - :func:`vat_gap`: the largest jump between VAT blocks; its optional p-value
@@ -33,6 +35,7 @@ __all__ = [
     "dip_test",
     "gaussian_hopkins_test",
     "hopkins",
+    "hopkins_both",
     "hopkins_samples",
     "hopkins_test",
     "vat_gap",
@@ -393,6 +396,49 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
     return HopkinsResult(
         statistic=float(statistic), pvalue=float(pvalue), sample_size=m,
         dimension=d, alternative="greater",
+    )
+
+
+def hopkins_both(X, *, sample_size=0.1, n_simulations=99, random_state=None, n_jobs=None):
+    """Evidence against both Hopkins nulls: the verdict rule of assess_tendency as a score.
+
+    ``statistic`` is the smaller of the box-null and Gaussian-null Hopkins
+    statistics, ``pvalue`` the larger of their p-values: the
+    intersection-union test of "neither a uniform box nor a single Gaussian",
+    of level alpha when each test is (Berger, 1982).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Data.
+    sample_size : int or float, default=0.1
+        m of the box-null test (the Gaussian-null test uses its default, 0.3).
+    n_simulations : int, default=99
+        Simulations of the Gaussian-null test; 0 skips its p-value (NaN).
+    random_state : int, RandomState instance or None, default=None
+        Draws of both tests.
+    n_jobs : int, default=None
+        Threads of the Gaussian-null test.
+
+    Returns
+    -------
+    result : TendencyResult
+
+    Notes
+    -----
+    Time and memory: the sum of the two tests'.
+
+    References
+    ----------
+    .. [1] R. L. Berger, "Multiparameter hypothesis testing and acceptance
+       sampling", Technometrics 24(4), 1982, pp. 295-300.
+    """
+    box = hopkins_test(X, sample_size=sample_size, random_state=random_state)
+    gauss = gaussian_hopkins_test(
+        X, n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs)
+    return TendencyResult(
+        statistic=min(box.statistic, gauss.statistic),
+        pvalue=max(box.pvalue, gauss.pvalue),
     )
 
 

@@ -13,6 +13,7 @@ from sklearn_tendency import (
     assess_tendency,
     dip_test,
     gaussian_hopkins_test,
+    hopkins_both,
     hopkins_test,
     make_tendency_scorer,
     vat_gap,
@@ -186,8 +187,8 @@ def test_scorer_is_deterministic_and_picklable():
     scorer = make_tendency_scorer()
     est = LloydKMeans(3, random_state=0).fit(X)
     assert scorer(est, X) == scorer(est, X) == pickle.loads(pickle.dumps(scorer))(est, X)
-    assert scorer(est, X) == gaussian_hopkins_test(X, random_state=0).statistic
-    assert "gaussian_hopkins" in repr(scorer)
+    assert scorer(est, X) == hopkins_both(X, n_simulations=0, random_state=0).statistic
+    assert "hopkins_both" in repr(scorer)
 
 
 def test_scorer_scores_what_each_estimator_sees():
@@ -255,3 +256,29 @@ def test_bad_input():
         vat_gap(_blobs(), n_simulations=True)
     with pytest.raises(ValueError, match="symmetric"):
         dip_test(np.triu(np.ones((5, 5)), 1), metric="precomputed")
+
+
+def test_hopkins_both_is_the_weaker_evidence_and_ranks_the_embedding_study():
+    # NOTES.md's embedding study: uniform data in [0, 1]^32 against 10 centres
+    # with std 0.3 (k-means recovers them). The Gaussian null alone scores the
+    # box as high as the clusters; the box null alone scores every Gaussian
+    # cloud 1.0; the smaller of the two ranks them right.
+    rng = np.random.RandomState(0)
+    uniform = rng.uniform(0, 1, (1000, 32))
+    centres = rng.uniform(0, 1, (10, 32))
+    clusters = np.vstack([rng.normal(c, 0.3, (100, 32)) for c in centres])
+    blob = rng.normal(size=(1000, 32))
+    kw = dict(random_state=0, n_jobs=1)
+    scores = {name: hopkins_both(Z, n_simulations=19, **kw)
+              for name, Z in [("uniform", uniform), ("clusters", clusters), ("blob", blob)]}
+    for name, Z in [("uniform", uniform), ("clusters", clusters)]:
+        box = hopkins_test(Z, random_state=0)
+        gauss = gaussian_hopkins_test(Z, n_simulations=19, **kw)
+        assert scores[name].statistic == min(box.statistic, gauss.statistic)
+        assert scores[name].pvalue == max(box.pvalue, gauss.pvalue)
+    assert gaussian_hopkins_test(uniform, n_simulations=0, **kw).statistic > 0.6
+    assert hopkins_test(blob, random_state=0).statistic > 0.99
+    assert scores["uniform"].statistic < 0.45 < scores["clusters"].statistic
+    assert scores["blob"].statistic < 0.6
+    assert scores["clusters"].pvalue == pytest.approx(1 / 20)
+    assert scores["uniform"].pvalue > 0.5 and scores["blob"].pvalue > 0.05
