@@ -6,6 +6,15 @@ circles, none; n = 500, seed 12345), digits and Old Faithful, next to the ARI
 that k-means (k = the true count, n_init = 10) and single linkage reach, and
 the verdict of :func:`sklearn_tendency.assess_tendency`. Prints a markdown table.
 
+What it showed (seed 0, 99 simulations): the verdict rule "both Hopkins tests
+reject" (the box null alone calls every Gaussian cloud clustered in 32-d; the
+Gaussian null alone calls uniform data clustered) says "clustered" exactly on
+the rows where k-means reaches ARI >= 0.73 or single linkage ARI >= 0.99, and
+"no evidence" on uniform data and where k-means ARI <= 0.35. Their smaller
+statistic (``hopkins_both``, the default scorer) ranks the rows the same way.
+The dip on pairwise distances rejects only far-apart clusters (std 0.01, 2-d
+seminar sets but moons); the VAT gap only what single linkage separates.
+
 Usage: python benchmarks/tendency_table.py [--quick]
 """
 
@@ -58,8 +67,8 @@ def main():
     args = parser.parse_args()
     warnings.filterwarnings("ignore", module="diptest")
     print("| data | n x d | ARI k-means | ARI single linkage | Hopkins box (p) "
-          "| Hopkins Gaussian (p) | dip (p) | VAT gap (p) | VAT count | verdict |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "| Hopkins Gaussian (p) | both: min H (max p) | dip (p) | VAT gap (p) | VAT count | verdict |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     studies = [embedding_study(args.quick), seminar()] + ([] if args.quick else [others()])
     for study in studies:
         for name, X, y, k in study:
@@ -75,6 +84,8 @@ def main():
             print(f"| {name} | {X.shape[0]} x {X.shape[1]} | {ari_km} | {ari_sl} "
                   f"| {res['hopkins'].statistic:.2f} ({res['hopkins'].pvalue:.2g}) "
                   f"| {res['gaussian_hopkins'].statistic:.2f} ({res['gaussian_hopkins'].pvalue:.2g}) "
+                  f"| {min(res['hopkins'].statistic, res['gaussian_hopkins'].statistic):.2f} "
+                  f"({max(res['hopkins'].pvalue, res['gaussian_hopkins'].pvalue):.2g}) "
                   f"| {dip_txt} | {res['vat_gap'].statistic:.2f} ({res['vat_gap'].pvalue:.2g}) | {r.n_clusters_estimate} "
                   f"| {r.verdict} |", flush=True)
 
