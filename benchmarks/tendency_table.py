@@ -8,12 +8,15 @@ the verdict of :func:`sklearn_tendency.assess_tendency`. Prints a markdown table
 
 What it showed (seed 0, 99 simulations): the verdict rule "both Hopkins tests
 reject" (the box null alone calls every Gaussian cloud clustered in 32-d; the
-Gaussian null alone calls uniform data clustered) says "clustered" exactly on
-the rows where k-means reaches ARI >= 0.73 or single linkage ARI >= 0.99, and
-"no evidence" on uniform data and where k-means ARI <= 0.35. Their smaller
-statistic (``hopkins_both``, the default scorer) ranks the rows the same way.
-The dip on pairwise distances rejects only far-apart clusters (std 0.01, 2-d
-seminar sets but moons); the VAT gap only what single linkage separates.
+Gaussian null alone calls uniform data clustered) says "clustered" on every row
+where k-means reaches ARI >= 0.73 or single linkage ARI >= 0.99, on digits
+(k-means ARI 0.67, matched accuracy ~0.8) and Old Faithful, and "no evidence"
+on uniform data and wherever k-means ARI <= 0.35. Their smaller statistic
+(``hopkins_both``, the default scorer) is >= 0.57 on the clustered rows and
+<= 0.52 on the others. The dip on pairwise distances rejects only far-apart
+clusters (std 0.01; the 2-d seminar sets but moons); the VAT gap's p-value
+rejects "a single Gaussian", not "no clusters" (it rejects uniform data too),
+and its statistic only grows for gaps single linkage sees.
 
 Usage: python benchmarks/tendency_table.py [--quick]
 """
