@@ -13,6 +13,7 @@ from .tendency import (
     dip_test,
     gaussian_hopkins_test,
     hopkins,
+    hopkins_both,
     hopkins_test,
     vat_gap,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "estimate_n_clusters",
     "gaussian_hopkins_test",
     "hopkins",
+    "hopkins_both",
     "hopkins_test",
     "ivat",
     "ivat_from_cut_weights",

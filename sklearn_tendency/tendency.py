@@ -6,10 +6,12 @@ Each statistic says what it tests against:
   (Wright, 2022). Rejects any non-uniform cloud, one Gaussian blob included.
 - :func:`gaussian_hopkins_test`: a single Gaussian with the data's mean and
   covariance. Rejects structure a single ellipsoidal cloud cannot explain.
+- :func:`hopkins_both`: both nulls at once (the smaller statistic, the larger
+  p-value): the verdict rule of :func:`assess_tendency`.
 - :func:`dip_test`: unimodality of the pairwise distances (Adolfsson,
   Ackerman & Brownstein, 2019). Needs the optional ``diptest`` package.
-- :func:`vat_gap`: the largest jump between VAT blocks (a statistic, no
-  p-value).
+- :func:`vat_gap`: the largest jump between VAT blocks; its optional p-value
+  is against a single Gaussian fitted to the data (simulated).
 
 :func:`assess_tendency` runs them and gives a verdict; NOTES.md and
 ``benchmarks/tendency_table.py`` measure where each works.
@@ -22,8 +24,10 @@ from scipy import stats
 from scipy.special import expit, logsumexp
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_random_state
+from threadpoolctl import threadpool_limits
 
-from ._validation import check_sample_size
+from ._openmp_helpers import _openmp_effective_n_threads
+from ._validation import check_precomputed_dissimilarity, check_sample_size
 
 __all__ = [
     "HopkinsResult",
@@ -31,6 +35,7 @@ __all__ = [
     "dip_test",
     "gaussian_hopkins_test",
     "hopkins",
+    "hopkins_both",
     "hopkins_samples",
     "hopkins_test",
     "vat_gap",
@@ -317,10 +322,14 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
     (several clusters, or a non-Gaussian shape such as a uniform box).
 
     The approximation is good in low dimension only, so H is not taken to be
-    Beta(m, m): the p-value is a parametric bootstrap: the statistic of
-    ``n_simulations`` Gaussian samples of the same size and dimension,
-    ``p = (1 + #{H_sim >= H}) / (1 + n_simulations)``, exact at every
-    dimension up to the Monte Carlo resolution ``1 / (1 + n_simulations)``.
+    Beta(m, m) (that p-value is far from uniform on Gaussian data, tested): the
+    p-value is a parametric bootstrap: the statistic of ``n_simulations``
+    Gaussian samples of the same size and dimension, each whitened with its
+    own mean and covariance as X is,
+    ``p = (1 + #{H_sim >= H}) / (1 + n_simulations)``. Whitened, a Gaussian
+    sample's statistic does not depend on its mean and covariance, so the
+    p-value is exact (uniform on its grid) at every dimension, not only for
+    large n.
 
     Parameters
     ----------
@@ -337,7 +346,10 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
     random_state : int, RandomState instance or None, default=None
         Draws of the data sample, the reference points and the simulations.
     n_jobs : int, default=None
-        Parallel jobs of the nearest-neighbour searches.
+        Threads of the nearest-neighbour searches and of BLAS (a limit set
+        with threadpoolctl for the duration of the call); ``None`` follows
+        ``OMP_NUM_THREADS`` and threadpoolctl limits. On a busy machine
+        ``n_jobs=1`` is much faster: the searches are small.
 
     Returns
     -------
@@ -357,34 +369,104 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
        cluster: an analysis of clusterability methods", Pattern Recognition 88,
        2019 (why a uniform null is not enough).
     """
-    if not (isinstance(n_simulations, (int, np.integer)) and n_simulations >= 0):
-        raise ValueError(f"n_simulations must be a non-negative int; got {n_simulations!r}.")
+    _check_n_simulations(n_simulations)
     X = _check_hopkins_input(X, "euclidean").astype(np.float64)
-    Z = _whiten(X)
+    Z, _ = _fit_gaussian(X)
     n, d = Z.shape
     data_idx, rng, m = hopkins_samples(Z, sample_size, random_state)
-    statistic = _gaussian_hopkins(Z, data_idx, rng, n_jobs)
-    if n_simulations == 0:
-        pvalue = float("nan")
-    else:
-        simulated = np.array([
-            _gaussian_hopkins(
-                rng.standard_normal(size=(n, d)), rng.choice(n, size=m, replace=False),
-                rng, n_jobs,
-            )
-            for _ in range(n_simulations)
-        ])
-        pvalue = (1 + np.sum(simulated >= statistic)) / (1 + n_simulations)
+    # Many small neighbour searches and covariances: OpenMP and BLAS threads
+    # per small problem only spin on a busy machine (8-100x slower measured
+    # on 2 loaded cores), so every thread pool is held to what n_jobs
+    # resolves to for the duration of the call.
+    with threadpool_limits(limits=_openmp_effective_n_threads(n_jobs)):
+        statistic = _gaussian_hopkins(Z, data_idx, rng)
+        pvalue = _simulated_pvalue(
+            statistic,
+            # Each simulated sample is whitened with its own fitted Gaussian,
+            # as the data were: whitened coordinates of a Gaussian sample do
+            # not depend on its mean and covariance (up to a rotation, which
+            # changes no distance and no weight), so the simulated null is
+            # exact, not a plug-in of the estimated covariance.
+            lambda: _gaussian_hopkins(
+                _fit_gaussian(rng.standard_normal(size=(n, d)))[0],
+                rng.choice(n, size=m, replace=False), rng,
+            ),
+            n_simulations,
+        )
     return HopkinsResult(
         statistic=float(statistic), pvalue=float(pvalue), sample_size=m,
         dimension=d, alternative="greater",
     )
 
 
-def _gaussian_hopkins(Z, data_idx, rng, n_jobs):
+def hopkins_both(X, *, sample_size=0.1, n_simulations=99, random_state=None, n_jobs=None):
+    """Evidence against both Hopkins nulls: the verdict rule of assess_tendency as a score.
+
+    ``statistic`` is the smaller of the box-null and Gaussian-null Hopkins
+    statistics, ``pvalue`` the larger of their p-values: the
+    intersection-union test of "neither a uniform box nor a single Gaussian",
+    of level alpha when each test is (Berger, 1982).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Data.
+    sample_size : int or float, default=0.1
+        m of the box-null test (the Gaussian-null test uses its default, 0.3).
+    n_simulations : int, default=99
+        Simulations of the Gaussian-null test; 0 skips its p-value (NaN).
+    random_state : int, RandomState instance or None, default=None
+        Draws of both tests.
+    n_jobs : int, default=None
+        Threads of the Gaussian-null test.
+
+    Returns
+    -------
+    result : TendencyResult
+
+    Notes
+    -----
+    Time and memory: the sum of the two tests'.
+
+    References
+    ----------
+    .. [1] R. L. Berger, "Multiparameter hypothesis testing and acceptance
+       sampling", Technometrics 24(4), 1982, pp. 295-300.
+    """
+    box = hopkins_test(X, sample_size=sample_size, random_state=random_state)
+    gauss = gaussian_hopkins_test(
+        X, n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs)
+    return TendencyResult(
+        statistic=min(box.statistic, gauss.statistic),
+        pvalue=max(box.pvalue, gauss.pvalue),
+    )
+
+
+def _check_n_simulations(n_simulations):
+    if isinstance(n_simulations, (bool, np.bool_)) or not (
+        isinstance(n_simulations, (int, np.integer)) and n_simulations >= 0
+    ):
+        raise ValueError(f"n_simulations must be a non-negative int; got {n_simulations!r}.")
+
+
+def _simulated_pvalue(statistic, simulate, n_simulations):
+    """Monte Carlo p-value ``(1 + #{T_sim >= T}) / (1 + B)``; NaN when B = 0.
+
+    Under the null the observed and the B simulated statistics are
+    exchangeable, so the p-value is uniform on ``{1, ..., B + 1} / (B + 1)``
+    (exactly when the null is fully specified; with fitted parameters up to
+    their estimation error). The one implementation every simulated null calls.
+    """
+    if n_simulations == 0:
+        return float("nan")
+    simulated = np.array([simulate() for _ in range(n_simulations)])
+    return float((1 + np.sum(simulated >= statistic)) / (1 + n_simulations))
+
+
+def _gaussian_hopkins(Z, data_idx, rng):
     m, d = len(data_idx), Z.shape[1]
     reference = rng.standard_normal(size=(m, d))
-    nn = NearestNeighbors(n_jobs=n_jobs).fit(Z)
+    nn = NearestNeighbors().fit(Z)
     u = nn.kneighbors(reference, n_neighbors=1)[0][:, 0]
     w = _nearest_other_distance(nn, Z, data_idx)
     # Each r^d weighted by the reference density phi at its point: n phi r^d
@@ -398,8 +480,14 @@ def _gaussian_hopkins(Z, data_idx, rng, n_jobs):
     )
 
 
-def _whiten(X):
-    """Coordinates in which the fitted Gaussian is N(0, I); drops flat directions."""
+def _fit_gaussian(X):
+    """The Gaussian N(mean, cov) of X, as whitening and colouring maps.
+
+    Returns ``Z``, the centred data in coordinates where the fitted Gaussian is
+    N(0, I) (flat directions dropped), and ``colour`` of shape (k, d): a draw
+    ``rng.standard_normal((n, k)) @ colour`` is a centred sample of the fitted
+    Gaussian in the original coordinates.
+    """
     centred = X - X.mean(axis=0)
     cov = np.atleast_2d(np.cov(centred, rowvar=False))
     eigval, eigvec = np.linalg.eigh(cov)
@@ -408,7 +496,8 @@ def _whiten(X):
         raise ValueError(
             "All samples are identical: a Gaussian reference has no spread."
         )
-    return centred @ (eigvec[:, keep] / np.sqrt(eigval[keep]))
+    scale = np.sqrt(eigval[keep])
+    return centred @ (eigvec[:, keep] / scale), (eigvec[:, keep] * scale).T
 
 
 # diptest tabulates its null up to 72 000 values: 379 samples give 71 631
@@ -416,17 +505,22 @@ def _whiten(X):
 _DIP_MAX_SAMPLES = 379
 
 
-def dip_test(X, *, sample_size=None, random_state=None):
+def dip_test(X, *, metric="euclidean", sample_size=None, random_state=None):
     """Dip test of unimodality on the pairwise distances (Adolfsson et al., 2019).
 
     One cluster gives a unimodal distribution of pairwise distances; well
     separated clusters add modes (within- and between-cluster distances).
-    Hartigan's dip measures the departure from unimodality.
+    Hartigan's dip measures the departure from unimodality. The values tested
+    are the distances of every pair of (sampled) samples, each pair once.
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Data; finite, at least 3 samples.
+    X : array-like of shape (n_samples, n_features) or (n_samples, n_samples)
+        Data, or a dissimilarity matrix with ``metric="precomputed"``
+        (square, symmetric, non-negative); finite, at least 3 samples.
+    metric : str or callable, default="euclidean"
+        Any metric of :func:`sklearn.metrics.pairwise_distances`, or
+        ``"precomputed"``.
     sample_size : int or float, default=None
         Samples whose pairwise distances are tested (without replacement);
         None uses at most 379 samples (71 631 distances, the largest sample
@@ -442,12 +536,15 @@ def dip_test(X, *, sample_size=None, random_state=None):
 
     Notes
     -----
-    The p-value is exact for uniformly distributed values, the least favourable
-    unimodal law, and conservative for other unimodal laws: on data from a
-    unimodal null it rejects at most as often as the level says. Pairwise
-    distances are not independent, which the tables ignore (Adolfsson et al.
-    use it the same way). It needs the optional ``diptest`` package
-    (``pip install diptest``).
+    What it tests against: independent distances from a unimodal law. The
+    p-value is exact for uniformly distributed values, the least favourable
+    unimodal law (tested: on dissimilarities drawn independently from U(0, 1)
+    the p-values are uniform), and conservative for other unimodal laws.
+    Pairwise distances of points are not independent, which the tables ignore
+    (Adolfsson et al. use it the same way): on point data the p-value is close
+    to 1 unless the clusters are far apart relative to their spread
+    (``benchmarks/tendency_table.py``). It needs the optional ``diptest``
+    package (``pip install diptest``).
 
     Time O(s^2 d) for s sampled samples, memory O(s^2).
 
@@ -466,20 +563,32 @@ def dip_test(X, *, sample_size=None, random_state=None):
             "dip_test needs the diptest package: pip install diptest "
             "(or pip install 'sklearn-tendency[dip]')."
         ) from exc
-    from scipy.spatial.distance import pdist
+    from scipy.spatial.distance import squareform
+    from sklearn.metrics import pairwise_distances
 
     X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=3)
+    if metric == "precomputed":
+        check_precomputed_dissimilarity(X)
     n = X.shape[0]
     m = min(n, _DIP_MAX_SAMPLES) if sample_size is None else check_sample_size(sample_size, n)
     if m < 3:
         raise ValueError(f"dip_test needs at least 3 sampled samples; got {m}.")
+    idx = np.arange(n)
     if m < n:
-        X = X[check_random_state(random_state).choice(n, size=m, replace=False)]
-    dip, pvalue = diptest.diptest(pdist(X).astype(np.float64))
+        idx = check_random_state(random_state).choice(n, size=m, replace=False)
+    if metric == "precomputed":
+        D = X[np.ix_(idx, idx)]
+    else:
+        D = pairwise_distances(X[idx], metric=metric)
+    # The upper triangle: each pair once. Both triangles would count every
+    # distance twice and make the tables' sample size twice too large.
+    distances = squareform(D, checks=False).astype(np.float64)
+    dip, pvalue = diptest.diptest(distances)
     return TendencyResult(statistic=float(dip), pvalue=float(pvalue))
 
 
-def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9):
+def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
+            n_simulations=0, random_state=None, n_jobs=None):
     """The largest jump between two VAT blocks, relative to the blocks' own edges.
 
     Of the cut weights that split the VAT order into two blocks of at least
@@ -498,23 +607,59 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9):
         ``None``: ``max(2, ceil(0.02 n))``.
     quantile : float, default=0.9
         Quantile of the within-block cut weights taken as their scale.
+    n_simulations : int, default=0
+        Samples simulated from the Gaussian with the data's mean and
+        covariance for a p-value (what it tests against: a single Gaussian
+        cloud); 0 gives the statistic alone (p-value None).
+    random_state : int, RandomState instance or None, default=None
+        Draws of the simulations.
+    n_jobs : int, default=None
+        Threads of the VAT kernel; see :func:`~sklearn_tendency.vat_order`.
 
     Returns
     -------
     result : TendencyResult
-        ``statistic`` as above; ``pvalue`` is None (descriptive: single
-        linkage has no tractable null distribution).
+        ``statistic`` as above; ``pvalue``
+        ``(1 + #{G_sim >= G}) / (1 + n_simulations)``, or None without
+        simulations.
 
     Notes
     -----
-    Time O(n^2 d), memory O(n) (the VAT order and cut weights).
-    """
-    from .vat import _block_split, vat_order
+    Single linkage has no tractable null distribution; the simulated one
+    makes the p-value uniform on Gaussian data (tested), up to the Monte Carlo
+    resolution ``1 / (1 + n_simulations)``. It sees only gaps single linkage
+    sees: in high dimension, clusters whose spread is comparable to their
+    separation leave no gap (``benchmarks/tendency_table.py``).
 
-    _, cut_weights = vat_order(X, metric=metric)
-    n = len(cut_weights)
-    if min_cluster_size is None:
-        min_cluster_size = max(2, int(np.ceil(0.02 * n)))
-    split = _block_split(cut_weights, 0, n, int(min_cluster_size), quantile)
-    statistic = 1.0 if split is None else split[0]
-    return TendencyResult(statistic=float(statistic), pvalue=None)
+    Time O((1 + n_simulations) n^2 d), memory O(n d) (the VAT order and cut
+    weights; one simulated sample at a time).
+    """
+    from .vat import _block_split, _check_vat_input, _vat_order_validated
+
+    _check_n_simulations(n_simulations)
+    if n_simulations and metric == "precomputed":
+        raise ValueError(
+            "vat_gap simulates a Gaussian in feature space for its p-value; "
+            "metric='precomputed' supports n_simulations=0 only."
+        )
+    X = _check_vat_input(X, metric)
+
+    def gap(data):
+        _, cut_weights = _vat_order_validated(data, metric, None, n_jobs)
+        n = len(cut_weights)
+        size = max(2, int(np.ceil(0.02 * n))) if min_cluster_size is None else int(min_cluster_size)
+        split = _block_split(cut_weights, 0, n, size, quantile)
+        return 1.0 if split is None else float(split[0])
+
+    statistic = gap(X)
+    pvalue = None
+    if n_simulations:
+        dense = X.toarray() if hasattr(X, "toarray") else X
+        _, colour = _fit_gaussian(np.asarray(dense, dtype=np.float64))
+        rng = check_random_state(random_state)
+        n = X.shape[0]
+        pvalue = _simulated_pvalue(
+            statistic, lambda: gap(rng.standard_normal((n, colour.shape[0])) @ colour),
+            n_simulations,
+        )
+    return TendencyResult(statistic=float(statistic), pvalue=pvalue)

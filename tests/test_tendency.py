@@ -13,6 +13,8 @@ from sklearn_tendency import (
     assess_tendency,
     dip_test,
     gaussian_hopkins_test,
+    hopkins_both,
+    hopkins_test,
     make_tendency_scorer,
     vat_gap,
 )
@@ -24,23 +26,80 @@ def _blobs(std=0.3, d=2, seed=0):
                       cluster_std=std, random_state=seed)[0]
 
 
+GRID = np.arange(1, 21) / 20  # the p-values of 19 simulations
+
+
+def _grid_counts(pvals):
+    counts = np.array([np.sum(np.isclose(pvals, g)) for g in GRID])
+    assert counts.sum() == len(pvals)
+    return counts
+
+
 def test_gaussian_hopkins_calibrated_on_gaussian_data():
-    # Null: one Gaussian, any covariance. The parametric bootstrap makes the
-    # p-value uniform on the grid {1/20, 2/20, ...} at any dimension; a
-    # Beta(m, m) p-value (what the box null uses) rejects 16% at 5% in 32-d.
-    pvals = []
+    # Null: one Gaussian, any mean and covariance. The simulated null makes the
+    # p-value uniform on the grid {1/20, ..., 1} at any dimension; the Beta(m, m)
+    # p-value of the box null, applied to the same statistics, is not.
+    pvals, beta_pvals = [], []
     for seed in range(200):
         rng = np.random.RandomState(seed)
-        d = (2, 8, 32)[seed % 3]
-        X = rng.normal(size=(150, d)) @ rng.normal(size=(d, d))
-        pvals.append(gaussian_hopkins_test(X, n_simulations=19, random_state=seed).pvalue)
-    pvals = np.array(pvals)
-    grid = np.arange(1, 21) / 20
-    counts = np.array([np.sum(np.isclose(pvals, g)) for g in grid])
-    assert counts.sum() == 200
-    # Chi-square goodness of fit to the discrete uniform on the grid.
-    assert stats.chisquare(counts).pvalue > 1e-3
-    assert np.mean(pvals <= 0.05) < 0.1
+        d = (2, 6, 24)[seed % 3]
+        X = rng.normal(size=(100, d)) @ rng.normal(size=(d, d)) + rng.normal(size=d)
+        res = gaussian_hopkins_test(X, n_simulations=19, random_state=seed, n_jobs=1)
+        pvals.append(res.pvalue)
+        beta_pvals.append(stats.beta.sf(res.statistic, res.sample_size, res.sample_size))
+    # Chi-square goodness of fit to the discrete uniform on the grid (10
+    # expected per cell).
+    assert stats.chisquare(_grid_counts(pvals)).pvalue > 1e-3
+    assert np.mean(np.array(pvals) <= 0.05) < 0.1
+    # The broken variant fails the same kind of test by orders of magnitude
+    # (measured: KS p ~ 1e-15).
+    assert stats.kstest(beta_pvals, "uniform").pvalue < 1e-6
+
+
+def test_box_hopkins_calibration_test_catches_exponent_one():
+    # The calibration test of tests/test_hopkins.py (KS of the Beta(m, m)
+    # p-values on uniform data) passes for exponent d and fails for exponent 1
+    # on the very same distances: it can tell a broken statistic.
+    from sklearn.neighbors import NearestNeighbors
+
+    from sklearn_tendency.tendency import _hopkins_from_distances, hopkins_samples
+
+    m, good, broken = 25, [], []
+    for seed in range(300):
+        X = np.random.RandomState(seed).uniform(size=(500, 2))
+        idx, rng, _ = hopkins_samples(X, m, 10_000 + seed)
+        ref = rng.uniform(X.min(0), X.max(0), size=(m, 2))
+        nn = NearestNeighbors(n_neighbors=2).fit(X)
+        u = nn.kneighbors(ref, n_neighbors=1)[0][:, 0]
+        w = nn.kneighbors(X[idx])[0][:, 1]
+        h = _hopkins_from_distances(u, w, 2)
+        assert h == pytest.approx(hopkins_test(X, sample_size=m, random_state=10_000 + seed).statistic)
+        good.append(stats.beta.sf(h, m, m))
+        broken.append(stats.beta.sf(_hopkins_from_distances(u, w, 1), m, m))
+    assert stats.kstest(good, "uniform").pvalue > 1e-3
+    # Exponent 1 shrinks the spread of H: its p-values bunch in the middle
+    # (measured: KS p ~ 1e-6, no rejection at 5% in 300 runs).
+    assert stats.kstest(broken, "uniform").pvalue < 1e-4
+    assert np.mean(np.array(broken) < 0.05) < 0.01 < np.mean(np.array(good) < 0.05)
+
+
+def test_dip_test_calibrated_on_independent_uniform_dissimilarities():
+    diptest = pytest.importorskip("diptest")
+    from scipy.spatial.distance import squareform
+
+    # The dip test's null: independent values from the uniform law (the least
+    # favourable unimodal one). Dissimilarities drawn that way are data from
+    # it; the p-values must be uniform.
+    pvals, doubled = [], []
+    for seed in range(200):
+        rng = np.random.RandomState(seed)
+        D = squareform(rng.uniform(size=40 * 39 // 2))
+        pvals.append(dip_test(D, metric="precomputed").pvalue)
+        # Broken variant: both triangles, every distance counted twice.
+        doubled.append(diptest.diptest(D[~np.eye(40, dtype=bool)])[1])
+    assert stats.kstest(pvals, "uniform").pvalue > 1e-3
+    assert 0.02 < np.mean(np.array(pvals) < 0.05) < 0.09
+    assert stats.kstest(doubled, "uniform").pvalue < 1e-6
 
 
 def test_gaussian_hopkins_rejects_clusters_and_uniform():
@@ -76,16 +135,42 @@ def test_vat_gap():
     assert vat_gap(_blobs(0.3)).statistic > 5
     assert vat_gap(np.random.RandomState(0).uniform(size=(500, 2))).statistic < 2
     assert vat_gap(_blobs(0.3)).pvalue is None
+    res = vat_gap(_blobs(0.3), n_simulations=19, random_state=0)
+    assert res.pvalue == pytest.approx(1 / 20)
+    assert res.statistic == vat_gap(_blobs(0.3)).statistic
+
+
+def test_vat_gap_calibrated_on_gaussian_data():
+    # The simulated null: a Gaussian with the data's mean and covariance. The
+    # broken variant simulates N(0, I), ignoring the covariance, and fails the
+    # same test (measured chi-square p ~ 1e-38).
+    pvals, identity = [], []
+    for seed in range(200):
+        rng = np.random.RandomState(seed)
+        d = (2, 4)[seed % 2]
+        A = rng.normal(size=(d, d))
+        A[0] *= 5  # an elongated cloud
+        X = rng.normal(size=(100, d)) @ A
+        res = vat_gap(X, n_simulations=19, random_state=seed, n_jobs=1)
+        pvals.append(res.pvalue)
+        sims = [vat_gap(rng.normal(size=(100, d)), n_jobs=1).statistic for _ in range(19)]
+        identity.append((1 + np.sum(np.array(sims) >= res.statistic)) / 20)
+    assert stats.chisquare(_grid_counts(pvals)).pvalue > 1e-3
+    assert stats.chisquare(_grid_counts(identity)).pvalue < 1e-6
 
 
 def test_assess_tendency_verdicts():
-    clustered = assess_tendency(_blobs(0.3, d=4))
+    # 39 simulations: the smallest simulated p-value, 1/40, is below 0.05.
+    kw = dict(n_simulations=39, n_jobs=1)
+    clustered = assess_tendency(_blobs(0.3, d=4), **kw)
     assert clustered.verdict == "clustered"
     assert clustered.n_clusters_estimate == 3
-    uniform = assess_tendency(np.random.RandomState(0).uniform(size=(600, 4)))
+    assert clustered.results["vat_gap"].pvalue == pytest.approx(1 / 40)
+    uniform = assess_tendency(np.random.RandomState(0).uniform(size=(600, 4)), **kw)
     assert uniform.verdict == "no evidence of clusters"
-    gaussian = assess_tendency(np.random.RandomState(0).normal(size=(600, 8)))
+    gaussian = assess_tendency(np.random.RandomState(0).normal(size=(600, 8)), **kw)
     assert gaussian.verdict == "no evidence of clusters"
+    assert gaussian.results["gaussian_hopkins"].pvalue > 0.05
     text = str(clustered)
     assert "verdict: clustered" in text and "hopkins" in text and "VAT cluster-count estimate: 3" in text
     assert set(clustered.results) >= {"hopkins", "gaussian_hopkins", "vat_gap"}
@@ -102,8 +187,8 @@ def test_scorer_is_deterministic_and_picklable():
     scorer = make_tendency_scorer()
     est = LloydKMeans(3, random_state=0).fit(X)
     assert scorer(est, X) == scorer(est, X) == pickle.loads(pickle.dumps(scorer))(est, X)
-    assert scorer(est, X) == gaussian_hopkins_test(X, random_state=0).statistic
-    assert "gaussian_hopkins" in repr(scorer)
+    assert scorer(est, X) == hopkins_both(X, n_simulations=0, random_state=0).statistic
+    assert "hopkins_both" in repr(scorer)
 
 
 def test_scorer_scores_what_each_estimator_sees():
@@ -165,3 +250,35 @@ def test_bad_input():
         assess_tendency(np.array([[0, np.nan], [1, 2], [3, 4]]))
     with pytest.raises(ValueError, match="minimum of 3"):
         dip_test(np.ones((2, 2)))
+    with pytest.raises(ValueError, match="precomputed"):
+        vat_gap(np.zeros((5, 5)), metric="precomputed", n_simulations=9)
+    with pytest.raises(ValueError, match="n_simulations"):
+        vat_gap(_blobs(), n_simulations=True)
+    with pytest.raises(ValueError, match="symmetric"):
+        dip_test(np.triu(np.ones((5, 5)), 1), metric="precomputed")
+
+
+def test_hopkins_both_is_the_weaker_evidence_and_ranks_the_embedding_study():
+    # NOTES.md's embedding study: uniform data in [0, 1]^32 against 10 centres
+    # with std 0.3 (k-means recovers them). The Gaussian null alone scores the
+    # box as high as the clusters; the box null alone scores every Gaussian
+    # cloud 1.0; the smaller of the two ranks them right.
+    rng = np.random.RandomState(0)
+    uniform = rng.uniform(0, 1, (1000, 32))
+    centres = rng.uniform(0, 1, (10, 32))
+    clusters = np.vstack([rng.normal(c, 0.3, (100, 32)) for c in centres])
+    blob = rng.normal(size=(1000, 32))
+    kw = dict(random_state=0, n_jobs=1)
+    scores = {name: hopkins_both(Z, n_simulations=19, **kw)
+              for name, Z in [("uniform", uniform), ("clusters", clusters), ("blob", blob)]}
+    for name, Z in [("uniform", uniform), ("clusters", clusters)]:
+        box = hopkins_test(Z, random_state=0)
+        gauss = gaussian_hopkins_test(Z, n_simulations=19, **kw)
+        assert scores[name].statistic == min(box.statistic, gauss.statistic)
+        assert scores[name].pvalue == max(box.pvalue, gauss.pvalue)
+    assert gaussian_hopkins_test(uniform, n_simulations=0, **kw).statistic > 0.6
+    assert hopkins_test(blob, random_state=0).statistic > 0.99
+    assert scores["uniform"].statistic < 0.45 < scores["clusters"].statistic
+    assert scores["blob"].statistic < 0.6
+    assert scores["clusters"].pvalue == pytest.approx(1 / 20)
+    assert scores["uniform"].pvalue > 0.5 and scores["blob"].pvalue > 0.05
