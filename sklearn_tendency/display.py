@@ -173,8 +173,11 @@ class VATDisplay:
         n = image.shape[0] if self.n_samples is None else int(self.n_samples)
         if ax is None:
             _, ax = plt.subplots(figsize=(5.5, 5))
+        # "antialiased" averages pixels when the image is larger than its
+        # place on screen (a nearest-neighbour pick would drop rows, e.g. turn
+        # the zero diagonal into dots) and keeps them sharp otherwise.
         self.im_ = ax.imshow(
-            image, cmap=cmap, interpolation="nearest", extent=(0, n, n, 0),
+            image, cmap=cmap, interpolation="antialiased", extent=(0, n, n, 0),
             vmin=0,
         )
         ax.set_xticks([])
@@ -202,7 +205,6 @@ class VATDisplay:
             )
             lax.set_xticks([])
             lax.set_yticks([])
-            lax.set_ylabel("labels")
             self.labels_ax_ = lax
 
         self.cluster_patches_ = []

@@ -1,0 +1,89 @@
+"""Sphinx configuration of the sklearn-tendency documentation.
+
+Builds offline: no intersphinx inventories are fetched, so every reference to
+numpy, scipy, matplotlib or scikit-learn is plain text (``nitpicky`` is off).
+The package is imported as installed (or from ``PYTHONPATH``); the source tree
+of a clean clone has no compiled extensions.
+"""
+
+import os
+import warnings
+from datetime import date
+
+import sklearn_tendency
+
+project = "sklearn-tendency"
+author = "sklearn-tendency developers"
+copyright = f"{date.today().year}, {author}"
+release = sklearn_tendency.__version__
+version = release
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+]
+
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "auto_examples/*.ipynb",
+                    "auto_examples/**/*.ipynb", "auto_examples/**/*.py.md5",
+                    "sg_execution_times.rst"]
+default_role = "literal"
+
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": False}
+# numpydoc lists the members itself from the docstrings' sections.
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"sklearn-tendency {release}"
+html_static_path = []
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_prev_next": False,
+    "header_links_before_dropdown": 6,
+}
+html_sidebars = {"index": [], "install": []}
+
+# sphinx-gallery runs every example; the figures land in auto_examples/.
+os.environ.setdefault("MPLBACKEND", "Agg")
+sphinx_gallery_conf = {
+    "examples_dirs": ["../examples"],
+    "gallery_dirs": ["auto_examples"],
+    "filename_pattern": r"/plot_",
+    "abort_on_example_error": True,
+    "only_warn_on_example_error": False,
+    "doc_module": ("sklearn_tendency",),
+    "backreferences_dir": os.path.join("generated", "backreferences"),
+    "reference_url": {"sklearn_tendency": None},
+    # Animations embedded as JavaScript frames: no ffmpeg needed.
+    "matplotlib_animations": (True, "jshtml"),
+    "within_subsection_order": "FileNameSortKey",
+    "remove_config_comments": True,
+    "min_reported_time": 1,
+    "show_memory": False,
+    "write_computation_times": False,
+}
+
+# Agg has no display; a warning from an example is an example's bug, but
+# matplotlib's "non-interactive backend" notice from plt.show() is not.
+warnings.filterwarnings(
+    "ignore", category=UserWarning,
+    message="(Matplotlib is currently using agg|FigureCanvasAgg is non-interactive)",
+)
+
+
+def _quote_trailing_underscore_shapes(app, what, name, obj, options, lines):
+    # "(n_features_in_,)" in a type is read by docutils as a link to a target
+    # "n_features_in"; scikit-learn writes it in backquotes. Quote it here so
+    # docstrings written either way render.
+    for i, line in enumerate(lines):
+        lines[i] = line.replace("(n_features_in_,)", "(`n_features_in_`,)")
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _quote_trailing_underscore_shapes)
