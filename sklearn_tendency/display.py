@@ -135,8 +135,9 @@ class VATDisplay:
         self.cluster_edges = cluster_edges
         self.title = title
 
-    def plot(self, ax=None, *, cmap="gray", colorbar=False, label_cmap=None,
-             show_labels=True, show_clusters=True, cluster_color="tab:red"):
+    def plot(self, ax=None, *, cmap="gray", vmin=None, vmax=None, colorbar=False,
+             label_cmap=None, show_labels=True, show_clusters=True,
+             cluster_color="tab:red"):
         """Draw the image.
 
         Parameters
@@ -146,6 +147,12 @@ class VATDisplay:
         cmap : str or Colormap, default="gray"
             Colormap of the dissimilarities: with ``"gray"`` small ones are
             dark.
+        vmin, vmax : float, default=None
+            Dissimilarities drawn black and white. ``None``: the smallest
+            off-diagonal pixel and the largest pixel, so the gray levels span
+            the dissimilarities between distinct samples (the zero diagonal
+            would otherwise take the dark end, and in high dimension, where
+            all distances are alike, leave every block a similar light gray).
         colorbar : bool, default=False
             Add a colour bar of the dissimilarities.
         label_cmap : str, Colormap or list of colours, default=None
@@ -176,9 +183,12 @@ class VATDisplay:
         # "antialiased" averages pixels when the image is larger than its
         # place on screen (a nearest-neighbour pick would drop rows, e.g. turn
         # the zero diagonal into dots) and keeps them sharp otherwise.
+        if vmin is None:
+            off_diagonal = ~np.eye(image.shape[0], dtype=bool)
+            vmin = image[off_diagonal].min() if off_diagonal.any() else 0.0
         self.im_ = ax.imshow(
             image, cmap=cmap, interpolation="antialiased", extent=(0, n, n, 0),
-            vmin=0,
+            vmin=vmin, vmax=vmax,
         )
         ax.set_xticks([])
         ax.set_yticks([])

@@ -42,6 +42,13 @@ def test_vat_display_ivat_image_is_the_ivat_image(blobs):
     assert disp.ax_.get_title() == "iVAT"
     # Coordinates are VAT positions: the extent covers the n samples.
     assert disp.im_.get_extent() == [0, 150, 150, 0]
+    # Gray levels span the smallest and largest dissimilarities between
+    # distinct samples: for iVAT, the smallest and largest cut weights.
+    w = est.cut_weights_[1:]
+    np.testing.assert_allclose(disp.im_.get_clim(), (w.min(), w.max()))
+    disp = VATDisplay.from_estimator(est)
+    disp.plot(vmin=0, vmax=1)
+    assert disp.im_.get_clim() == (0, 1)
 
 
 def test_vat_display_vat_image_needs_x(blobs):
