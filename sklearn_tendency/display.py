@@ -1,4 +1,5 @@
-"""Displays: the VAT image, the objective per iteration, k-means in motion.
+"""Displays: the VAT image, the objective per iteration, k-means in motion,
+the matched confusion matrix.
 
 They follow scikit-learn's Display API (see
 :class:`sklearn.metrics.ConfusionMatrixDisplay`): the constructor stores what
@@ -15,6 +16,7 @@ from .vat import IVAT, VAT, _check_vat_input, single_linkage_labels
 
 __all__ = [
     "ClusteringAnimation",
+    "MatchedConfusionMatrixDisplay",
     "ObjectiveHistoryDisplay",
     "VATDisplay",
 ]
@@ -721,4 +723,64 @@ class ClusteringAnimation:
         return cls(X, estimator.center_history_, features=features).plot(
             ax=ax, frame=frame, animate=animate, interval=interval, cmap=cmap,
             show_paths=show_paths,
+        )
+
+
+class MatchedConfusionMatrixDisplay:
+    """The confusion matrix of a clustering after matching clusters to classes.
+
+    A thin entry point to :class:`sklearn.metrics.ConfusionMatrixDisplay`,
+    which does all the drawing: :meth:`from_matcher` predicts with a fitted
+    label matcher (cluster ids mapped to class labels) and passes the mapped
+    predictions to ``ConfusionMatrixDisplay.from_predictions``. The recipe it
+    implements is two lines::
+
+        y_mapped = label_matcher.predict(X)
+        ConfusionMatrixDisplay.from_predictions(y, y_mapped, labels=label_matcher.classes_)
+
+    Read more in the :ref:`User Guide <matching>`.
+
+    See Also
+    --------
+    sklearn.metrics.ConfusionMatrixDisplay : What is returned and drawn.
+    """
+
+    @staticmethod
+    def from_matcher(label_matcher, X, y, *, labels=None, ax=None, **kwargs):
+        """Draw the matched confusion matrix of a fitted label matcher on (X, y).
+
+        Parameters
+        ----------
+        label_matcher : LabelMatcher
+            Fitted matcher: its ``predict`` returns class labels.
+        X : array-like of shape (n_samples, n_features)
+            Samples to cluster and map.
+        y : array-like of shape (n_samples,)
+            True class labels.
+        labels : array-like, default=None
+            Classes to index the matrix; ``None`` uses the matcher's
+            ``classes_`` (so a class no cluster maps to still gets its row).
+        ax : matplotlib Axes, default=None
+            Axes to draw on.
+        **kwargs : dict
+            Passed to :meth:`sklearn.metrics.ConfusionMatrixDisplay.from_predictions`
+            (``normalize``, ``cmap``, ``colorbar``, ...).
+
+        Returns
+        -------
+        display : sklearn.metrics.ConfusionMatrixDisplay
+            With ``confusion_matrix``, ``figure_``, ``ax_``, ``im_``.
+
+        Notes
+        -----
+        Time: one ``predict`` of the matcher plus O(n) for the matrix.
+        """
+        from sklearn.metrics import ConfusionMatrixDisplay
+
+        check_is_fitted(label_matcher)
+        if labels is None:
+            labels = getattr(label_matcher, "classes_", None)
+        y_mapped = label_matcher.predict(X)
+        return ConfusionMatrixDisplay.from_predictions(
+            y, y_mapped, labels=labels, ax=ax, **kwargs
         )

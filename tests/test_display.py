@@ -14,6 +14,7 @@ from sklearn_tendency import (  # noqa: E402
     IVAT,
     VAT,
     ClusteringAnimation,
+    MatchedConfusionMatrixDisplay,
     ObjectiveHistoryDisplay,
     VATDisplay,
 )
@@ -233,3 +234,35 @@ def test_clustering_animation_from_estimator_static():
         ClusteringAnimation.from_estimator(est, X)
     with pytest.raises(ValueError, match="n_features"):
         ClusteringAnimation(X, np.zeros((2, 2, 2))).plot()
+
+
+class _FakeMatcher(BaseEstimator):
+    """A fitted label matcher: clusters by the sign of x, mapped to classes."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+    classes_ = np.array(["neg", "pos", "zero"])
+
+    def predict(self, X):
+        return np.where(np.asarray(X)[:, 0] < 0, "neg", "pos")
+
+
+def test_matched_confusion_matrix_from_matcher():
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    X = np.array([[-2.0], [-1.0], [1.0], [2.0], [3.0]])
+    y = np.array(["neg", "pos", "pos", "pos", "zero"])
+    fig, ax = plt.subplots()
+    disp = MatchedConfusionMatrixDisplay.from_matcher(_FakeMatcher(), X, y, ax=ax)
+    assert isinstance(disp, ConfusionMatrixDisplay)
+    assert disp.ax_ is ax and disp.figure_ is fig
+    # Rows: true classes, columns: mapped predictions, over the matcher's
+    # classes (the class "zero", never predicted, keeps its column).
+    np.testing.assert_array_equal(
+        disp.confusion_matrix, [[1, 0, 0], [1, 2, 0], [0, 1, 0]]
+    )
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["neg", "pos", "zero"]
