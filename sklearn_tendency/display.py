@@ -635,8 +635,10 @@ class ClusteringAnimation:
         -----
         Each frame costs O(n k d) for the assignments; memory O(n k).
         """
+        import matplotlib as mpl
         import matplotlib.pyplot as plt
         from matplotlib.animation import FuncAnimation
+        from matplotlib.colors import ListedColormap
 
         X = np.asarray(self.X, dtype=np.float64)
         history = np.asarray(self.center_history, dtype=np.float64)
@@ -649,16 +651,20 @@ class ClusteringAnimation:
         fx, fy = self.features
         if ax is None:
             _, ax = plt.subplots(figsize=(5.5, 5))
+        cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+        # A qualitative map gives cluster c its c-th colour; a continuous one
+        # spreads the clusters over its range.
+        vmax = cmap.N - 1 if isinstance(cmap, ListedColormap) and cmap.N >= k else max(k - 1, 1)
         self.scatter_ = ax.scatter(
             X[:, fx], X[:, fy], c=np.zeros(X.shape[0], dtype=int), cmap=cmap, s=12,
-            vmin=0, vmax=max(k - 1, 1), alpha=0.7, linewidths=0,
+            vmin=0, vmax=vmax, alpha=0.7, linewidths=0,
         )
         self.paths_ = [
             ax.plot([], [], color="black", linewidth=1, alpha=0.8)[0] for _ in range(k)
         ]
         self.centers_ = ax.scatter(
             history[0, :, fx], history[0, :, fy], marker="X", s=160, c=np.arange(k),
-            cmap=cmap, vmin=0, vmax=max(k - 1, 1), edgecolors="black", linewidths=1.5,
+            cmap=cmap, vmin=0, vmax=vmax, edgecolors="black", linewidths=1.5,
             zorder=3,
         )
         ax.set_xlabel(f"feature {fx}")

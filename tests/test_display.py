@@ -266,3 +266,14 @@ def test_matched_confusion_matrix_from_matcher():
         disp.confusion_matrix, [[1, 0, 0], [1, 2, 0], [0, 1, 0]]
     )
     assert [t.get_text() for t in ax.get_xticklabels()] == ["neg", "pos", "zero"]
+
+
+def test_clustering_animation_colours_follow_cluster_index():
+    from matplotlib.colors import to_rgba
+
+    X = np.array([[0.0, 0.0], [10.0, 0.0]])
+    anim = ClusteringAnimation(X, [[[0.0, 0.0], [10.0, 0.0]]]).plot(animate=False)
+    # Cluster 1 is tab10's second colour, not the end of the map.
+    np.testing.assert_allclose(
+        anim.scatter_.to_rgba(anim.scatter_.get_array())[1, :3], to_rgba("tab:orange")[:3]
+    )

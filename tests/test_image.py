@@ -157,3 +157,18 @@ def test_inputs_not_modified():
     np.testing.assert_array_equal(X, X_copy)
     np.testing.assert_array_equal(order, order_copy)
     np.testing.assert_array_equal(w, w_copy)
+
+
+def test_vat_sparse_matches_dense():
+    from scipy import sparse
+
+    X, _ = make_blobs(n_samples=40, centers=2, random_state=0)
+    X[X < 0] = 0.0
+    order, _ = vat_order(X)
+    for reduce in ("min", "mean"):
+        np.testing.assert_allclose(
+            downsampled_vat_image(sparse.csr_matrix(X), order, max_pixels=6,
+                                  reduce=reduce),
+            downsampled_vat_image(X, order, max_pixels=6, reduce=reduce),
+            atol=1e-12,
+        )
