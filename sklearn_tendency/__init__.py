@@ -5,7 +5,18 @@ test, and tools that show how a clustering got where it did.
 """
 
 from .display import ClusteringAnimation, MatchedConfusionMatrixDisplay, ObjectiveHistoryDisplay, VATDisplay
-from .tendency import HopkinsResult, hopkins, hopkins_test
+from .kmeans import LloydKMeans
+from .matching import LabelMatcher, match_labels
+from .scoring import TendencyReport, assess_tendency, make_tendency_scorer
+from .tendency import (
+    HopkinsResult,
+    TendencyResult,
+    dip_test,
+    gaussian_hopkins_test,
+    hopkins,
+    hopkins_test,
+    vat_gap,
+)
 from .vat import IVAT, VAT, estimate_n_clusters, ivat, ivat_from_cut_weights, vat, vat_order
 
 __version__ = "0.1.0.dev0"
@@ -17,12 +28,22 @@ __all__ = [
     "VATDisplay",
     "HopkinsResult",
     "IVAT",
+    "LabelMatcher",
+    "LloydKMeans",
+    "TendencyReport",
+    "TendencyResult",
     "VAT",
+    "assess_tendency",
+    "dip_test",
     "estimate_n_clusters",
+    "gaussian_hopkins_test",
     "hopkins",
     "hopkins_test",
     "ivat",
     "ivat_from_cut_weights",
+    "make_tendency_scorer",
+    "match_labels",
     "vat",
+    "vat_gap",
     "vat_order",
 ]

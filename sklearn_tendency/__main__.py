@@ -151,25 +151,16 @@ def run(argv=None, stdout=None):
 
         data = StandardScaler().fit_transform(data)
 
-    from .tendency import hopkins_test
+    from .scoring import assess_tendency
     from .vat import IVAT, ivat_from_cut_weights
 
-    est = IVAT().fit(data)
-    result = hopkins_test(data, random_state=args.random_state)
-    n, d = data.shape
+    report = assess_tendency(data, random_state=args.random_state)
     print(f"data: {source}", file=stdout)
     if header:
         print(f"columns: {', '.join(header)}", file=stdout)
-    print(f"samples: {n}, features: {d}" + (" (standardized)" if args.standardize else ""),
-          file=stdout)
-    verdict = "clustered" if result.pvalue < 0.05 else "no evidence of clusters"
-    print(
-        f"Hopkins statistic: {result.statistic:.4f} (m = {result.sample_size}, "
-        f"exponent d = {result.dimension}), p-value: {result.pvalue:.3g} -> {verdict} "
-        "(vs uniform in the bounding box, 5% level)",
-        file=stdout,
-    )
-    print(f"VAT cluster-count estimate: {est.n_clusters_estimate_}", file=stdout)
+    if args.standardize:
+        print("(standardized)", file=stdout)
+    print(report, file=stdout)
 
     if not args.no_plots:
         import matplotlib
@@ -180,6 +171,7 @@ def run(argv=None, stdout=None):
         from .plotting import plot_ordered_image
         from .vat import _vat_image
 
+        est = IVAT().fit(data)
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         images = {

@@ -281,35 +281,45 @@ def estimate_n_clusters(cut_weights, *, min_cluster_size=None, ratio=2.0,
     if min_cluster_size is None:
         min_cluster_size = max(2, int(np.ceil(0.02 * n)))
     m = int(min_cluster_size)
-    # A block is [a, b) in VAT positions; a cut at position p (a + m <= p <= b - m)
-    # makes [a, p) and [p, b). cut_weights[p] joined position p to the positions
-    # before it, so the edges inside [a, p) are w[a + 1 : p].
     blocks = [(0, n)]
     n_clusters = 1
     while n_clusters < max_clusters:
         best = None
         for a, b in blocks:
-            if b - a < 2 * m:
-                continue
-            p = a + m + int(np.argmax(w[a + m : b - m + 1]))
-            if best is None or w[p] > best[0]:
-                best = (w[p], p, a, b)
-        if best is None:
+            split = _block_split(w, a, b, m, quantile)
+            if split is not None and (best is None or w[split[1]] > w[best[1]]):
+                best = (*split, a, b)
+        if best is None or not best[0] >= ratio:
             break
-        weight, p, a, b = best
-        # The sparser block sets the scale: a sparse tail of a single Gaussian
-        # has long edges of its own, and must not pass as a cluster next to a
-        # dense core.
-        scale = max(
-            np.quantile(side, quantile) if side.size else 0.0
-            for side in (w[a + 1 : p], w[p + 1 : b])
-        )
-        if not weight >= ratio * scale or weight <= 0:
-            break
+        _, p, a, b = best
         blocks.remove((a, b))
         blocks.extend([(a, p), (p, b)])
         n_clusters += 1
     return n_clusters
+
+
+def _block_split(w, a, b, m, quantile):
+    """The largest admissible cut of block [a, b) and its jump ratio.
+
+    A block is [a, b) in VAT positions; a cut at position p (a + m <= p <= b - m)
+    makes [a, p) and [p, b). cut_weights[p] joined position p to the positions
+    before it, so the edges inside [a, p) are w[a + 1 : p].
+
+    Returns (ratio, p), or None when no cut leaves m samples on both sides.
+    """
+    if b - a < 2 * m:
+        return None
+    p = a + m + int(np.argmax(w[a + m : b - m + 1]))
+    # The sparser block sets the scale: a sparse tail of a single Gaussian
+    # has long edges of its own, and must not pass as a cluster next to a
+    # dense core.
+    scale = max(
+        np.quantile(side, quantile) if side.size else 0.0
+        for side in (w[a + 1 : p], w[p + 1 : b])
+    )
+    if w[p] <= 0:
+        return 0.0, p
+    return (w[p] / scale if scale > 0 else np.inf), p
 
 
 def single_linkage_labels(order, cut_weights, n_clusters):

@@ -11,7 +11,8 @@ def test_default_runs_on_faithful(tmp_path, capsys):
     assert main(["--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "samples: 272, features: 2" in out
-    assert "Hopkins statistic:" in out and "p-value" in out
+    assert "hopkins" in out and "gaussian_hopkins" in out and "p-value" in out
+    assert "verdict: clustered" in out
     assert "VAT cluster-count estimate: 2" in out
     for name in ("vat.png", "ivat.png"):
         png = tmp_path / name
@@ -27,6 +28,7 @@ def test_csv_with_columns_and_standardize(tmp_path, capsys):
     assert main([str(path), "--columns", "a", "1", "--standardize", "--no-plots"]) == 0
     out = capsys.readouterr().out
     assert "columns: a, b" in out and "(standardized)" in out
+    assert "verdict: clustered" in out
     assert "VAT cluster-count estimate: 2" in out
 
 

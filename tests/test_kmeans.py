@@ -1,0 +1,236 @@
+import warnings
+
+import numpy as np
+import pytest
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_limits
+
+from sklearn_tendency import LloydKMeans
+from sklearn_tendency.datasets import load_faithful
+
+
+def _problem(seed, dtype=np.float64, weighted=False):
+    rng = np.random.RandomState(seed)
+    n, d, k = rng.randint(20, 1500), rng.randint(1, 30), rng.randint(1, 10)
+    # Off-centre, anisotropic data: the centring step matters.
+    X = rng.normal(size=(n, d)) * rng.uniform(0.1, 10, size=d) + rng.uniform(-50, 50, size=d)
+    w = rng.uniform(0, 3, size=n) if weighted else None
+    init = X[rng.choice(n, k, replace=False)]
+    return X.astype(dtype), w, init.astype(dtype), k
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("seed", range(25))
+def test_equals_sklearn_lloyd_float64(seed, weighted):
+    X, w, init, k = _problem(seed, weighted=weighted)
+    ours = LloydKMeans(k, init=init).fit(X, sample_weight=w)
+    ref = KMeans(k, init=init, n_init=1, algorithm="lloyd").fit(X, sample_weight=w)
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
+    assert ours.n_iter_ == ref.n_iter_
+    np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(ours.inertia_, ref.inertia_, rtol=1e-8)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_equals_sklearn_lloyd_float32(seed):
+    # float32 carries 24 bits (eps 6e-8); sums of up to 1500 weighted terms and
+    # the GEMM distance formula lose a few more. Where two centres are within
+    # that rounding of each other a label may go either way, so labels may
+    # differ on a handful of samples, n_iter_ by a step; centres and inertia
+    # agree to 1e-4 relative (about 2^-13, well above float32 rounding of sums
+    # of this size, far below any clustering difference).
+    X, w, init, k = _problem(seed, dtype=np.float32, weighted=seed % 2 == 1)
+    ours = LloydKMeans(k, init=init).fit(X, sample_weight=w)
+    ref = KMeans(k, init=init, n_init=1).fit(X, sample_weight=w)
+    assert ours.cluster_centers_.dtype == np.float32
+    assert np.mean(ours.labels_ != ref.labels_) <= 0.01
+    assert abs(ours.n_iter_ - ref.n_iter_) <= 1
+    np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-4, atol=1e-3)
+    np.testing.assert_allclose(ours.inertia_, ref.inertia_, rtol=1e-4)
+
+
+@pytest.mark.parametrize("d, k", [(2, 3), (16, 8), (40, 12)])
+def test_gemm_and_direct_paths_agree_across_thread_counts(d, k):
+    # d * k decides the distance path; both must give sklearn's answer with
+    # one thread and with two.
+    rng = np.random.RandomState(d)
+    X = rng.normal(size=(3000, d))
+    init = X[:k].copy()
+    ref = KMeans(k, init=init, n_init=1).fit(X)
+    for n_threads in (1, 2):
+        with threadpool_limits(n_threads, user_api="openmp"):
+            ours = LloydKMeans(k, init=init).fit(X)
+        np.testing.assert_array_equal(ours.labels_, ref.labels_)
+        np.testing.assert_allclose(ours.inertia_, ref.inertia_, rtol=1e-8)
+
+
+def test_old_faithful_published_objective():
+    X = load_faithful().data
+    km = LloydKMeans(n_clusters=2, n_init=10, random_state=0).fit(X)
+    assert km.inertia_ == pytest.approx(8901.76872094721, rel=1e-12)
+    centers = km.cluster_centers_[np.argsort(km.cluster_centers_[:, 0])]
+    np.testing.assert_allclose(centers, [[2.09433, 54.75], [4.29793023, 80.28488372]], rtol=1e-7)
+
+
+@pytest.mark.parametrize("init", ["k-means++", "random"])
+def test_history_properties(init):
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(c, 1.0, size=(200, 3)) for c in (0, 4, 8, 12)])
+    km = LloydKMeans(4, init=init, n_init=3, random_state=1, store_centers=True).fit(X)
+    h = km.inertia_history_
+    assert h.shape == (km.n_iter_ + 1,)
+    assert h[-1] == km.inertia_
+    # Lloyd's objective never increases; the GEMM formula's rounding on data of
+    # this scale is far below 1e-12 relative.
+    assert np.all(np.diff(h) <= 1e-12 * h[0])
+    assert len(km.inertia_histories_) == 3
+    assert any(np.array_equal(h, other) for other in km.inertia_histories_)
+    assert min(hh[-1] for hh in km.inertia_histories_) == km.inertia_
+    # Entry t is the objective of the centres at the start of iteration t,
+    # computed here by brute force from center_history_.
+    C = km.center_history_
+    assert C.shape == (km.n_iter_ + 1, 4, 3)
+    np.testing.assert_allclose(C[-1], km.cluster_centers_)
+    for t in range(len(h)):
+        brute = ((X[:, None, :] - C[t][None]) ** 2).sum(-1).min(1).sum()
+        assert h[t] == pytest.approx(brute, rel=1e-10)
+
+
+def test_history_starts_at_initial_centres():
+    X = load_faithful().data
+    init = X[[0, 1]]
+    km = LloydKMeans(2, init=init, store_centers=True).fit(X)
+    brute = ((X[:, None, :] - init[None]) ** 2).sum(-1).min(1).sum()
+    assert km.inertia_history_[0] == pytest.approx(brute, rel=1e-12)
+    np.testing.assert_array_equal(km.center_history_[0], init)
+
+
+def test_center_history_replays_refits_with_max_iter():
+    # The seminar refits KMeans with max_iter = 1..9 for each frame; the history
+    # holds the same frames from one fit.
+    from sklearn.datasets import make_blobs
+
+    X, _ = make_blobs(500, n_features=2, centers=5, cluster_std=1.5, random_state=12345)
+    init = np.array([[2, 2], [1, 1], [3, 3], [4, 4], [5, 5]], dtype=float)
+    km = LloydKMeans(5, init=init, store_centers=True).fit(X)
+    for t in range(1, min(9, km.n_iter_) + 1):
+        ref = KMeans(5, init=init, n_init=1, max_iter=t).fit(X)
+        np.testing.assert_allclose(km.center_history_[t], ref.cluster_centers_, rtol=1e-10)
+
+
+def test_empty_cluster_relocated_like_sklearn():
+    # A centre far from every sample gets no sample in the first assignment.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 2))
+    init = np.array([[0.0, 0.0], [0.5, 0.5], [1000.0, 1000.0]])
+    ours = LloydKMeans(3, init=init).fit(X)
+    ref = KMeans(3, init=init, n_init=1).fit(X)
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
+    np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-8)
+    assert len(np.unique(ours.labels_)) == 3
+    assert np.all(np.abs(ours.cluster_centers_) < 10)
+
+
+def test_duplicate_points_warn_fewer_clusters():
+    X = np.repeat([[0.0, 0.0], [1.0, 1.0]], 10, axis=0)
+    with pytest.warns(ConvergenceWarning, match="distinct clusters"):
+        LloydKMeans(3, init=X[[0, 1, 2]]).fit(X)
+
+
+def test_predict_transform_score():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(400, 5))
+    w = rng.uniform(0.5, 2, size=400)
+    km = LloydKMeans(4, random_state=0, n_init=2).fit(X, sample_weight=w)
+    ref = KMeans(4, init=km.cluster_centers_, n_init=1, max_iter=1)
+    ref.fit(X)  # only to get a fitted object; use its public methods on our centres
+    ref.cluster_centers_ = km.cluster_centers_
+    np.testing.assert_array_equal(km.predict(X), km.labels_)
+    np.testing.assert_array_equal(km.predict(X), ref.predict(X))
+    np.testing.assert_allclose(km.transform(X), ref.transform(X))
+    np.testing.assert_allclose(km.score(X), ref.score(X), rtol=1e-10)
+    np.testing.assert_allclose(km.score(X, sample_weight=w), ref.score(X, sample_weight=w), rtol=1e-10)
+    np.testing.assert_allclose(km.score(X, sample_weight=w), -km.inertia_, rtol=1e-10)
+    np.testing.assert_array_equal(clone(km).fit_predict(X, sample_weight=w), km.labels_)
+    np.testing.assert_allclose(clone(km).fit_transform(X, sample_weight=w), km.transform(X))
+
+
+def test_float32_stays_float32_and_inputs_untouched():
+    X = np.random.RandomState(0).normal(size=(200, 3)).astype(np.float32)
+    X0 = X.copy()
+    for copy_x in (True, False):
+        km = LloydKMeans(3, random_state=0, copy_x=copy_x).fit(X)
+        assert km.cluster_centers_.dtype == np.float32
+        assert km.transform(X).dtype == np.float32
+        np.testing.assert_array_equal(X, X0)
+
+
+def test_copy_x_false_gives_same_clustering_on_centred_scale():
+    X = np.random.RandomState(0).normal(size=(500, 4))
+    a = LloydKMeans(4, random_state=0).fit(X)
+    b = LloydKMeans(4, random_state=0, copy_x=False).fit(X)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_allclose(a.inertia_, b.inertia_, rtol=1e-10)
+
+
+def test_n_init_auto_and_best_run_selected():
+    X = np.random.RandomState(0).normal(size=(300, 2))
+    assert len(LloydKMeans(3, random_state=0).fit(X).inertia_histories_) == 1
+    km = LloydKMeans(3, init="random", random_state=0).fit(X)
+    assert len(km.inertia_histories_) == 10
+    assert km.inertia_ == min(h[-1] for h in km.inertia_histories_)
+    ref = KMeans(3, init="random", random_state=0).fit(X)
+    assert km.inertia_ == pytest.approx(ref.inertia_, rel=1e-10)
+    with pytest.warns(RuntimeWarning, match="only one init"):
+        LloydKMeans(3, init=X[:3], n_init=5).fit(X)
+
+
+def test_callable_init():
+    X = np.random.RandomState(0).normal(size=(100, 2))
+
+    def init(X, k, random_state):
+        return X[:k]
+
+    km = LloydKMeans(3, init=init, n_init=1).fit(X)
+    ref = KMeans(3, init=X[:3], n_init=1).fit(X)
+    np.testing.assert_array_equal(km.labels_, ref.labels_)
+
+
+def test_verbose_prints_objective(capsys):
+    X = load_faithful().data
+    LloydKMeans(2, init=X[[0, 1]], verbose=1).fit(X)
+    out = capsys.readouterr().out
+    assert "Iteration 0, inertia" in out and "Converged at iteration" in out
+
+
+@pytest.mark.parametrize(
+    "X, params, fit_kw, exc, match",
+    [
+        (np.array([[0.0, np.nan], [1, 2], [3, 4]]), {"n_clusters": 2}, {}, ValueError, "NaN"),
+        (np.array([[0.0, np.inf], [1, 2], [3, 4]]), {"n_clusters": 2}, {}, ValueError, "infinity"),
+        (np.ones((3, 2)), {"n_clusters": 4}, {}, ValueError, "n_samples=3 should be >= n_clusters=4"),
+        (np.ones((5, 2)), {"n_clusters": 2, "init": np.ones((3, 2))}, {}, ValueError, "does not match the number of clusters"),
+        (np.ones((5, 2)), {"n_clusters": 2, "init": np.ones((2, 3))}, {}, ValueError, "does not match the number of features"),
+        (np.ones((5, 2)), {"n_clusters": 2}, {"sample_weight": -np.ones(5)}, ValueError, "[Nn]egative"),
+        (np.ones((5, 2)), {"n_clusters": 2}, {"sample_weight": np.ones(4)}, ValueError, "sample_weight"),
+        (sparse.random(20, 3, density=0.5, format="csr"), {"n_clusters": 2}, {}, TypeError, "sparse"),
+        (np.ones((5, 2)), {"n_clusters": 0}, {}, ValueError, "n_clusters"),
+    ],
+)
+def test_bad_input(X, params, fit_kw, exc, match):
+    with pytest.raises(exc, match=match):
+        LloydKMeans(**params).fit(X, **fit_kw)
+
+
+def test_unfitted_and_wrong_features():
+    from sklearn.exceptions import NotFittedError
+
+    X = np.random.RandomState(0).normal(size=(50, 3))
+    with pytest.raises(NotFittedError):
+        LloydKMeans(2).predict(X)
+    km = LloydKMeans(2, random_state=0).fit(X)
+    with pytest.raises(ValueError, match="features"):
+        km.predict(X[:, :2])
