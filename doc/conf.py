@@ -7,6 +7,7 @@ of a clean clone has no compiled extensions.
 """
 
 import os
+import re
 import warnings
 from datetime import date
 
@@ -34,7 +35,17 @@ exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "auto_examples/*.ipynb",
 default_role = "literal"
 
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_default_options = {
+    "members": True,
+    "inherited-members": False,
+    # scikit-learn's generated metadata-routing setters refer to its own
+    # glossary, which this site does not have.
+    "exclude-members": ",".join([
+        "set_output", "set_fit_request", "set_score_request",
+        "set_predict_request", "set_transform_request",
+        "set_partial_fit_request", "get_metadata_routing",
+    ]),
+}
 # numpydoc lists the members itself from the docstrings' sections.
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
@@ -77,12 +88,20 @@ warnings.filterwarnings(
 )
 
 
+_PARENS = re.compile(r"\(([^()`]*)\)")
+_TRAILING_UNDERSCORE = re.compile(r"(?<![`\w])([A-Za-z]\w*_)(?![\w`])")
+
+
 def _quote_trailing_underscore_shapes(app, what, name, obj, options, lines):
-    # "(n_features_in_,)" in a type is read by docutils as a link to a target
-    # "n_features_in"; scikit-learn writes it in backquotes. Quote it here so
-    # docstrings written either way render.
+    # "shape (n_iter_ + 1,)" is read by docutils as a link to a target
+    # "n_iter"; scikit-learn writes such names in backquotes. Quote them (in
+    # parentheses, where shapes are written) so docstrings written either way
+    # render.
+    def quote(match):
+        return "(" + _TRAILING_UNDERSCORE.sub(r"`\1`", match.group(1)) + ")"
+
     for i, line in enumerate(lines):
-        lines[i] = line.replace("(n_features_in_,)", "(`n_features_in_`,)")
+        lines[i] = _PARENS.sub(quote, line)
 
 
 def setup(app):
