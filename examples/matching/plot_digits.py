@@ -35,11 +35,10 @@ clusters = km.fit_predict(X)
 
 # Rows are digits, columns cluster ids: before matching, the large counts are
 # scattered off the diagonal.
-fig, axes = plt.subplots(1, 2, figsize=(12, 5), layout="constrained")
-ConfusionMatrixDisplay(contingency_matrix(y, clusters)).plot(
-    ax=axes[0], colorbar=False
-)
-axes[0].set(title="Before matching", xlabel="cluster id", ylabel="digit")
+fig, ax = plt.subplots(figsize=(6, 5), layout="constrained")
+ConfusionMatrixDisplay(contingency_matrix(y, clusters)).plot(ax=ax, colorbar=False)
+ax.set(title="Before matching", xlabel="cluster id", ylabel="digit")
+plt.show()
 
 # %%
 # Hungarian versus majority matching
@@ -58,8 +57,9 @@ print(f"digits no cluster is mapped to by majority: "
 # off the diagonal are the digits k-means confuses.
 matcher = LabelMatcher(LloydKMeans(n_clusters=10, n_init=10, random_state=12345))
 matcher.fit(X, y)
-MatchedConfusionMatrixDisplay.from_matcher(matcher, X, y, ax=axes[1], colorbar=False)
-axes[1].set(title="After Hungarian matching", ylabel="digit")
+fig, ax = plt.subplots(figsize=(6, 5), layout="constrained")
+MatchedConfusionMatrixDisplay.from_matcher(matcher, X, y, ax=ax, colorbar=False)
+ax.set(title="After Hungarian matching", ylabel="digit")
 plt.show()
 
 # %%

@@ -63,8 +63,8 @@ print(f"selected: {list(candidates)[search.best_index_]}")
 # Did it pick the representation where k-means finds the groups?
 # --------------------------------------------------------------
 # The labels were not used by the search; here they check its choice. The
-# iVAT image of each representation shows why: only one has blocks.
-fig, axes = plt.subplots(1, 4, figsize=(16, 4.3), layout="constrained")
+# iVAT image of each representation shows why: only one has clear blocks.
+fig, axes = plt.subplots(1, 4, figsize=(16, 4.9), layout="constrained")
 for ax, (name, step), score in zip(axes, candidates.items(), scores):
     Z = X if step == "passthrough" else step.fit_transform(X)
     ari = adjusted_rand_score(
