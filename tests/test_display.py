@@ -277,3 +277,34 @@ def test_clustering_animation_colours_follow_cluster_index():
     np.testing.assert_allclose(
         anim.scatter_.to_rgba(anim.scatter_.get_array())[1, :3], to_rgba("tab:orange")[:3]
     )
+
+
+def test_displays_on_real_lloyd_kmeans():
+    from sklearn_tendency import LloydKMeans
+    from sklearn_tendency.datasets import load_faithful
+
+    X = load_faithful().data
+    km = LloydKMeans(n_clusters=2, init="random", n_init=3, random_state=0,
+                     store_centers=True).fit(X)
+    disp = ObjectiveHistoryDisplay.from_estimator(km)
+    np.testing.assert_array_equal(disp.line_.get_ydata(), km.inertia_history_)
+    assert len(disp.lines_) == 3
+    np.testing.assert_allclose(disp.line_.get_ydata()[-1], 8901.76872094721, rtol=1e-10)
+    anim = ClusteringAnimation.from_estimator(km, X, animate=False)
+    # The last frame's assignment is the fitted clustering.
+    np.testing.assert_array_equal(anim.scatter_.get_array(), km.labels_)
+    np.testing.assert_allclose(anim.centers_.get_offsets(), km.cluster_centers_)
+    assert len(anim.paths_[0].get_xdata()) == km.n_iter_ + 1
+
+
+def test_from_matcher_on_real_label_matcher():
+    from sklearn.metrics import confusion_matrix
+
+    from sklearn_tendency import LabelMatcher, LloydKMeans
+
+    X, y = make_blobs(n_samples=120, centers=3, cluster_std=0.5, random_state=0)
+    matcher = LabelMatcher(LloydKMeans(3, n_init=3, random_state=0)).fit(X, y)
+    disp = MatchedConfusionMatrixDisplay.from_matcher(matcher, X, y)
+    np.testing.assert_array_equal(disp.confusion_matrix, confusion_matrix(y, matcher.predict(X)))
+    # Separated blobs: after matching, everything is on the diagonal.
+    np.testing.assert_array_equal(disp.confusion_matrix, np.diag(np.bincount(y)))

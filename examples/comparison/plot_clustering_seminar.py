@@ -80,7 +80,7 @@ plt.show()
 init = np.array([[2, 2], [1, 1], [3, 3], [4, 4], [5, 5]], dtype=float)
 km = LloydKMeans(n_clusters=5, init=init, n_init=1, max_iter=9,
                  store_centers=True).fit(datasets["blobs"])
-anim = ClusteringAnimation.from_estimator(km, datasets["blobs"], interval=700)
+animation = ClusteringAnimation.from_estimator(km, datasets["blobs"], interval=700).animation_
 print(f"{km.n_iter_} iterations, J from {km.inertia_history_[0]:.0f} "
       f"to {km.inertia_history_[-1]:.0f}")
 plt.show()

@@ -83,5 +83,5 @@ plt.show()
 # nearest centre at iteration t.
 km = LloydKMeans(n_clusters=3, init="random", n_init=1, random_state=3,
                  store_centers=True).fit(X_std)
-anim = ClusteringAnimation.from_estimator(km, X_std, interval=700)
+animation = ClusteringAnimation.from_estimator(km, X_std, interval=700).animation_
 plt.show()
