@@ -11,6 +11,8 @@ import re
 import warnings
 from datetime import date
 
+from sphinx_gallery.sorting import ExplicitOrder
+
 import sklearn_tendency
 
 project = "sklearn-tendency"
@@ -73,6 +75,12 @@ sphinx_gallery_conf = {
     "reference_url": {"sklearn_tendency": None},
     # Animations embedded as JavaScript frames: no ffmpeg needed.
     "matplotlib_animations": (True, "jshtml"),
+    # The user's questions in order: is there structure, how does k-means get
+    # there, how do methods compare, how do clusters map to classes.
+    "subsection_order": ExplicitOrder([
+        "../examples/tendency", "../examples/kmeans", "../examples/comparison",
+        "../examples/matching",
+    ]),
     "within_subsection_order": "FileNameSortKey",
     "remove_config_comments": True,
     "min_reported_time": 1,
