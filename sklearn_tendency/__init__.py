@@ -4,6 +4,7 @@ Cluster tendency for scikit-learn: VAT and iVAT images and orders, the Hopkins
 test, and tools that show how a clustering got where it did.
 """
 
+from .display import ClusteringAnimation, MatchedConfusionMatrixDisplay, ObjectiveHistoryDisplay, VATDisplay
 from .kmeans import LloydKMeans
 from .matching import LabelMatcher, match_labels
 from .scoring import TendencyReport, assess_tendency, make_tendency_scorer
@@ -22,6 +23,10 @@ from .vat import IVAT, VAT, estimate_n_clusters, ivat, ivat_from_cut_weights, va
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "ClusteringAnimation",
+    "MatchedConfusionMatrixDisplay",
+    "ObjectiveHistoryDisplay",
+    "VATDisplay",
     "HopkinsResult",
     "IVAT",
     "LabelMatcher",

@@ -1,0 +1,146 @@
+"""Cython kernel of the downsampled iVAT image.
+
+In VAT order the iVAT dissimilarity of positions i < j is a range maximum of
+the cut weights (Havens & Bezdek, 2012; NOTES.md)::
+
+    iVAT[i, j] = max(w[i + 1 .. j])
+
+A pixel of the downsampled image covers the positions [s0, s1) x [t0, t1) of
+two blocks of the VAT order. Its minimum, maximum and mean follow from the cut
+weights with no n x n matrix:
+
+* the range of every pair of an off-diagonal pixel (s1 <= t0) contains the
+  *gap* ``w[s1 .. t0]``, so the minimum is ``max(w[s1 .. t0])`` (the pair
+  ``(s1 - 1, t0)``) and the maximum is ``max(w[s0 + 1 .. t1 - 1])`` (the pair
+  ``(s0, t1 - 1)``);
+* for the mean, ``max(w[i + 1 .. j]) = max(L_i, G, R_j)`` with ``L_i`` the
+  suffix maximum of the row block after ``i``, ``G`` the gap maximum and
+  ``R_j`` the prefix maximum of the column block up to ``j``. Both are
+  monotone, so the sum over the pixel's pairs is a merge of two sorted lists:
+  O(s1 - s0 + t1 - t0) per pixel;
+* a diagonal pixel's sum is twice the sum of the maxima of all sub-arrays of
+  ``w[s0 + 1 .. s1 - 1]``, one pass with a stack.
+"""
+
+from cython.parallel cimport prange
+
+import numpy as np
+
+ctypedef Py_ssize_t intp_t
+
+cdef enum:
+    REDUCE_MIN = 0
+    REDUCE_MAX = 1
+    REDUCE_MEAN = 2
+
+REDUCE_CODES = {"min": REDUCE_MIN, "max": REDUCE_MAX, "mean": REDUCE_MEAN}
+
+
+cdef inline double _dmax(double a, double b) noexcept nogil:
+    return a if a > b else b
+
+
+cdef double _off_diagonal_sum(
+    const double[::1] w, intp_t s0, intp_t s1, intp_t t0, intp_t t1, double gap,
+) noexcept nogil:
+    """Sum of max(w[i + 1 .. j]) over i in [s0, s1), j in [t0, t1), s1 <= t0.
+
+    ``gap`` is max(w[s1 .. t0]). x_k, the row term for i = s1 - 1 - k, and y_c,
+    the column term for j = t0 + c, both grow with k and c; for each x the
+    columns with y <= x contribute x, the others their own y.
+    """
+    cdef:
+        intp_t na = s1 - s0, nb = t1 - t0, k, c
+        double x = 0.0, xv, y = 0.0, y_total = 0.0, y_below = 0.0, total = 0.0
+    for c in range(nb):
+        if c > 0 and w[t0 + c] > y:
+            y = w[t0 + c]
+        y_total += y
+    c = 0
+    y = 0.0
+    for k in range(na):
+        if k > 0 and w[s1 - k] > x:
+            x = w[s1 - k]
+        xv = _dmax(x, gap)
+        while c < nb and y <= xv:
+            y_below += y
+            c += 1
+            if c < nb and w[t0 + c] > y:
+                y = w[t0 + c]
+        total += xv * c + (y_total - y_below)
+    return total
+
+
+def ivat_block_image(
+    const double[::1] cut_weights,  # IN (n,) cut weights in VAT order
+    const intp_t[::1] edges,        # IN (m + 1,) block boundaries, 0 .. n, increasing
+    int reduce,                     # IN one of REDUCE_CODES
+    double[:, ::1] out,             # OUT (m, m) downsampled iVAT image
+    int n_threads,                  # IN
+):
+    """Downsampled iVAT image: min, max or mean of each block of the image.
+
+    Time O(n + m^2) for ``min`` and ``max``, O(n m) for ``mean``; extra
+    memory O(n) (block maxima and the stack of the diagonal sums).
+    """
+    cdef:
+        intp_t n = cut_weights.shape[0], m = edges.shape[0] - 1
+        intp_t a, b, k, s0, s1, top, p
+        double gap, v, f_sum, diag_sum
+        # inner[a] = max(w[edges[a] + 1 .. edges[a + 1] - 1]), 0 if empty.
+        double[::1] inner = np.zeros(m, dtype=np.float64)
+        double[::1] f = np.empty(n, dtype=np.float64)
+        intp_t[::1] stack = np.empty(n, dtype=np.intp)
+
+    with nogil:
+        for a in range(m):
+            for k in range(edges[a] + 1, edges[a + 1]):
+                if cut_weights[k] > inner[a]:
+                    inner[a] = cut_weights[k]
+
+        for a in prange(m, num_threads=n_threads, schedule="dynamic"):
+            gap = 0.0
+            for b in range(a + 1, m):
+                # The gap grows by the inner maximum of block b - 1 and the
+                # first weight of block b.
+                if b > a + 1:
+                    gap = _dmax(gap, inner[b - 1])
+                gap = _dmax(gap, cut_weights[edges[b]])
+                if reduce == REDUCE_MIN:
+                    v = gap
+                elif reduce == REDUCE_MAX:
+                    v = _dmax(_dmax(inner[a], gap), inner[b])
+                else:
+                    v = _off_diagonal_sum(
+                        cut_weights, edges[a], edges[a + 1], edges[b],
+                        edges[b + 1], gap,
+                    ) / (<double> (edges[a + 1] - edges[a]) * (edges[b + 1] - edges[b]))
+                out[a, b] = v
+                out[b, a] = v
+
+        for a in range(m):
+            s0 = edges[a]
+            s1 = edges[a + 1]
+            if reduce == REDUCE_MIN:
+                out[a, a] = 0.0
+            elif reduce == REDUCE_MAX:
+                out[a, a] = inner[a]
+            else:
+                # Sum of the maxima of all sub-arrays of w[s0 + 1 .. s1 - 1]:
+                # f[k] is the sum over the sub-arrays ending at k; the nearest
+                # larger value to the left, p, bounds where w[k] is the maximum.
+                diag_sum = 0.0
+                top = 0
+                for k in range(s0 + 1, s1):
+                    while top > 0 and cut_weights[stack[top - 1]] <= cut_weights[k]:
+                        top -= 1
+                    if top > 0:
+                        p = stack[top - 1]
+                        f_sum = f[p] + cut_weights[k] * (k - p)
+                    else:
+                        f_sum = cut_weights[k] * (k - s0)
+                    f[k] = f_sum
+                    stack[top] = k
+                    top += 1
+                    diag_sum += f_sum
+                out[a, a] = 2.0 * diag_sum / (<double> (s1 - s0) * (s1 - s0))
