@@ -404,34 +404,3 @@ def prim_precomputed(
             order[step] = best_j
             cut_weights[step] = best_d
             current = best_j
-
-
-def ivat_image(
-    const double[::1] cut_weights,  # IN (n,) cut weights in VAT order
-    floating[:, ::1] out,           # OUT (n, n) iVAT image in VAT order
-    int n_threads,                  # IN
-):
-    """Fill the iVAT image from the cut weights (Havens & Bezdek, 2012).
-
-    Row i is two running maxima: rightwards over cut_weights[i+1..j] and
-    leftwards over cut_weights[j+1..i]; rows are independent.
-
-    Time O(n^2); extra memory none beyond ``out``.
-    """
-    cdef:
-        intp_t n = cut_weights.shape[0]
-        intp_t i, j
-        double running
-    with nogil:
-        for i in prange(n, num_threads=n_threads, schedule="static"):
-            out[i, i] = 0
-            running = 0.0
-            for j in range(i + 1, n):
-                if cut_weights[j] > running:
-                    running = cut_weights[j]
-                out[i, j] = <floating> running
-            running = 0.0
-            for j in range(i - 1, -1, -1):
-                if cut_weights[j + 1] > running:
-                    running = cut_weights[j + 1]
-                out[i, j] = <floating> running

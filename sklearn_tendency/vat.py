@@ -414,7 +414,11 @@ def ivat_from_cut_weights(cut_weights, *, dtype=np.float64, n_jobs=None):
 
     Notes
     -----
-    Time O(n^2); memory: the n x n output only (8 n^2 bytes in float64).
+    The full-resolution case of
+    :func:`~sklearn_tendency.image.downsampled_ivat_image` (one sample per
+    pixel): the package has one range-maximum kernel. Time O(n^2); memory: the
+    n x n output, 8 n^2 bytes (float32: computed in float64, then cast, 12 n^2
+    bytes at the peak).
 
     References
     ----------
@@ -422,15 +426,16 @@ def ivat_from_cut_weights(cut_weights, *, dtype=np.float64, n_jobs=None):
        improved visual assessment of cluster tendency (iVAT) algorithm", IEEE
        TKDE 24(5), 2012, pp. 813-822.
     """
-    cut_weights = np.ascontiguousarray(cut_weights, dtype=np.float64)
+    from .image import downsampled_ivat_image  # image.py imports this module
+
+    cut_weights = np.asarray(cut_weights, dtype=np.float64)
     if cut_weights.ndim != 1:
         raise ValueError(
             f"cut_weights must be 1-d; got an array of shape {cut_weights.shape}."
         )
     n = cut_weights.shape[0]
-    image = np.empty((n, n), dtype=dtype)
-    _vat.ivat_image(cut_weights, image, _openmp_effective_n_threads(n_jobs))
-    return image
+    image = downsampled_ivat_image(cut_weights, max_pixels=n, reduce="min", n_jobs=n_jobs)
+    return image.astype(dtype, copy=False)
 
 
 def _vat_image(X, order, metric, metric_params, n_jobs):
