@@ -215,7 +215,7 @@ def test_interrupted_fit_leaves_estimator_unfitted(monkeypatch):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
-def test_ctrl_c_stops_the_kernel():
+def test_ctrl_c_stops_the_kernel(tmp_path):
     # A real SIGINT during a fit that would take minutes: the kernel must
     # notice it and leave the estimator unfitted.
     script = textwrap.dedent(
@@ -232,8 +232,11 @@ def test_ctrl_c_stops_the_kernel():
         """
     )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    # Outside the checkout: ``python -c`` puts the working directory first on
+    # sys.path, and the source folder of a clean clone has no built extensions.
     proc = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env,
+        cwd=tmp_path,
     )
     assert proc.stdout.readline().strip() == "started"
     time.sleep(1.0)
