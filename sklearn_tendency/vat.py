@@ -662,8 +662,11 @@ class VAT(TransformerMixin, BaseEstimator):
     -----
     ``fit`` costs O(n^2 d) time and O(n d) extra memory with Prim's algorithm
     (O(n log n) with ``algorithm="delaunay"``): no n x n matrix is formed for a
-    feature matrix. A fit interrupted by Ctrl-C (``KeyboardInterrupt``) leaves
-    the estimator unfitted. The image of ``transform`` and ``fit_transform`` is
+    feature matrix. With ``sample_size=s`` the fit costs O(k n d) for the
+    maximin sampling (k distinguished objects), the exact fit of the s sampled
+    objects, and one nearest-sample search for the labels (O(n log s) with a
+    tree in low dimension); memory O(n + s d). A fit interrupted by Ctrl-C
+    (``KeyboardInterrupt``) leaves the estimator unfitted. The image of ``transform`` and ``fit_transform`` is
     n x n (8 n^2 bytes: 80 MB at n = 3 200, 3.2 GB at n = 20 000).
 
     VAT is transductive: the order belongs to the sample set. ``transform(X)``
