@@ -49,15 +49,18 @@ def reference_vat(D):
     return np.array(order), np.array(cuts)
 
 
+_ONE_PASS_CASES = [
+    (500, 1, "euclidean"), (3000, 2, "euclidean"), (2000, 5, "manhattan"),
+    (2000, 8, "chebyshev"), (3000, 32, "euclidean"),
+]
+
+
+# n = 20000 runs at 1 thread only, to keep the suite short.
 @pytest.mark.parametrize(
-    "n, d, metric",
-    [(500, 1, "euclidean"), (3000, 2, "euclidean"), (2000, 5, "manhattan"),
-     (2000, 8, "chebyshev"), (3000, 32, "euclidean"), (20000, 2, "euclidean")],
+    "n, d, metric, n_jobs",
+    [c + (t,) for c in _ONE_PASS_CASES for t in (1, 2)] + [(20000, 2, "euclidean", 1)],
 )
-@pytest.mark.parametrize("n_jobs", [1, 2])
 def test_one_pass_prim_equals_core_prim(n, d, metric, n_jobs):
-    if n > 10000 and n_jobs == 2:
-        pytest.skip("n = 20000 runs once, at 1 thread, to keep the suite short")
     X = np.random.RandomState(n + d).normal(size=(n, d))
     ref_order, ref_cuts = core_prim(X, metric)
     assert ref_order[0] != 0  # the tree traversal, not the pass from sample 0
