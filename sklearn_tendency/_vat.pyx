@@ -171,6 +171,9 @@ def prim_features(
     intp_t[::1] attached_to,        # OUT (n_samples,) closed sample that attached order[k]
     int n_threads,                  # IN
     object progress=None,           # IN callable(step) or None; may raise
+    const float[:, ::1] shadow=None,  # IN (n_samples, n_features) optional float32 filter copy
+    const double[::1] eps=None,     # IN (n_samples,) its error bounds (Euclidean)
+    double eps_max=0.0,             # IN max(eps)
 ):
     """Prim's algorithm on a feature matrix with distances computed on the fly.
 
@@ -191,8 +194,17 @@ def prim_features(
     inner loop runs across samples (vectorized, each pair summed in feature
     order like ``_pair_distance``).
 
+    With ``shadow`` (Euclidean metric codes only), the per-step stream reads a
+    float32 copy of the centred data instead, half the bytes of float64: its
+    distance d' to the current sample satisfies ``|sqrt(d') - sqrt(d)| <=
+    eps[j]`` for the exact distance d, so a candidate whose d' proves it can
+    neither lower its distance to the tree (nor tie it) nor reach the largest
+    distance so far is skipped, and every other one is recomputed exactly from
+    X. The result is the same, bit for bit; the exact recomputations are few
+    (about the number of times a sample's distance to the tree decreases).
+
     Time O(n^2 d); extra memory: the feature-major copy of X (n d itemsize
-    bytes) plus O(n). Cut weights are returned as computed by ``metric``
+    bytes, 4 n d with ``shadow``) plus O(n). Cut weights are returned as computed by ``metric``
     (squared for the Euclidean code; the caller takes the square root).
     ``progress(step)`` is called with the GIL every 64 steps: it may raise
     (e.g. KeyboardInterrupt from ``PyErr_CheckSignals``) to abandon the run.
@@ -214,9 +226,17 @@ def prim_features(
         double dj, best_d, far_d = -1.0, v, l_best_d, l_far_d
         intp_t far_row = n, l_best_p, l_far_row
         int nt, tied = 0, l_tie
+        bint filtered = shadow is not None
         floating[:, ::1] XT = np.empty(
-            (d, n), dtype=np.float32 if floating is float else np.float64
+            (1 if filtered else d, 1 if filtered else n),
+            dtype=np.float32 if floating is float else np.float64,
         )
+        float[:, ::1] XS = np.empty(
+            (d if filtered else 1, n if filtered else 1), dtype=np.float32
+        )
+        double[::1] thr = np.full(n, INFINITY, dtype=np.float64)
+        double far_lo, da
+        bint skip
         double[::1] xc = np.empty(d, dtype=np.float64)
         double[::1] to_tree = np.full(n, INFINITY, dtype=np.float64)
         intp_t[::1] source = np.empty(n, dtype=np.intp)
@@ -241,8 +261,12 @@ def prim_features(
         for j in range(n):
             if j != start:
                 index[n_open] = j
-                for k in range(d):
-                    XT[k, n_open] = X[j, k]
+                if filtered:
+                    for k in range(d):
+                        XS[k, n_open] = shadow[j, k]
+                else:
+                    for k in range(d):
+                        XT[k, n_open] = X[j, k]
                 n_open += 1
         n_live = n_open
         order[0] = start
@@ -250,8 +274,18 @@ def prim_features(
         attached_to[0] = start
 
         for step in range(1, n):
-            for k in range(d):
-                xc[k] = X[current, k]
+            if filtered:
+                for k in range(d):
+                    xc[k] = shadow[current, k]
+                # Below far_lo a pair is provably shorter than the largest so far.
+                if far_d < 0:
+                    far_lo = -INFINITY
+                else:
+                    far_lo = sqrt(far_d) - 2 * eps_max
+                    far_lo = far_lo * far_lo * (1 - 1e-12) if far_lo > 0 else -INFINITY
+            else:
+                for k in range(d):
+                    xc[k] = X[current, k]
             nt = n_threads if n_open * max(d, 1) >= PARALLEL_MIN_WORK else 1
             chunk = (n_open + n_chunks - 1) // n_chunks
             # Dynamic: a thread that lost its core to another process leaves
@@ -270,22 +304,38 @@ def prim_features(
                 b0 = lo
                 while b0 < hi:
                     m = min(BLOCK, hi - b0)
-                    _block_distances(&xc[0], &XT[0, 0], n, d, b0, m, metric, accp)
+                    if filtered:
+                        _block_distances(&xc[0], &XS[0, 0], n, d, b0, m, metric, accp)
+                    else:
+                        _block_distances(&xc[0], &XT[0, 0], n, d, b0, m, metric, accp)
                     for t in range(m):
                         p = b0 + t
                         if closed[p]:
                             continue
-                        dj = accp[t]
                         j = index[p]
-                        row_min = current if current < j else j
-                        if dj > l_far_d or (dj == l_far_d and row_min < l_far_row):
-                            l_far_d = dj
-                            l_far_row = row_min
-                        if dj < to_tree[p]:
-                            to_tree[p] = dj
-                            source[p] = current
-                        elif dj == to_tree[p]:
-                            l_tie = l_tie | 1
+                        skip = False
+                        if filtered:
+                            da = accp[t]
+                            # NaN or inf from float32 overflow fail both tests:
+                            # recomputed.
+                            skip = da > thr[p] and da < far_lo
+                            if not skip:
+                                dj = _pair_distance(X, current, j, metric)
+                        else:
+                            dj = accp[t]
+                        if not skip:
+                            row_min = current if current < j else j
+                            if dj > l_far_d or (dj == l_far_d and row_min < l_far_row):
+                                l_far_d = dj
+                                l_far_row = row_min
+                            if dj < to_tree[p]:
+                                to_tree[p] = dj
+                                source[p] = current
+                                if filtered:
+                                    da = sqrt(dj) + eps[j]
+                                    thr[p] = da * da * (1 + 1e-12)
+                            elif dj == to_tree[p]:
+                                l_tie = l_tie | 1
                         # Columns are in index order: the first minimum met in a
                         # chunk has the chunk's lowest index.
                         v = to_tree[p]
@@ -343,8 +393,13 @@ def prim_features(
                 for p in range(n_open):
                     if not closed[p]:
                         if r != p:
-                            for k in range(d):
-                                XT[k, r] = XT[k, p]
+                            if filtered:
+                                for k in range(d):
+                                    XS[k, r] = XS[k, p]
+                            else:
+                                for k in range(d):
+                                    XT[k, r] = XT[k, p]
+                            thr[r] = thr[p]
                             index[r] = index[p]
                             to_tree[r] = to_tree[p]
                             source[r] = source[p]

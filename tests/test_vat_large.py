@@ -49,12 +49,17 @@ def reference_vat(D):
     return np.array(order), np.array(cuts)
 
 
+_ONE_PASS_CASES = [
+    (500, 1, "euclidean"), (3000, 2, "euclidean"), (2000, 5, "manhattan"),
+    (2000, 8, "chebyshev"), (3000, 32, "euclidean"),
+]
+
+
+# n = 20000 runs at 1 thread only, to keep the suite short.
 @pytest.mark.parametrize(
-    "n, d, metric",
-    [(500, 1, "euclidean"), (3000, 2, "euclidean"), (2000, 5, "manhattan"),
-     (2000, 8, "chebyshev"), (3000, 32, "euclidean"), (20000, 2, "euclidean")],
+    "n, d, metric, n_jobs",
+    [c + (t,) for c in _ONE_PASS_CASES for t in (1, 2)] + [(20000, 2, "euclidean", 1)],
 )
-@pytest.mark.parametrize("n_jobs", [1, 2])
 def test_one_pass_prim_equals_core_prim(n, d, metric, n_jobs):
     X = np.random.RandomState(n + d).normal(size=(n, d))
     ref_order, ref_cuts = core_prim(X, metric)
@@ -245,3 +250,23 @@ def test_ctrl_c_stops_the_kernel(tmp_path):
     out, _ = proc.communicate(timeout=60)
     assert out.strip() == "interrupted False"
     assert time.perf_counter() - t0 < 30
+
+
+@pytest.mark.parametrize("offset, scale", [(0.0, 1.0), (1e6, 1e-3), (-3e4, 1e5)])
+def test_float32_filter_is_exact(offset, scale, every_step_parallel):
+    # float64 Euclidean data with >= 16 features stream a float32 copy; the
+    # result must equal the float64 stream bit for bit, also far from the
+    # origin (where float32 keeps few digits of the spread) and in parallel.
+    rng = np.random.RandomState(int(abs(offset)) % 1000)
+    X = offset + scale * rng.normal(size=(1200, 20))
+    assert vat_module._float32_filter(X, _vat.NATIVE_METRICS["euclidean"])
+    ref_order, ref_cuts = core_prim(X)
+    for n_jobs in (1, 2):
+        order, cuts = vat_order(X, algorithm="prim", n_jobs=n_jobs)
+        np.testing.assert_array_equal(order, ref_order)
+        np.testing.assert_array_equal(cuts, ref_cuts)
+    # Duplicated rows: ties must still be seen through the filter.
+    Xd = np.vstack([X[:150], X[:150]])
+    np.testing.assert_array_equal(
+        vat_order(Xd, algorithm="prim")[0], reference_vat(cdist(Xd, Xd))[0]
+    )
