@@ -29,7 +29,24 @@ _KMEANS = {
 }
 
 
+# Sampled VAT orders and images only the sampled objects: the image has
+# sample_size rows whatever the number of samples.
+_SAMPLED = {
+    **_TRANSDUCTIVE,
+    "check_transformer_general": (
+        "sampled VAT: the image covers the sample_size sampled objects, not "
+        "every sample"
+    ),
+    "check_transformer_data_not_an_array": (
+        "sampled VAT: the image covers the sample_size sampled objects, not "
+        "every sample"
+    ),
+}
+
+
 def _expected_failed_checks(estimator):
+    if isinstance(estimator, VAT) and estimator.sample_size is not None:
+        return _SAMPLED
     if isinstance(estimator, LloydKMeans):
         return _KMEANS
     if isinstance(estimator, LabelMatcher):
@@ -40,6 +57,7 @@ def _expected_failed_checks(estimator):
 @parametrize_with_checks(
     [
         VAT(), IVAT(), VAT(metric="manhattan"), IVAT(metric="cosine"),
+        IVAT(sample_size=10, random_state=0),
         # The settings scikit-learn's common checks give its KMeans.
         LloydKMeans(n_clusters=2, max_iter=5, n_init=2),
         LabelMatcher(LloydKMeans(n_clusters=3, random_state=0)),
