@@ -1,236 +1,687 @@
-"""Cython kernel of Lloyd's k-means: one assignment + update step.
+"""Cython kernel of Lloyd's k-means, recording the objective at every iteration.
 
-One call is one Lloyd iteration over dense data, in chunks of rows spread over
-OpenMP threads. The assignment step finds every sample's nearest centre; its
-squared distance is already at hand there, so the objective J of the centres
-the step started from costs one multiply-add per sample, no pass over X.
+A whole Lloyd run (Lloyd, 1982) is one call, :func:`lloyd`: the iterations,
+their convergence tests and the final assignment step all run here, so the
+loop pays no per-iteration Python overhead beyond two tiny numpy calls.
 
-Two ways to the distances, the same labels:
-- GEMM (scipy's BLAS), ``||c||^2 - 2 x.c`` per chunk, plus ``||x||^2`` for the
-  objective, as scikit-learn's ``lloyd_iter_chunked_dense`` does: best when
-  ``n_features * n_clusters`` is large;
-- direct ``||x - c||^2`` in registers: best for few features and clusters,
-  where a BLAS call per chunk costs more than the arithmetic it does.
+Each iteration is one pass over X in chunks of rows:
 
-Partial sums of the new centres are kept per thread and reduced in thread
-order after the loop, so results are reproducible for a given thread count.
+- distances by BLAS GEMM (scipy's ``cython_blas``): ``||c||^2 - 2 x.c``, the
+  ``||x||^2`` term being the same for every centre of a row;
+- the argmin, the count of changed labels (the strict-convergence test) and
+  the weighted sums of the new centres, in the same loop over the chunk;
+- the objective ``J = sum_i w_i min_k ||x_i - c_k||^2`` of the centres the
+  iteration started from, one multiply-add per row on the minimum the argmin
+  has just found, completed by the constant ``sum_i w_i ||x_i||^2``: no
+  extra pass over X.
+
+Bit-for-bit agreement with scikit-learn's ``lloyd_iter_chunked_dense``
+(1.9.1): its GEMM distances do not depend on the number of rows per GEMM call
+(checked on OpenBLAS 0.3.30 for float32 and float64), so we are free to use
+larger chunks than its 256 rows. Its centre sums are sequential over the rows
+each OpenMP thread receives from ``prange(n_chunks, schedule="static")`` over
+chunks of 256 rows; we give each thread the same rows and add the per-thread
+sums in thread order, which for one or two threads is the same floating-point
+sum as scikit-learn's lock-protected reduction (a + b == b + a). The centres,
+hence the labels and the iteration count, are then the same bits as
+scikit-learn's, in float32 as in float64.
 """
-
-from cython cimport floating
-from cython.parallel cimport parallel, prange, threadid
-from libc.stdlib cimport free, malloc
-from libc.string cimport memset
-from scipy.linalg.cython_blas cimport dgemm, sgemm
 
 import numpy as np
 
-# Default rows per chunk, scikit-learn's CHUNK_SIZE: the chunk of distances
-# (chunk x n_clusters) stays in cache next to the chunk of X, and the same
-# chunking keeps the GEMM results, hence the labels, identical to scikit-learn's.
-CHUNK_SIZE = 256
+from cython cimport floating
+from cython.parallel cimport prange
+from libc.math cimport sqrt
+from libc.string cimport memcpy, memset
+from scipy.linalg.cython_blas cimport dgemm, sgemm
+
+# scikit-learn's CHUNK_SIZE: the unit of its static split of rows among threads.
+# Our centre sums follow the same split (see the module docstring).
+cdef enum:
+    SKLEARN_CHUNK = 256
 
 
-cdef inline void _gemm_chunk(
-    int n_rows, int n_clusters, int n_features,
-    const floating *X, const floating *C, floating *out,
+# The small loops of the assignment step, in C so that `#pragma omp simd` (we
+# build with -fopenmp anyway) can vectorise the two reductions, which C's
+# floating-point rules otherwise keep sequential.
+cdef extern from *:
+    """
+    #include <stddef.h>
+    #define SKT_DEFINE(T, S)                                                     \\
+    /* every row of D (nr x k) = cn */                                           \\
+    static void skt_fill_rows_##S(T *D, const T *cn, int nr, int k) {           \\
+        for (int i = 0; i < nr; i++)                                             \\
+            for (int j = 0; j < k; j++) D[(ptrdiff_t)i * k + j] = cn[j];         \\
+    }                                                                            \\
+    /* lab[i] = argmin_j D[i, j], best[i] = min_j D[i, j]; first of equals */    \\
+    static void skt_argmin_##S(const T *D, int nr, int k, T *best, int *lab) {  \\
+        for (int i = 0; i < nr; i++) {                                           \\
+            const T *d = D + (ptrdiff_t)i * k;                                   \\
+            T b = d[0];                                                          \\
+            int l = 0;                                                           \\
+            for (int j = 1; j < k; j++) {                                        \\
+                /* conditional moves: the nearest centre is unpredictable */     \\
+                l = d[j] < b ? j : l;                                            \\
+                b = d[j] < b ? d[j] : b;                                         \\
+            }                                                                    \\
+            best[i] = b;                                                         \\
+            lab[i] = l;                                                          \\
+        }                                                                        \\
+    }                                                                            \\
+    /* sum_i w[i] * best[i] in double */                                         \\
+    static double skt_wsum_##S(const T *best, const T *w, int nr) {             \\
+        double s = 0.0;                                                          \\
+        _Pragma("omp simd reduction(+:s)")                                       \\
+        for (int i = 0; i < nr; i++) s += (double)w[i] * (double)best[i];        \\
+        return s;                                                                \\
+    }
+    SKT_DEFINE(float, f)
+    SKT_DEFINE(double, d)
+
+    /* labels[i] = lab[i]; returns how many changed */
+    static ptrdiff_t skt_store_labels(int *labels, const int *lab, int nr) {
+        ptrdiff_t changed = 0;
+        _Pragma("omp simd reduction(+:changed)")
+        for (int i = 0; i < nr; i++) { changed += labels[i] != lab[i]; labels[i] = lab[i]; }
+        return changed;
+    }
+    """
+    void skt_fill_rows_f(float *D, const float *cn, int nr, int k) noexcept nogil
+    void skt_fill_rows_d(double *D, const double *cn, int nr, int k) noexcept nogil
+    void skt_argmin_f(const float *D, int nr, int k, float *best, int *lab) noexcept nogil
+    void skt_argmin_d(const double *D, int nr, int k, double *best, int *lab) noexcept nogil
+    double skt_wsum_f(const float *best, const float *w, int nr) noexcept nogil
+    double skt_wsum_d(const double *best, const double *w, int nr) noexcept nogil
+    Py_ssize_t skt_store_labels(int *labels, const int *lab, int nr) noexcept nogil
+
+cdef inline void _gemm_minus_2_x_ct_add(
+    const floating *X,   # IN (n_rows, n_features), row-major
+    const floating *C,   # IN (n_clusters, n_features), row-major
+    floating *D,         # INOUT (n_rows, n_clusters), row-major: D += -2 X C^T
+    int n_rows,
+    int n_clusters,
+    int n_features,
 ) noexcept nogil:
-    """out (n_rows x n_clusters, row-major) += -2 X C^T."""
-    # Row-major out = X C^T is column-major out^T = C X^T: BLAS sees C as a
-    # (n_features x n_clusters) column-major matrix, transposed.
+    # Row-major D = X C^T is column-major D^T = C X^T: BLAS reads C as a
+    # column-major (n_features x n_clusters) matrix and transposes it.
     cdef:
         char transa = b"t"
         char transb = b"n"
-        int m = n_clusters, n = n_rows, k = n_features
-        int lda = n_features, ldb = n_features, ldc = n_clusters
-        floating alpha = -2.0, beta = 1.0
+        int m = n_clusters
+        int n = n_rows
+        int k = n_features
+        int ld = n_features
+        int ldc = n_clusters
+        floating alpha = -2.0
+        floating beta = 1.0
     if floating is double:
-        dgemm(&transa, &transb, &m, &n, &k, &alpha, <double*> C, &lda,
-              <double*> X, &ldb, &beta, out, &ldc)
+        dgemm(&transa, &transb, &m, &n, &k, &alpha, <double*> C, &ld,
+              <double*> X, &ld, &beta, D, &ldc)
     else:
-        sgemm(&transa, &transb, &m, &n, &k, &alpha, <float*> C, &lda,
-              <float*> X, &ldb, &beta, out, &ldc)
+        sgemm(&transa, &transb, &m, &n, &k, &alpha, <float*> C, &ld,
+              <float*> X, &ld, &beta, D, &ldc)
 
 
-cdef void _chunk(
-    const floating[:, ::1] X,                # IN rows start..end-1 are read
-    const floating[::1] sample_weight,       # IN
-    const floating[::1] x_squared_norms,     # IN (GEMM path)
-    const floating[:, ::1] centers,          # IN
-    const floating[::1] centers_sq_norms,    # IN (GEMM path)
-    int start, int end,
-    int[::1] labels,                         # OUT rows start..end-1
-    floating *dist_chunk,                    # SCRATCH chunk_size x n_clusters
-    floating *sums,                          # INOUT thread's weighted sums
-    floating *weights,                       # INOUT thread's cluster weights
-    double *objective,                       # INOUT thread's objective
-    bint use_gemm, bint update_centers,
+cdef inline floating _sq_dist(
+    const floating *a,   # IN (n_features,)
+    const floating *b,   # IN (n_features,)
+    int n_features,
 ) noexcept nogil:
-    """Assign rows start..end-1 to their nearest centre and accumulate."""
+    # scikit-learn's _euclidean_dense_dense, the same unrolling, so that the
+    # centre shifts, hence the tol test, round as they do there.
     cdef:
-        int n_features = X.shape[1]
-        int n_clusters = centers.shape[0]
-        int i, j, k, label
-        floating dist, best, diff, w
+        int i
+        int n = n_features // 4
+        int rem = n_features % 4
+        floating result = 0
+    for i in range(n):
+        result += (
+            (a[0] - b[0]) * (a[0] - b[0])
+            + (a[1] - b[1]) * (a[1] - b[1])
+            + (a[2] - b[2]) * (a[2] - b[2])
+            + (a[3] - b[3]) * (a[3] - b[3])
+        )
+        a += 4
+        b += 4
+    for i in range(rem):
+        result += (a[i] - b[i]) * (a[i] - b[i])
+    return result
+
+
+cdef void _assign_rows(
+    const floating *X,               # IN (n_samples, n_features)
+    const floating *sample_weight,   # IN (n_samples,)
+    const floating *centers,         # IN (n_clusters, n_features)
+    const floating *centers_sq,      # IN (n_clusters,) squared norms of centers
+    int *labels,                     # INOUT (n_samples,) previous labels in, new out
+    Py_ssize_t start,                # IN first row
+    Py_ssize_t end,                  # IN one past the last row
+    int chunk_rows,                  # IN rows per GEMM call
+    int n_clusters,
+    int n_features,
+    floating *dist,                  # SCRATCH (chunk_rows, n_clusters)
+    floating *best,                  # SCRATCH (chunk_rows,)
+    int *lab,                        # SCRATCH (chunk_rows,)
+    floating *sums,                  # OUT (n_clusters, n_features) weighted sums
+    floating *weights,               # OUT (n_clusters,) weight per cluster
+    double *objective,               # OUT see objective_mode
+    Py_ssize_t *n_changed,           # OUT rows whose label changed
+    bint update_centers,
+    bint unit_weights,
+    int objective_mode,              # 0: none; 1: sum w (||c||^2 - 2 x.c); 2: sum w ||x - c||^2
+) noexcept nogil:
+    """Assign rows start..end-1 to their nearest centre, in order, and accumulate."""
+    cdef:
+        Py_ssize_t c0
+        int nr, ii, t, label
+        floating w
         const floating *x
         floating *s
-        floating *d
-        double acc = 0.0
-    if use_gemm:
-        for i in range(end - start):
-            for j in range(n_clusters):
-                dist_chunk[i * n_clusters + j] = centers_sq_norms[j]
-        _gemm_chunk(end - start, n_clusters, n_features,
-                    &X[start, 0], &centers[0, 0], dist_chunk)
-    if use_gemm:
-        for i in range(start, end):
-            d = dist_chunk + (i - start) * n_clusters
-            best = d[0]
-            label = 0
-            for j in range(1, n_clusters):
-                if d[j] < best:
-                    best = d[j]
-                    label = j
-            labels[i] = label
-            # ||x||^2 completes the squared distance for the objective only;
-            # the argmin never needed it.
-            best = best + x_squared_norms[i]
-            if best < 0:
-                best = 0
-            w = sample_weight[i]
-            acc += <double> w * <double> best
-            if update_centers:
-                weights[label] += w
+        double obj = 0.0
+        Py_ssize_t changed = 0
+
+    if update_centers:
+        memset(sums, 0, n_clusters * n_features * sizeof(floating))
+        memset(weights, 0, n_clusters * sizeof(floating))
+
+    c0 = start
+    while c0 < end:
+        nr = <int> min(<Py_ssize_t> chunk_rows, end - c0)
+        # ||c||^2 - 2 x.c, as scikit-learn computes it (the same bits): the
+        # ||x||^2 term is common to a row's distances, the argmin needs none.
+        if floating is float:
+            skt_fill_rows_f(dist, centers_sq, nr, n_clusters)
+        else:
+            skt_fill_rows_d(dist, centers_sq, nr, n_clusters)
+        _gemm_minus_2_x_ct_add(X + c0 * n_features, centers, dist, nr, n_clusters, n_features)
+        if floating is float:
+            skt_argmin_f(dist, nr, n_clusters, best, lab)
+        else:
+            skt_argmin_d(dist, nr, n_clusters, best, lab)
+        # Counting changes here spares the strict-convergence test a pass over
+        # two label arrays and the copy of one.
+        changed += skt_store_labels(labels + c0, lab, nr)
+        if objective_mode == 1:
+            if floating is float:
+                obj += skt_wsum_f(best, sample_weight + c0, nr)
+            else:
+                obj += skt_wsum_d(best, sample_weight + c0, nr)
+        elif objective_mode == 2:
+            for ii in range(nr):
+                x = X + (c0 + ii) * n_features
+                obj += <double> sample_weight[c0 + ii] * <double> _sq_dist(
+                    x, centers + lab[ii] * n_features, n_features)
+        if update_centers:
+            # Each cluster's sums are sequential in row order, as in
+            # scikit-learn: the same bits.
+            for ii in range(nr):
+                label = lab[ii]
+                x = X + (c0 + ii) * n_features
                 s = sums + label * n_features
-                x = &X[i, 0]
-                for k in range(n_features):
-                    s[k] += x[k] * w
-    else:
-        for i in range(start, end):
-            x = &X[i, 0]
-            label = 0
-            best = 0
-            for k in range(n_features):
-                diff = x[k] - centers[0, k]
-                best = best + diff * diff
-            for j in range(1, n_clusters):
-                dist = 0
-                for k in range(n_features):
-                    diff = x[k] - centers[j, k]
-                    dist = dist + diff * diff
-                if dist < best:
-                    best = dist
-                    label = j
-            labels[i] = label
-            w = sample_weight[i]
-            acc += <double> w * <double> best
-            if update_centers:
-                weights[label] += w
-                s = sums + label * n_features
-                for k in range(n_features):
-                    s[k] += x[k] * w
-    objective[0] += acc
+                if unit_weights:
+                    # x * 1 == x exactly: the same bits as the weighted sum.
+                    weights[label] += 1
+                    for t in range(n_features):
+                        s[t] += x[t]
+                else:
+                    w = sample_weight[c0 + ii]
+                    weights[label] += w
+                    for t in range(n_features):
+                        s[t] += x[t] * w
+        c0 += nr
+    objective[0] = obj
+    n_changed[0] = changed
 
 
-def lloyd_iter(
-    const floating[:, ::1] X,                # IN (n_samples, n_features)
-    const floating[::1] sample_weight,       # IN (n_samples,)
-    const floating[::1] x_squared_norms,     # IN (n_samples,), GEMM path only
-    const floating[:, ::1] centers,          # IN (n_clusters, n_features)
-    floating[:, ::1] centers_new,            # OUT (n_clusters, n_features) weighted sums
-    floating[::1] weight_in_clusters,        # OUT (n_clusters,)
-    int[::1] labels,                         # OUT (n_samples,)
-    bint use_gemm,                           # IN distances by BLAS or directly
-    bint update_centers,                     # IN False: assignment step only
-    int n_threads,                           # IN
-    int chunk_size=256,                      # IN rows per chunk
+cdef class _Workspace:
+    """Buffers of a pass over X, and scikit-learn's split of the rows among threads."""
+    cdef:
+        Py_ssize_t n_samples
+        int n_features, n_clusters, n_threads, chunk_rows
+        Py_ssize_t[::1] row_start
+        object sums, weights, objectives, changes, dist, best, lab
+
+    def __init__(self, Py_ssize_t n_samples, int n_features, int n_clusters,
+                 int n_threads, int chunk_rows, dtype):
+        cdef Py_ssize_t n_chunks = max(1, (n_samples + SKLEARN_CHUNK - 1) // SKLEARN_CHUNK)
+        cdef int t, q, r
+        self.n_samples = n_samples
+        self.n_features = n_features
+        self.n_clusters = n_clusters
+        self.n_threads = <int> max(1, min(n_threads, n_chunks))
+        self.chunk_rows = chunk_rows
+        # libgomp's schedule(static): the first (n_chunks % T) threads get one
+        # chunk more; thread t starts at chunk t * q + min(t, r).
+        q = <int> (n_chunks // self.n_threads)
+        r = <int> (n_chunks % self.n_threads)
+        self.row_start = np.empty(self.n_threads + 1, dtype=np.intp)
+        for t in range(self.n_threads + 1):
+            self.row_start[t] = min(<Py_ssize_t> (t * q + min(t, r)) * SKLEARN_CHUNK, n_samples)
+        self.sums = np.empty((self.n_threads, n_clusters * n_features), dtype=dtype)
+        self.weights = np.empty((self.n_threads, n_clusters), dtype=dtype)
+        self.objectives = np.empty(self.n_threads, dtype=np.float64)
+        self.changes = np.empty(self.n_threads, dtype=np.intp)
+        self.dist = np.empty((self.n_threads, chunk_rows * n_clusters), dtype=dtype)
+        self.best = np.empty((self.n_threads, chunk_rows), dtype=dtype)
+        self.lab = np.empty((self.n_threads, chunk_rows), dtype=np.int32)
+
+
+cdef void _pass(
+    _Workspace ws,
+    const floating[:, ::1] X,            # IN
+    const floating[::1] sample_weight,   # IN
+    const floating[:, ::1] centers,      # IN
+    const floating[::1] centers_sq,      # IN
+    int[::1] labels,                     # INOUT
+    floating[:, ::1] sums_out,           # OUT (n_clusters, n_features), if update_centers
+    floating[::1] weights_out,           # OUT (n_clusters,), if update_centers
+    bint update_centers,
+    bint unit_weights,
+    int objective_mode,
+    double *objective,                   # OUT
+    Py_ssize_t *n_changed,               # OUT
 ):
-    """One Lloyd iteration: labels, weighted centre sums and the objective.
+    """One assignment (and update) pass over X on ws.n_threads threads."""
+    cdef:
+        floating[:, ::1] sums = ws.sums
+        floating[:, ::1] weights = ws.weights
+        double[::1] objectives = ws.objectives
+        Py_ssize_t[::1] changes = ws.changes
+        floating[:, ::1] dist = ws.dist
+        floating[:, ::1] best = ws.best
+        int[:, ::1] lab = ws.lab
+        Py_ssize_t[::1] row_start = ws.row_start
+        int n_threads = ws.n_threads
+        int n_clusters = ws.n_clusters
+        int n_features = ws.n_features
+        int t, j, f
+        double obj = 0.0
+        Py_ssize_t changed = 0
+
+    with nogil:
+        for t in prange(n_threads, schedule="static", num_threads=n_threads):
+            _assign_rows(
+                &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
+                &labels[0], row_start[t], row_start[t + 1], ws.chunk_rows,
+                n_clusters, n_features, &dist[t, 0], &best[t, 0], &lab[t, 0],
+                &sums[t, 0], &weights[t, 0],
+                &objectives[t], &changes[t], update_centers, unit_weights,
+                objective_mode,
+            )
+        # Thread order: deterministic, and for two threads the same sum as
+        # scikit-learn's reduction in whichever order its threads take the lock.
+        for t in range(n_threads):
+            obj += objectives[t]
+            changed += changes[t]
+        if update_centers:
+            memset(&sums_out[0, 0], 0, n_clusters * n_features * sizeof(floating))
+            memset(&weights_out[0], 0, n_clusters * sizeof(floating))
+            for t in range(n_threads):
+                for j in range(n_clusters):
+                    weights_out[j] += weights[t, j]
+                    for f in range(n_features):
+                        sums_out[j, f] += sums[t, j * n_features + f]
+    objective[0] = obj
+    n_changed[0] = changed
+
+
+def _relocate_empty_clusters(X, sample_weight, centers_old, sums, weights, labels):
+    """Move each empty cluster onto one of the samples farthest from their centre.
+
+    scikit-learn's ``_relocate_empty_clusters_dense``, step for step (its
+    distances, its ``argpartition``, its order of updates), so that the same
+    sample is chosen. Runs only when a cluster is empty; the distances are
+    computed in blocks of rows to bound the temporary memory.
+    """
+    empty = np.flatnonzero(weights == 0)
+    n_empty = empty.shape[0]
+    if n_empty == 0:
+        return
+    distances = np.empty(X.shape[0], dtype=X.dtype)
+    step = 65536
+    for s in range(0, X.shape[0], step):
+        distances[s:s + step] = ((X[s:s + step] - centers_old[labels[s:s + step]]) ** 2).sum(axis=1)
+    if np.max(distances) == 0:
+        # More clusters than distinct samples: nowhere to move them.
+        return
+    far_from_centers = np.argpartition(distances, -n_empty)[:-n_empty - 1:-1]
+    for new_id, far_idx in zip(empty, far_from_centers):
+        weight = sample_weight[far_idx]
+        old_id = labels[far_idx]
+        sums[old_id] -= X[far_idx] * weight
+        sums[new_id] = X[far_idx] * weight
+        weights[new_id] = weight
+        weights[old_id] -= weight
+
+
+cdef void _average_centers(
+    floating[:, ::1] centers,          # INOUT weighted sums in, means out
+    const floating[::1] weights,       # IN
+) noexcept nogil:
+    cdef:
+        int n_clusters = centers.shape[0]
+        int n_features = centers.shape[1]
+        int j, f
+        int heaviest = 0
+        floating alpha
+    for j in range(1, n_clusters):
+        if weights[j] > weights[heaviest]:
+            heaviest = j
+    for j in range(n_clusters):
+        if weights[j] > 0:
+            # A multiplication by the reciprocal, as scikit-learn rounds it.
+            alpha = 1.0 / weights[j]
+            for f in range(n_features):
+                centers[j, f] *= alpha
+    # A cluster still empty (no sample to move it to) sits on the heaviest
+    # centre. scikit-learn copies that centre in the same loop as it averages,
+    # so when the heaviest cluster comes later it copies the unaveraged sum; we
+    # copy the mean, a deliberate difference that only shows when there are
+    # more clusters than distinct samples.
+    for j in range(n_clusters):
+        if not weights[j] > 0:
+            for f in range(n_features):
+                centers[j, f] = centers[heaviest, f]
+
+
+def _centers_sq_norms(centers, out):
+    # numpy's einsum, as scikit-learn's row_norms: the same bits of ||c||^2,
+    # hence of every distance, and of the labels at ties.
+    np.einsum("ij,ij->i", centers, centers, out=out)
+
+
+def default_chunk_rows(int n_features, int n_clusters, int itemsize):
+    """Rows per GEMM call: the X chunk and its distances in about 64 KiB.
+
+    Few features and clusters make scikit-learn's 256-row GEMM calls too small
+    to amortise BLAS's per-call cost; many keep the chunk at 256 rows.
+    """
+    cdef int rows = (64 * 1024) // ((n_features + n_clusters) * itemsize)
+    return max(SKLEARN_CHUNK, min(8192, rows))
+
+
+def lloyd(
+    const floating[:, ::1] X,              # IN (n_samples, n_features)
+    const floating[::1] sample_weight,     # IN (n_samples,)
+    const floating[:, ::1] centers_init,   # IN (n_clusters, n_features)
+    double x_sq_norms_sum,                 # IN sum_i w_i ||x_i||^2
+    int max_iter,
+    double tol,                            # IN absolute tolerance on the centre shift
+    int n_threads,
+    bint store_centers=False,
+    int verbose=0,
+    bint record_objective=True,
+    int chunk_rows=0,
+):
+    """One run of Lloyd's algorithm, with the objective of every iteration.
+
+    The same algorithm as scikit-learn's ``_kmeans_single_lloyd``: an
+    iteration assigns every sample to its nearest centre and moves each centre
+    to the weighted mean of its samples (empty clusters relocated to the
+    farthest samples first); the run stops on unchanged labels (strict
+    convergence) or, failing that, on a squared centre shift at most ``tol``,
+    or after ``max_iter`` iterations, then reassigns the samples to the final
+    centres unless the labels were already unchanged.
 
     Parameters
     ----------
-    X, sample_weight, x_squared_norms, centers
-        Data, weights, squared row norms of X (read only when ``use_gemm``) and
-        the centres the step starts from.
-    centers_new, weight_in_clusters
-        Filled with the weighted sum of the samples of each cluster and their
-        total weight (not yet divided: the caller relocates empty clusters
-        first, as scikit-learn does). Untouched when ``update_centers`` is False.
-    labels
-        Index of the nearest centre of each sample (lowest index on ties).
+    X : ndarray of shape (n_samples, n_features), float32 or float64, C order
+        Data, best centred (the GEMM formula loses digits far from the origin).
+    sample_weight : ndarray of shape (n_samples,), same dtype
+        Non-negative weights.
+    centers_init : ndarray of shape (n_clusters, n_features), same dtype
+        Initial centres; not modified.
+    x_sq_norms_sum : float
+        ``sum_i w_i ||x_i||^2``, the part of the objective that does not depend
+        on the centres.
+    max_iter : int
+        Maximum number of iterations.
+    tol : float
+        Stop when the sum over clusters of the squared centre shifts is at most
+        ``tol`` (absolute: the caller scales it).
+    n_threads : int
+        OpenMP threads; BLAS must be limited to one thread by the caller.
+    store_centers : bool, default=False
+        Also return the centres before each iteration and at the end.
+    verbose : int, default=0
+        Print the objective of each iteration and the reason for stopping.
+    record_objective : bool, default=True
+        False skips the objective of the iterations (NaN in the history) and
+        computes only the final one, as a plain Lloyd run does: for measuring
+        what recording costs.
+    chunk_rows : int, default=0
+        Rows per GEMM call; 0 picks :func:`default_chunk_rows`.
 
     Returns
     -------
-    objective : float
-        ``sum_i w_i min_k ||x_i - c_k||^2`` for ``centers``, accumulated in
-        double; on the GEMM path ``||x||^2 + (||c||^2 - 2 x.c)``, clipped at 0.
+    labels : ndarray of shape (n_samples,), int32
+        Nearest final centre of each sample (the last assignment).
+    centers : ndarray of shape (n_clusters, n_features)
+        Final centres.
+    inertia : float
+        Objective of the final centres, ``history[-1]``.
+    n_iter : int
+        Iterations run.
+    history : ndarray of shape (n_iter + 1,), float64
+        Entry t: the objective of the nearest-centre assignment to the centres
+        at the start of iteration t; the last entry: of the final centres.
+    center_history : ndarray of shape (n_iter + 1, n_clusters, n_features) or None
+        The centres behind each entry of ``history`` when ``store_centers``.
 
     Notes
     -----
-    Time O(n k d) per call. Peak memory beyond the arguments, per thread: a
-    chunk_size x n_clusters block of distances and the partial centre sums
-    (n_clusters x (n_features + 1)); O(n_threads k d) in all, independent of n.
+    Time: ``2 n k d`` flops of GEMM per iteration plus O(n (k + d)) for the
+    argmin and the sums, the same as scikit-learn's; the objective adds one
+    multiply-add per sample, the strict-convergence test nothing (changed
+    labels are counted during the assignment). An empty cluster costs one more
+    O(n d) pass, as in scikit-learn.
+
+    Peak memory beyond X and the returned arrays: per thread, a block of
+    ``chunk_rows x n_clusters`` distances and ``n_clusters x (n_features + 1)``
+    partial sums; two sets of centres; the int32 labels (n); the history
+    (n_iter + 1 floats) and, with ``store_centers``, ``(n_iter + 1) k d``
+    floats. Nothing of size n beyond the labels, except a float per sample
+    while relocating an empty cluster.
+
+    The objective of iteration t is ``sum_i w_i ||x_i||^2 + sum_i w_i
+    min_k (||c_k||^2 - 2 x_i.c_k)``: the minimum is the one the argmin found,
+    the first sum is ``x_sq_norms_sum``. Its rounding error is that of the
+    GEMM distances, about ``eps * (||x||^2 + ||c||^2)`` per sample, which
+    centring the data keeps small.
+
+    References
+    ----------
+    S. Lloyd, "Least squares quantization in PCM", IEEE Transactions on
+    Information Theory 28(2), 1982, pp. 129-137.
+    """
+    cdef:
+        Py_ssize_t n_samples = X.shape[0]
+        int n_features = X.shape[1]
+        int n_clusters = centers_init.shape[0]
+        int i = 0, j, n_iter
+        bint strict_convergence = False
+        bint unit_weights
+        double objective
+        Py_ssize_t n_changed
+        floating tol_f = <floating> tol
+        floating shift_tot, shift
+        int objective_mode = 1 if record_objective else 0
+
+    dtype = np.float32 if floating is float else np.float64
+    if chunk_rows <= 0:
+        chunk_rows = default_chunk_rows(n_features, n_clusters, np.dtype(dtype).itemsize)
+    ws = _Workspace(n_samples, n_features, n_clusters, n_threads, chunk_rows, dtype)
+    unit_weights = bool(np.all(np.asarray(sample_weight) == 1))
+
+    centers_np = np.array(centers_init, dtype=dtype, order="C")
+    centers_new_np = np.empty_like(centers_np)
+    centers_sq_np = np.empty(n_clusters, dtype=dtype)
+    weights_np = np.empty(n_clusters, dtype=dtype)
+    labels_np = np.full(n_samples, -1, dtype=np.int32)
+    cdef:
+        floating[:, ::1] centers = centers_np
+        floating[:, ::1] centers_new = centers_new_np
+        floating[::1] centers_sq = centers_sq_np
+        floating[::1] weights = weights_np
+        int[::1] labels = labels_np
+    history = []
+    center_history = [] if store_centers else None
+    X_np = np.asarray(X)
+    sample_weight_np = np.asarray(sample_weight)
+
+    for i in range(max_iter):
+        _centers_sq_norms(centers_np, centers_sq_np)
+        _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
+              True, unit_weights, objective_mode, &objective, &n_changed)
+        history.append(max(x_sq_norms_sum + objective, 0.0) if record_objective else np.nan)
+        if store_centers:
+            center_history.append(centers_np.copy())
+        if verbose:
+            print(f"Iteration {i}, inertia {history[i]}.")
+
+        for j in range(n_clusters):
+            if weights[j] == 0:
+                _relocate_empty_clusters(X_np, sample_weight_np, centers_np,
+                                         centers_new_np, weights_np, labels_np)
+                break
+        _average_centers(centers_new, weights)
+        # sum_j (sqrt(||new_j - old_j||^2))^2, rounded as scikit-learn does
+        # (its center_shift array, squared and summed).
+        shift_tot = 0
+        for j in range(n_clusters):
+            shift = <floating> sqrt(_sq_dist(&centers_new[j, 0], &centers[j, 0], n_features))
+            shift_tot += shift * shift
+        centers_np, centers_new_np = centers_new_np, centers_np
+        centers, centers_new = centers_new, centers
+
+        if n_changed == 0:
+            if verbose:
+                print(f"Converged at iteration {i}: strict convergence.")
+            strict_convergence = True
+            break
+        if shift_tot <= tol_f:
+            if verbose:
+                print(f"Converged at iteration {i}: center shift {shift_tot} "
+                      f"within tolerance {tol}.")
+            break
+    n_iter = i + 1
+
+    if strict_convergence and record_objective and np.array_equal(centers_np, centers_new_np):
+        # Same labels, same sums in the same order: the final centres are the
+        # bits the last iteration started from, so is their objective.
+        final = history[n_iter - 1]
+    elif strict_convergence:
+        # The labels stay (scikit-learn does not reassign after strict
+        # convergence); only their objective on the final centres is needed.
+        # The same formula as the history's, through a pass with the labels
+        # held: a relocation in the last iteration (or no recording) lands here.
+        held = labels_np.copy()
+        _centers_sq_norms(centers_np, centers_sq_np)
+        _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
+              False, unit_weights, 1, &objective, &n_changed)
+        if n_changed == 0:
+            final = max(x_sq_norms_sum + objective, 0.0)
+        else:
+            labels_np[:] = held
+            final = _objective_of_labels(X_np, sample_weight_np, centers_np, labels_np)
+    else:
+        # Reassign so that the labels are those of the returned centres.
+        _centers_sq_norms(centers_np, centers_sq_np)
+        _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
+              False, unit_weights, 1, &objective, &n_changed)
+        final = max(x_sq_norms_sum + objective, 0.0)
+    history.append(final)
+    if store_centers:
+        center_history.append(centers_np.copy())
+    return (
+        labels_np, centers_np, final, n_iter, np.asarray(history, dtype=np.float64),
+        np.stack(center_history) if store_centers else None,
+    )
+
+
+def _objective_of_labels(X, sample_weight, centers, labels):
+    # Rare path (see lloyd): direct distances, in blocks to bound memory.
+    total = 0.0
+    step = 65536
+    for s in range(0, X.shape[0], step):
+        diff = X[s:s + step] - centers[labels[s:s + step]]
+        total += float(np.einsum("ij,ij->i", diff, diff).astype(np.float64) @ sample_weight[s:s + step])
+    return total
+
+
+def assign(
+    const floating[:, ::1] X,              # IN (n_samples, n_features)
+    const floating[::1] sample_weight,     # IN (n_samples,)
+    const floating[:, ::1] centers,        # IN (n_clusters, n_features)
+    int n_threads,
+    bint objective=True,
+):
+    """Nearest centre of each sample and, optionally, the objective.
+
+    The assignment step of :func:`lloyd` (GEMM distances, the same labels as
+    scikit-learn's ``predict``), for ``predict`` and ``score``. The objective
+    here is computed from direct squared distances to the chosen centres, in
+    the same pass: exact to rounding whatever the offset of X from the origin,
+    as it is not centred.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    sample_weight : ndarray of shape (n_samples,)
+    centers : ndarray of shape (n_clusters, n_features)
+    n_threads : int
+    objective : bool, default=True
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,), int32
+    objective : float
+        ``sum_i w_i ||x_i - c_{label_i}||^2``, accumulated in float64 (0.0 if
+        not requested).
+
+    Notes
+    -----
+    Time O(n k d); memory beyond the labels: per thread, one block of
+    distances and nothing else of size n.
     """
     cdef:
         Py_ssize_t n_samples = X.shape[0]
         int n_features = X.shape[1]
         int n_clusters = centers.shape[0]
-        int n_chunks = <int> ((n_samples + chunk_size - 1) // chunk_size)
-        int chunk_idx, start, end, j, k, jj, kk, tid, t
-        double objective = 0.0
-        double *thread_objective
-        floating *dist_chunk
-        floating *thread_sums
-        floating *thread_weights
-        floating[::1] centers_sq_norms = np.einsum(
-            "ij,ij->i", np.asarray(centers), np.asarray(centers)
-        ) if use_gemm else np.empty(0, dtype=np.asarray(centers).dtype)
-        floating[:, :, ::1] sums
-        floating[:, ::1] weights
-        double[::1] objectives
-
+        double obj = 0.0
+        Py_ssize_t n_changed
+    dtype = np.float32 if floating is float else np.float64
+    labels_np = np.full(n_samples, -1, dtype=np.int32)
     if n_samples == 0:
-        return 0.0
-    n_threads = max(1, min(n_threads, n_chunks))
-    sums = np.empty((n_threads, n_clusters, n_features), dtype=np.asarray(centers).dtype)
-    weights = np.empty((n_threads, n_clusters), dtype=np.asarray(centers).dtype)
-    objectives = np.empty(n_threads, dtype=np.float64)
+        return labels_np, 0.0
+    ws = _Workspace(n_samples, n_features, n_clusters, n_threads,
+                    default_chunk_rows(n_features, n_clusters, np.dtype(dtype).itemsize), dtype)
+    centers_np = np.asarray(centers)
+    centers_sq_np = np.empty(n_clusters, dtype=dtype)
+    _centers_sq_norms(centers_np, centers_sq_np)
+    cdef floating[::1] centers_sq = centers_sq_np
+    cdef int[::1] labels = labels_np
+    cdef floating[:, ::1] unused_sums = np.empty((1, 1), dtype=dtype)
+    cdef floating[::1] unused_weights = np.empty(1, dtype=dtype)
+    _pass(ws, X, sample_weight, centers, centers_sq, labels, unused_sums, unused_weights,
+          False, False, 2 if objective else 0, &obj, &n_changed)
+    return labels_np, obj
 
-    with nogil, parallel(num_threads=n_threads):
-        # Thread-local accumulators, written back once: a shared array indexed
-        # by thread would put the threads' running sums on one cache line.
-        tid = threadid()
-        dist_chunk = <floating*> malloc(chunk_size * n_clusters * sizeof(floating))
-        thread_sums = <floating*> malloc(n_clusters * n_features * sizeof(floating))
-        thread_weights = <floating*> malloc(n_clusters * sizeof(floating))
-        memset(thread_sums, 0, n_clusters * n_features * sizeof(floating))
-        memset(thread_weights, 0, n_clusters * sizeof(floating))
-        thread_objective = <double*> malloc(sizeof(double))
-        thread_objective[0] = 0.0
-        for chunk_idx in prange(n_chunks, schedule="static"):
-            start = chunk_idx * chunk_size
-            end = min(start + chunk_size, <int> n_samples)
-            _chunk(X, sample_weight, x_squared_norms, centers, centers_sq_norms,
-                   start, end, labels, dist_chunk, thread_sums, thread_weights,
-                   thread_objective, use_gemm, update_centers)
-        objectives[tid] = thread_objective[0]
-        for jj in range(n_clusters):
-            weights[tid, jj] = thread_weights[jj]
-            for kk in range(n_features):
-                sums[tid, jj, kk] = thread_sums[jj * n_features + kk]
-        free(thread_objective)
-        free(dist_chunk)
-        free(thread_sums)
-        free(thread_weights)
 
-    # Reduced in thread order: the same sums for the same thread count.
-    for t in range(n_threads):
-        objective += objectives[t]
-    if update_centers:
-        memset(&centers_new[0, 0], 0, n_clusters * n_features * sizeof(floating))
-        memset(&weight_in_clusters[0], 0, n_clusters * sizeof(floating))
-        for t in range(n_threads):
-            for j in range(n_clusters):
-                weight_in_clusters[j] += weights[t, j]
-                for k in range(n_features):
-                    centers_new[j, k] += sums[t, j, k]
-    return objective
+def weighted_sq_norms_sum(const floating[:, ::1] X, const floating[::1] sample_weight, int n_threads):
+    """``sum_i w_i ||x_i||^2`` in float64: the centre-free part of the objective.
+
+    One pass over X per fit (not per iteration). Time O(n d), no memory of
+    size n.
+    """
+    cdef:
+        Py_ssize_t n_samples = X.shape[0], i
+        int n_features = X.shape[1], f
+        double total = 0.0, row
+    with nogil:
+        for i in prange(n_samples, schedule="static", num_threads=n_threads):
+            row = 0.0
+            for f in range(n_features):
+                row = row + <double> X[i, f] * <double> X[i, f]
+            total += <double> sample_weight[i] * row
+    return total

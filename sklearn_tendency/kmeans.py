@@ -5,7 +5,13 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, _fit_context
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    ClusterMixin,
+    TransformerMixin,
+    _fit_context,
+)
 from sklearn.cluster import kmeans_plusplus
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics.pairwise import euclidean_distances
@@ -19,20 +25,17 @@ from ._openmp_helpers import _openmp_effective_n_threads
 
 __all__ = ["LloydKMeans"]
 
-# Above this many multiply-adds per sample (n_features * n_clusters) a BLAS
-# GEMM per chunk beats computing ||x - c||^2 in registers (measured in
-# benchmarks/bench_kmeans.py).
-_GEMM_MIN_WORK = 64
-
 
 _CONTROLLER = None
 
 
 def _blas_single_threaded():
-    """BLAS limited to one thread while OpenMP threads call it (oversubscription).
+    """BLAS limited to one thread while our OpenMP threads call it.
 
-    The controller is built once: scanning the loaded libraries costs
-    milliseconds, as much as a whole fit on small data.
+    A multithreaded GEMM inside each OpenMP thread would oversubscribe the
+    cores (scikit-learn limits BLAS the same way around its Lloyd kernel). The
+    controller is built once: scanning the loaded libraries costs milliseconds,
+    as much as a whole fit on small data.
     """
     global _CONTROLLER
     if _CONTROLLER is None:
@@ -40,122 +43,20 @@ def _blas_single_threaded():
     return _CONTROLLER.limit(limits=1, user_api="blas")
 
 
-def _sparse_error():
-    return TypeError(
-        "LloydKMeans does not support sparse input; convert it with "
-        "X.toarray() or use sklearn.cluster.KMeans, which does."
-    )
-
-
 def _is_array_like(init):
-    return hasattr(init, "__array__") or isinstance(init, (list, tuple))
-
-
-class _LloydRun:
-    """The kernel's buffers and policy for one data set (shared by all inits)."""
-
-    def __init__(self, X, sample_weight, x_squared_norms, n_clusters, n_threads):
-        self.X = X
-        self.sample_weight = sample_weight
-        self.n_threads = n_threads
-        self.use_gemm = X.shape[1] * n_clusters >= _GEMM_MIN_WORK
-        self.x_squared_norms = x_squared_norms
-        self.labels = np.empty(X.shape[0], dtype=np.int32)
-        self.sums = np.empty((n_clusters, X.shape[1]), dtype=X.dtype)
-        self.weights = np.empty(n_clusters, dtype=X.dtype)
-
-    def assign(self, centers, labels=None, update=False):
-        labels = self.labels if labels is None else labels
-        return _lloyd.lloyd_iter(
-            self.X, self.sample_weight, self.x_squared_norms, centers, self.sums,
-            self.weights, labels, self.use_gemm, update, self.n_threads,
-        )
-
-    def _relocate_empty_clusters(self, centers):
-        """Move each empty cluster to one of the samples farthest from its centre.
-
-        scikit-learn's rule (``_relocate_empty_clusters_dense``): the samples
-        with the largest distance to their own centre, largest first, each
-        taken out of its cluster's sums.
-        """
-        empty = np.flatnonzero(self.weights == 0)
-        if empty.size == 0:
-            return
-        X, w, labels = self.X, self.sample_weight, self.labels
-        distances = ((X - centers[labels]) ** 2).sum(axis=1)
-        if distances.max() == 0:
-            # More clusters than distinct samples: nothing to move to.
-            return
-        far = np.argpartition(distances, -empty.size)[: -empty.size - 1 : -1]
-        for new_id, idx in zip(empty, far):
-            old_id = labels[idx]
-            self.sums[old_id] -= X[idx] * w[idx]
-            self.sums[new_id] = X[idx] * w[idx]
-            self.weights[new_id] = w[idx]
-            self.weights[old_id] -= w[idx]
-
-    def run(self, centers_init, max_iter, tol, verbose, store_centers):
-        """One Lloyd run from ``centers_init``, as scikit-learn's ``_kmeans_single_lloyd``."""
-        centers = np.array(centers_init, dtype=self.X.dtype, order="C")
-        labels_old = np.full(self.X.shape[0], -1, dtype=np.int32)
-        history = np.empty(max_iter + 1)
-        center_history = [centers.copy()] if store_centers else None
-        strict_convergence = False
-        for i in range(max_iter):
-            history[i] = self.assign(centers, update=True)
-            if verbose:
-                print(f"Iteration {i}, inertia {history[i]}.")
-            self._relocate_empty_clusters(centers)
-            new_centers = self._average(self.sums, self.weights)
-            center_shift_tot = ((new_centers - centers) ** 2).sum()
-            centers = new_centers
-            if store_centers:
-                center_history.append(centers.copy())
-            if np.array_equal(self.labels, labels_old):
-                if verbose:
-                    print(f"Converged at iteration {i}: strict convergence.")
-                strict_convergence = True
-                break
-            if center_shift_tot <= tol:
-                if verbose:
-                    print(
-                        f"Converged at iteration {i}: center shift "
-                        f"{center_shift_tot} within tolerance {tol}."
-                    )
-                break
-            labels_old[:] = self.labels
-        n_iter = i + 1
-        if strict_convergence:
-            # Same labels, same sums: the new centres equal the old ones, and
-            # the last assignment is already the nearest-centre one.
-            history[n_iter] = history[i]
-        else:
-            # Assign once more so that labels match the returned centres.
-            history[n_iter] = self.assign(centers)
-        return (
-            self.labels.copy(), history[: n_iter + 1].copy(), centers, n_iter,
-            np.stack(center_history) if store_centers else None,
-        )
-
-    @staticmethod
-    def _average(sums, weights):
-        centers = np.empty_like(sums)
-        nonempty = weights > 0
-        centers[nonempty] = sums[nonempty] / weights[nonempty, None]
-        # An empty cluster that could not be relocated sits on the heaviest
-        # centre rather than at the origin (scikit-learn's convention).
-        centers[~nonempty] = centers[np.argmax(weights)]
-        return centers
+    return not isinstance(init, str) and not callable(init)
 
 
 class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, BaseEstimator):
     """K-means by Lloyd's algorithm, with the objective at every iteration.
 
     A drop-in for ``sklearn.cluster.KMeans(algorithm="lloyd")`` on dense data:
-    the same parameters, defaults and results given the same initial centres,
-    plus the learning curve every k-means lesson draws, ``inertia_history_``,
-    recorded at no extra pass over the data, and optionally every centre on the
-    way (``center_history_``) to animate the algorithm without refitting.
+    the same parameters, defaults and, from the same initial centres, the same
+    labels, centres, objective and iteration count, plus the learning curve
+    every k-means lesson draws, ``inertia_history_``, a by-product of the
+    assignment step (no extra pass over the data), and optionally the centres
+    of every iteration (``center_history_``), enough to animate the algorithm
+    without refitting.
 
     Read more in the :ref:`User Guide <kmeans>`.
 
@@ -166,48 +67,55 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
     init : {"k-means++", "random"}, callable or array-like of shape \
             (n_clusters, n_features), default="k-means++"
         Initialisation, as in :class:`sklearn.cluster.KMeans`: greedy
-        k-means++ (Arthur & Vassilvitskii, 2007), ``n_clusters`` samples drawn
-        at random (weighted by ``sample_weight``), a callable
-        ``init(X, n_clusters, random_state)``, or the initial centres.
+        k-means++ [2]_, ``n_clusters`` samples drawn at random (weighted by
+        ``sample_weight``), a callable ``init(X, n_clusters, random_state)``
+        returning the centres, or the initial centres themselves.
     n_init : "auto" or int, default="auto"
         Number of runs from different initial centres; the run with the lowest
-        objective is kept. ``"auto"``: 1 for "k-means++" or an array, 10 for
-        "random" or a callable.
+        final objective is kept. ``"auto"``: 1 for "k-means++" or an array, 10
+        for "random" or a callable.
     max_iter : int, default=300
         Maximum number of iterations of a run.
     tol : float, default=1e-4
-        Stop when the squared Frobenius norm of the centre shift falls under
-        ``tol`` times the mean variance of the features; a run also stops as
-        soon as no label changes (strict convergence).
+        A run stops when the squared Frobenius norm of the centre shift of an
+        iteration is at most ``tol`` times the mean variance of the features,
+        unless it stopped before on unchanged labels (strict convergence).
     verbose : int, default=0
-        Print the objective at every iteration.
+        Print the objective at every iteration and why a run stopped.
     random_state : int, RandomState instance or None, default=None
-        Randomness of the initialisation.
+        Randomness of the initialisation (the only randomness).
     copy_x : bool, default=True
-        With True, distances are computed on a centred copy of X, which keeps
-        the GEMM distance formula accurate (scikit-learn's choice). With False,
-        no copy is made and X is used as given. X is never modified.
+        True: the distances are computed on a centred copy of X, as
+        scikit-learn does, which keeps the GEMM distance formula
+        ``||x||^2 - 2 x.c + ||c||^2`` accurate for data far from the origin.
+        False: no copy; X is used as given, and never modified (scikit-learn
+        instead centres X in place and restores it). Results then differ from
+        those of True only by rounding, more so for data far from the origin.
     store_centers : bool, default=False
-        Record the centres before each iteration in ``center_history_``
-        (n_iter_ + 1) x n_clusters x n_features numbers.
+        Record the centres of every iteration of the selected run in
+        ``center_history_``: ``(n_iter_ + 1) * n_clusters * n_features``
+        floats.
 
     Attributes
     ----------
     cluster_centers_ : ndarray of shape (n_clusters, n_features)
-        Centres at the end of the selected run.
+        Centres at the end of the selected run; float32 for float32 data.
     labels_ : ndarray of shape (n_samples,)
-        Nearest centre of each training sample.
+        Nearest final centre of each training sample.
     inertia_ : float
-        Sum of (weighted) squared distances of the samples to their nearest
-        centre: the objective J of the selected run at its end.
+        The objective J of the selected run at its end: the sum of the
+        (weighted) squared distances of the samples to their nearest centre.
     n_iter_ : int
         Iterations of the selected run.
     inertia_history_ : ndarray of shape (n_iter_ + 1,)
         Entry t is the objective of the nearest-centre assignment to the
         centres at the start of iteration t (entry 0: the initial centres);
-        the last entry equals ``inertia_``. Non-increasing (up to rounding).
+        the last entry equals ``inertia_``. Lloyd's iterations never increase
+        it.
     inertia_histories_ : list of ndarray
-        One such history per initialisation, in the order they were run.
+        One such history per initialisation (``n_init`` of them), in the order
+        they were run: the spread of their last entries is why ``n_init``
+        matters.
     center_history_ : ndarray of shape (n_iter_ + 1, n_clusters, n_features)
         Only with ``store_centers=True``: entry t holds the centres at the
         start of iteration t, the last entry ``cluster_centers_``.
@@ -218,23 +126,28 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
 
     See Also
     --------
-    sklearn.cluster.KMeans : The reference implementation, also sparse input
-        and Elkan's algorithm.
+    sklearn.cluster.KMeans : The reference implementation, which also takes
+        sparse input and offers Elkan's algorithm.
 
     Notes
     -----
-    Each iteration costs O(n k d) time; memory beyond X (and its centred copy
-    when ``copy_x=True``) is O(n) for labels and norms plus
-    O(n_threads k d) for the per-thread partial sums. The objective of each
-    iteration is a by-product of the assignment step. Sparse input raises a
-    ``TypeError``: use :class:`sklearn.cluster.KMeans` for it.
+    Each iteration costs ``2 n k d`` flops of GEMM plus O(n (k + d)) (the
+    kernel is :func:`sklearn_tendency._lloyd.lloyd`); the objective adds one
+    multiply-add per sample. Memory beyond X: its centred copy when
+    ``copy_x=True``, the labels (n int32), per thread a block of distances
+    (at most 8192 x n_clusters) and the partial sums of the centres
+    (n_clusters x n_features), the histories.
+
+    Sparse input raises a ``TypeError``: convert it with ``X.toarray()`` or
+    use :class:`sklearn.cluster.KMeans`.
 
     References
     ----------
     .. [1] S. Lloyd, "Least squares quantization in PCM", IEEE Transactions on
        Information Theory 28(2), 1982, pp. 129-137.
-    .. [2] D. Arthur and S. Vassilvitskii, "k-means++: the advantages of careful
-       seeding", SODA 2007.
+    .. [2] D. Arthur and S. Vassilvitskii, "k-means++: the advantages of
+       careful seeding", Proceedings of the 18th ACM-SIAM Symposium on
+       Discrete Algorithms (SODA), 2007, pp. 1027-1035.
 
     Examples
     --------
@@ -260,9 +173,19 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         "store_centers": ["boolean"],
     }
 
-    def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300,
-                 tol=1e-4, verbose=0, random_state=None, copy_x=True,
-                 store_centers=False):
+    def __init__(
+        self,
+        n_clusters=8,
+        *,
+        init="k-means++",
+        n_init="auto",
+        max_iter=300,
+        tol=1e-4,
+        verbose=0,
+        random_state=None,
+        copy_x=True,
+        store_centers=False,
+    ):
         self.n_clusters = n_clusters
         self.init = init
         self.n_init = n_init
@@ -273,21 +196,25 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         self.copy_x = copy_x
         self.store_centers = store_centers
 
-    def _check_X(self, X, reset):
+    def _check_X(self, X, reset, copy=False):
         if sparse.issparse(X):
-            raise _sparse_error()
-        return validate_data(self, X, reset=reset, dtype=[np.float64, np.float32], order="C")
+            raise TypeError(
+                "LloydKMeans does not support sparse input; convert it with "
+                "X.toarray() or use sklearn.cluster.KMeans, which does."
+            )
+        return validate_data(
+            self, X, reset=reset, dtype=[np.float64, np.float32], order="C", copy=copy
+        )
 
     def _n_init_for(self, init):
+        # scikit-learn's rule for n_init="auto", and its warning.
         if self.n_init != "auto":
             n_init = self.n_init
-        elif isinstance(init, str) and init == "k-means++":
+        elif _is_array_like(init) or init == "k-means++":
             n_init = 1
-        elif isinstance(init, str) or callable(init):
-            n_init = 10
         else:
-            n_init = 1
-        if _is_array_like(init) and not isinstance(init, str) and n_init != 1:
+            n_init = 10
+        if _is_array_like(init) and n_init != 1:
             warnings.warn(
                 "Explicit initial center position passed: performing only one "
                 f"init in {self.__class__.__name__} instead of n_init={n_init}.",
@@ -311,23 +238,29 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             )
         return centers
 
-    def _initial_centers(self, X, x_squared_norms, init, random_state, sample_weight):
-        if isinstance(init, str) and init == "k-means++":
-            centers, _ = kmeans_plusplus(
-                X, self.n_clusters, x_squared_norms=x_squared_norms,
-                random_state=random_state, sample_weight=sample_weight,
-            )
-            return centers
-        if isinstance(init, str) and init == "random":
-            seeds = random_state.choice(
-                X.shape[0], size=self.n_clusters, replace=False,
-                p=sample_weight / sample_weight.sum(),
-            )
-            return X[seeds]
+    def _initial_centers(self, X, init, random_state, sample_weight, x_squared_norms):
+        # scikit-learn's _init_centroids: the same draws from random_state.
+        if _is_array_like(init):
+            return init
         if callable(init):
             centers = init(X, self.n_clusters, random_state=random_state)
             return self._check_centers(centers, X, "centers returned by init")
-        return init
+        if init == "k-means++":
+            centers, _ = kmeans_plusplus(
+                X,
+                self.n_clusters,
+                x_squared_norms=x_squared_norms,
+                random_state=random_state,
+                sample_weight=sample_weight,
+            )
+            return centers
+        seeds = random_state.choice(
+            X.shape[0],
+            size=self.n_clusters,
+            replace=False,
+            p=sample_weight / sample_weight.sum(),
+        )
+        return X[seeds]
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, sample_weight=None):
@@ -336,18 +269,20 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training data; dense (sparse input raises a TypeError).
+            Training data, dense (sparse input raises a ``TypeError``); float32
+            data stay float32. Never modified.
         y : Ignored
             Not used, present for API consistency by convention.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights of the samples; None gives weight 1 to all.
+            Non-negative weights of the samples, with a positive sum; None
+            gives weight 1 to all. Not used by an array or callable ``init``.
 
         Returns
         -------
         self : object
             Fitted estimator.
         """
-        X = self._check_X(X, reset=True)
+        X = self._check_X(X, reset=True, copy=self.copy_x)
         if X.shape[0] < self.n_clusters:
             raise ValueError(
                 f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}."
@@ -359,52 +294,66 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             raise ValueError("sample_weight must have a positive sum.")
         random_state = check_random_state(self.random_state)
         init = self.init
-        if _is_array_like(init) and not isinstance(init, str):
+        if _is_array_like(init):
             init = self._check_centers(init, X, "initial centers")
         n_init = self._n_init_for(init)
+        # scikit-learn's _tolerance, computed in X's dtype as there.
         tol = 0.0 if self.tol == 0 else float(np.mean(np.var(X, axis=0)) * self.tol)
 
-        # Distances on centred data: ||x||^2 - 2 x.c + ||c||^2 loses digits
-        # when the data sit far from the origin (scikit-learn does the same).
+        # Centring keeps ||x||^2 - 2 x.c + ||c||^2 accurate, and it is what
+        # scikit-learn does: the same centred data give the same bits. X is
+        # our own copy here (copy=self.copy_x above).
         X_mean = None
         if self.copy_x:
             X_mean = X.mean(axis=0)
-            X = X - X_mean
-            if not isinstance(init, str) and not callable(init):
-                init = init - X_mean
-        x_squared_norms = np.einsum("ij,ij->i", X, X)
+            X -= X_mean
+            if _is_array_like(init):
+                init -= X_mean
+        x_squared_norms = None
+        if isinstance(init, str) and init == "k-means++":
+            x_squared_norms = np.einsum("ij,ij->i", X, X)
 
         self._n_threads = _openmp_effective_n_threads()
-        run = _LloydRun(X, sample_weight, x_squared_norms, self.n_clusters, self._n_threads)
+        sq_norms_sum = _lloyd.weighted_sq_norms_sum(X, sample_weight, self._n_threads)
         best = None
         histories = []
-        with _blas_single_threaded():
-            for _ in range(n_init):
-                centers_init = self._initial_centers(
-                    X, x_squared_norms, init, random_state, sample_weight
+        for _ in range(n_init):
+            centers_init = self._initial_centers(
+                X, init, random_state, sample_weight, x_squared_norms
+            )
+            if self.verbose:
+                print("Initialization complete")
+            with _blas_single_threaded():
+                labels, centers, inertia, n_iter, history, center_history = _lloyd.lloyd(
+                    X,
+                    sample_weight,
+                    centers_init,
+                    sq_norms_sum,
+                    self.max_iter,
+                    tol,
+                    self._n_threads,
+                    store_centers=self.store_centers,
+                    verbose=int(self.verbose),
                 )
-                if self.verbose:
-                    print("Initialization complete")
-                labels, history, centers, n_iter, center_history = run.run(
-                    centers_init, self.max_iter, tol, self.verbose, self.store_centers
-                )
-                histories.append(history)
-                inertia = history[-1]
-                if best is None or (
-                    inertia < best[1] and not _same_clustering(labels, best[0], self.n_clusters)
-                ):
-                    best = (labels, inertia, centers, n_iter, history, center_history)
+            histories.append(history)
+            # scikit-learn's rule: a lower objective wins unless it is the same
+            # clustering (then the difference is rounding).
+            if best is None or (
+                inertia < best[2] and not _same_clustering(labels, best[0], self.n_clusters)
+            ):
+                best = (labels, centers, inertia, n_iter, history, center_history)
 
-        labels, inertia, centers, n_iter, history, center_history = best
+        labels, centers, inertia, n_iter, history, center_history = best
         if X_mean is not None:
-            centers = centers + X_mean
+            centers += X_mean
             if center_history is not None:
-                center_history = center_history + X_mean
-        if len(set(labels.tolist())) < self.n_clusters:
+                center_history += X_mean
+        distinct_clusters = len(np.unique(labels))
+        if distinct_clusters < self.n_clusters:
             warnings.warn(
-                f"Number of distinct clusters ({len(set(labels.tolist()))}) found "
-                f"smaller than n_clusters ({self.n_clusters}). Possibly due to "
-                "duplicate points in X.",
+                f"Number of distinct clusters ({distinct_clusters}) found smaller "
+                f"than n_clusters ({self.n_clusters}). Possibly due to duplicate "
+                "points in X.",
                 ConvergenceWarning,
                 stacklevel=2,
             )
@@ -412,7 +361,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         self._n_features_out = centers.shape[0]
         self.labels_ = labels
         self.inertia_ = float(inertia)
-        self.n_iter_ = n_iter
+        self.n_iter_ = int(n_iter)
         self.inertia_history_ = history
         self.inertia_histories_ = histories
         if self.store_centers:
@@ -420,10 +369,6 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         elif hasattr(self, "center_history_"):
             del self.center_history_
         return self
-
-    def _check_test_data(self, X):
-        X = self._check_X(X, reset=False)
-        return X
 
     def fit_predict(self, X, y=None, sample_weight=None):
         """Fit and return the cluster of each training sample.
@@ -440,24 +385,33 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         Returns
         -------
         labels : ndarray of shape (n_samples,)
+            ``labels_``.
         """
         return self.fit(X, sample_weight=sample_weight).labels_
 
-    def predict(self, X):
+    def predict(self, X, sample_weight=None):
         """Nearest centre of each sample.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             New data.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Checked (shape, finite, non-negative) but without effect: the
+            nearest centre of a sample does not depend on its weight.
+            Accepted so that code passing weights to every method runs;
+            scikit-learn's ``KMeans.predict`` has no such parameter since 1.5.
 
         Returns
         -------
         labels : ndarray of shape (n_samples,)
+            Index of the nearest centre (the first of equal ones).
         """
         check_is_fitted(self)
-        X = self._check_test_data(X)
-        return self._labels_inertia(X, None)[0]
+        X = self._check_X(X, reset=False)
+        if sample_weight is not None:
+            _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+        return self._labels_inertia(X, None, objective=False)[0]
 
     def fit_transform(self, X, y=None, sample_weight=None):
         """Fit and return the distances of the training samples to the centres.
@@ -474,8 +428,11 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         Returns
         -------
         distances : ndarray of shape (n_samples, n_clusters)
+            Euclidean distances to ``cluster_centers_``.
         """
-        return self.fit(X, sample_weight=sample_weight)._transform(self._check_test_data(X))
+        return self.fit(X, sample_weight=sample_weight)._transform(
+            self._check_X(X, reset=False)
+        )
 
     def transform(self, X):
         """Euclidean distances of the samples to the centres.
@@ -488,9 +445,10 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         Returns
         -------
         distances : ndarray of shape (n_samples, n_clusters)
+            Euclidean distances to ``cluster_centers_``, in X's float dtype.
         """
         check_is_fitted(self)
-        return self._transform(self._check_test_data(X))
+        return self._transform(self._check_X(X, reset=False))
 
     def _transform(self, X):
         return euclidean_distances(X, self.cluster_centers_)
@@ -505,39 +463,37 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         y : Ignored
             Not used, present for API consistency by convention.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the samples.
+            Non-negative weights of the samples; None gives weight 1 to all.
 
         Returns
         -------
         score : float
-            ``-sum_i w_i min_k ||x_i - c_k||^2``.
+            ``-sum_i w_i min_k ||x_i - c_k||^2``, from direct squared distances.
         """
         check_is_fitted(self)
-        X = self._check_test_data(X)
-        return -self._labels_inertia(X, sample_weight)[1]
-
-    def _labels_inertia(self, X, sample_weight):
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        centers = np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype)
-        # The direct path: exact ||x - c||^2, no centring or norms needed.
-        n_threads = _openmp_effective_n_threads()
-        labels = np.empty(X.shape[0], dtype=np.int32)
-        dummy_sums = np.empty((1, 1), dtype=X.dtype)
-        dummy_w = np.empty(1, dtype=X.dtype)
-        objective = _lloyd.lloyd_iter(
-            X, sample_weight, np.empty(0, X.dtype), centers, dummy_sums, dummy_w,
-            labels, False, False, n_threads,
+        X = self._check_X(X, reset=False)
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
         )
-        return labels, float(objective)
+        return -self._labels_inertia(X, sample_weight, objective=True)[1]
+
+    def _labels_inertia(self, X, sample_weight, objective):
+        if sample_weight is None:
+            sample_weight = np.ones(X.shape[0], dtype=X.dtype)
+        centers = np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype)
+        n_threads = _openmp_effective_n_threads()
+        with _blas_single_threaded():
+            return _lloyd.assign(X, sample_weight, centers, n_threads, objective)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
 
 def _same_clustering(labels1, labels2, n_clusters):
-    """Whether two labelings are equal up to a permutation of the labels."""
+    """scikit-learn's ``_is_same_clustering``: labels1 maps to labels2 by a function."""
     mapping = np.full(n_clusters, -1, dtype=np.int64)
     pairs = np.unique(np.column_stack([labels1, labels2]), axis=0)
     if len(np.unique(pairs[:, 0])) != len(pairs):
