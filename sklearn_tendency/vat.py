@@ -945,6 +945,16 @@ class IVAT(VAT):
         return ivat_from_cut_weights(cut_weights, n_jobs=self.n_jobs)
 
 
+def _fit_image(estimator, X, plot, ax, cmap, title):
+    """The image of X from a VAT-family estimator, drawn on request."""
+    image = estimator.fit_transform(X)
+    if plot or ax is not None:
+        from .plotting import plot_ordered_image
+
+        plot_ordered_image(image, ax=ax, cmap=cmap, title=title)
+    return image
+
+
 def vat(X, *, metric="euclidean", metric_params=None, n_jobs=None, plot=False,
         ax=None, cmap="gray"):
     """VAT image of X, optionally drawn: the function for notebooks.
@@ -978,12 +988,7 @@ def vat(X, *, metric="euclidean", metric_params=None, n_jobs=None, plot=False,
     VAT : The estimator, with ``order_`` and ``cut_weights_``.
     """
     est = VAT(metric=metric, metric_params=metric_params, n_jobs=n_jobs)
-    image = est.fit_transform(X)
-    if plot or ax is not None:
-        from .plotting import plot_ordered_image
-
-        plot_ordered_image(image, ax=ax, cmap=cmap, title="VAT")
-    return image
+    return _fit_image(est, X, plot, ax, cmap, "VAT")
 
 
 def ivat(X, *, metric="euclidean", metric_params=None, n_jobs=None, plot=False,
@@ -1018,9 +1023,4 @@ def ivat(X, *, metric="euclidean", metric_params=None, n_jobs=None, plot=False,
     IVAT : The estimator.
     """
     est = IVAT(metric=metric, metric_params=metric_params, n_jobs=n_jobs)
-    image = est.fit_transform(X)
-    if plot or ax is not None:
-        from .plotting import plot_ordered_image
-
-        plot_ordered_image(image, ax=ax, cmap=cmap, title="iVAT")
-    return image
+    return _fit_image(est, X, plot, ax, cmap, "iVAT")
