@@ -23,6 +23,89 @@ import numpy as np
 
 ctypedef Py_ssize_t intp_t
 
+# The small loops of the float32 filter, in C so that `#pragma omp simd` (we
+# build with -fopenmp anyway) vectorises their reductions, which C's
+# floating-point rules otherwise keep sequential, and so that the tile's
+# accumulators stay in registers across the features.
+cdef extern from *:
+    """
+    #include <math.h>
+    #include <stddef.h>
+    /* Candidates per tile of the panel-major float32 copy: its accumulators
+       fill four SSE or two AVX registers. */
+    #define SKT_TILE 16
+
+    /* Squared distances, in float32 arithmetic, from xc to the SKT_TILE * n_tiles
+       candidates of consecutive panels (panel q holds features 0..d-1 of its
+       SKT_TILE candidates, feature-major), and per tile whether some candidate
+       is undecided by the filter: one that might lower (or tie) its distance to
+       the tree (d'' <= thr) or reach the largest distance so far (d'' >=
+       far_lo). NaN (float32 overflow) counts as undecided. Compiled for AVX2
+       and AVX-512 too, chosen at run time (where the compiler supports it). */
+    #if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__) && \
+        (defined(__clang__) ? __clang_major__ >= 14 : __GNUC__ >= 11)
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+    #endif
+    static void skt_panel_filter(const float *xc, const float *panels, int d,
+                                 ptrdiff_t n_tiles, const float *thr, float far_lo,
+                                 float *out, unsigned char *undecided) {
+        for (ptrdiff_t q = 0; q < n_tiles; q++) {
+            const float *tile = panels + q * (ptrdiff_t)d * SKT_TILE;
+            const float *th = thr + q * SKT_TILE;
+            float a[SKT_TILE];
+            int any = 0;
+            for (int u = 0; u < SKT_TILE; u++) a[u] = 0.0f;
+            for (int k = 0; k < d; k++) {
+                const float xk = xc[k];
+                const float *row = tile + (ptrdiff_t)k * SKT_TILE;
+                #pragma omp simd
+                for (int u = 0; u < SKT_TILE; u++) {
+                    const float diff = row[u] - xk;
+                    a[u] += diff * diff;
+                }
+            }
+            #pragma omp simd reduction(|:any)
+            for (int u = 0; u < SKT_TILE; u++) {
+                out[q * SKT_TILE + u] = a[u];
+                any |= !((a[u] > th[u]) & (a[u] < far_lo));
+            }
+            undecided[q] = (unsigned char)any;
+        }
+    }
+
+    static double skt_min(const double *v, ptrdiff_t m) {
+        double r = INFINITY;
+        #pragma omp simd reduction(min:r)
+        for (ptrdiff_t t = 0; t < m; t++) r = v[t] < r ? v[t] : r;
+        return r;
+    }
+
+    /* First t with v[t] == x, or m. */
+    static ptrdiff_t skt_first_equal(const double *v, ptrdiff_t m, double x) {
+        ptrdiff_t t = 0;
+        while (t < m && v[t] != x) t++;
+        return t;
+    }
+
+    /* Directed rounding to float32, for thresholds that must stay on the safe side. */
+    static float skt_f32_up(double x) {
+        float f = (float)x;
+        return (double)f < x ? nextafterf(f, INFINITY) : f;
+    }
+    static float skt_f32_down(double x) {
+        float f = (float)x;
+        return (double)f > x ? nextafterf(f, -INFINITY) : f;
+    }
+    """
+    int SKT_TILE
+    void skt_panel_filter(const float *xc, const float *panels, int d,
+                          intp_t n_tiles, const float *thr, float far_lo,
+                          float *out, unsigned char *undecided) noexcept nogil
+    intp_t skt_first_equal(const double *v, intp_t m, double x) noexcept nogil
+    double skt_min(const double *v, intp_t m) noexcept nogil
+    float skt_f32_up(double x) noexcept nogil
+    float skt_f32_down(double x) noexcept nogil
+
 # Feature-matrix metrics the kernel evaluates itself; any other metric goes
 # through scikit-learn's pairwise_distances one row at a time.
 cdef enum:
@@ -162,6 +245,143 @@ cdef inline void _block_distances(
                     acc[t] = diff
 
 
+cdef void _scan_exact(
+    const floating[:, ::1] X,   # IN (n_samples, n_features), for the sentinel n
+    const double* xc,           # IN (d,) the sample just attached
+    floating* XT,               # IN (d, stride) open samples, feature-major
+    intp_t stride, intp_t d, int metric, intp_t current,
+    intp_t lo, intp_t hi,       # IN the chunk's columns
+    const intp_t* index,        # IN (n_open,) sample of each column
+    const unsigned char* closed,  # IN (n_open,)
+    double* to_tree,            # INOUT (n_open,) distance to the tree
+    intp_t* source,             # INOUT (n_open,) closed sample at that distance
+    double* acc,                # scratch (BLOCK,)
+    double* best_d, intp_t* best_p, double* far_d, intp_t* far_row,
+    unsigned char* tie,         # OUT the chunk's minimum, farthest pair, ties
+) noexcept nogil:
+    """One chunk of a Prim's step with every distance computed exactly."""
+    cdef:
+        intp_t n = X.shape[0], b0 = lo, m, t, p, j, row_min
+        double dj, v, l_best_d = INFINITY, l_far_d = -1.0
+        intp_t l_best_p = n, l_far_row = n
+        int l_tie = 0
+    while b0 < hi:
+        m = min(BLOCK, hi - b0)
+        _block_distances(xc, XT, stride, d, b0, m, metric, acc)
+        for t in range(m):
+            p = b0 + t
+            if closed[p]:
+                continue
+            j = index[p]
+            dj = acc[t]
+            row_min = current if current < j else j
+            if dj > l_far_d or (dj == l_far_d and row_min < l_far_row):
+                l_far_d = dj
+                l_far_row = row_min
+            if dj < to_tree[p]:
+                to_tree[p] = dj
+                source[p] = current
+            elif dj == to_tree[p]:
+                l_tie = l_tie | 1
+            # Columns are in index order: the first minimum met in a chunk has
+            # the chunk's lowest index.
+            v = to_tree[p]
+            if v < l_best_d:
+                l_best_d = v
+                l_best_p = p
+                l_tie = l_tie & 1
+            elif v == l_best_d:
+                l_tie = l_tie | 2
+        b0 = b0 + m
+    best_d[0] = l_best_d
+    best_p[0] = l_best_p
+    far_d[0] = l_far_d
+    far_row[0] = l_far_row
+    tie[0] = l_tie
+
+
+cdef void _scan_filtered(
+    const double[:, ::1] X,     # IN (n_samples, n_features) exact data
+    const float* xc,            # IN (d,) float32 copy of the sample just attached
+    const float* panels,        # IN open samples, float32, panel-major (SKT_TILE)
+    intp_t d, int metric, intp_t current,
+    intp_t lo, intp_t hi,       # IN the chunk's columns; lo a multiple of SKT_TILE
+    const intp_t* index,        # IN (n_open,) sample of each column
+    const unsigned char* closed,  # IN (n_open,)
+    double* to_tree,            # INOUT (n_open,) distance to the tree; inf if closed
+    intp_t* source,             # INOUT (n_open,)
+    float* thr,                 # INOUT (n_open,) float32 distance above which a
+                                #       candidate cannot lower (or tie) to_tree
+    const double* eps,          # IN (n_samples,) the float32 copy's error bounds
+    double rho, double slack,   # IN float32 arithmetic: relative and absolute error
+    float far_lo,               # IN below it a pair is shorter than the farthest so far
+    float* da,                  # scratch (BLOCK,)
+    unsigned char* undecided,   # scratch (BLOCK // SKT_TILE,)
+    double* best_d, intp_t* best_p, double* far_d, intp_t* far_row,
+    unsigned char* tie,         # OUT as in _scan_exact
+) noexcept nogil:
+    """One chunk of a Prim's step through the float32 filter.
+
+    The float32 distances of a block are computed first, then one vectorised
+    test tells whether any candidate of the block is undecided; almost never
+    (about once per decrease of a sample's distance to the tree), so the exact
+    recomputation and its bookkeeping are off the common path, and the minimum
+    of the block is one vectorised reduction.
+    """
+    cdef:
+        intp_t n = X.shape[0], b0 = lo, m, t, p, j, q, row_min, n_tiles
+        double dj, bm, up, l_best_d = INFINITY, l_far_d = -1.0
+        intp_t l_best_p = n, l_far_row = n
+        int l_tie = 0
+    while b0 < hi:
+        m = min(BLOCK, hi - b0)
+        n_tiles = (m + SKT_TILE - 1) // SKT_TILE
+        skt_panel_filter(xc, panels + b0 * d, <int> d, n_tiles, thr + b0, far_lo,
+                         da, undecided)
+        for q in range(n_tiles):
+            if not undecided[q]:
+                continue
+            for t in range(q * SKT_TILE, min((q + 1) * SKT_TILE, m)):
+                p = b0 + t
+                if closed[p] or (da[t] > thr[p] and da[t] < far_lo):
+                    continue
+                j = index[p]
+                dj = _pair_distance(X, current, j, metric)
+                row_min = current if current < j else j
+                if dj > l_far_d or (dj == l_far_d and row_min < l_far_row):
+                    l_far_d = dj
+                    l_far_row = row_min
+                if dj < to_tree[p]:
+                    to_tree[p] = dj
+                    source[p] = current
+                    # The float32 distance d'' of a pair with exact shadow
+                    # distance d' obeys d'' >= (1 - rho) d' - slack, and
+                    # sqrt(d') - eps[j] bounds the exact distance from below;
+                    # above this threshold the pair is provably longer.
+                    up = sqrt(dj) + eps[j]
+                    thr[p] = skt_f32_up(((1 + rho) * up * up + slack) * (1 + 1e-12))
+                elif dj == to_tree[p]:
+                    l_tie = l_tie | 1
+        # Closed columns hold +inf, so the block minimum is over open samples;
+        # ties are resolved as in _scan_exact's sequential scan.
+        bm = skt_min(to_tree + b0, m)
+        if bm < l_best_d:
+            t = skt_first_equal(to_tree + b0, m, bm)
+            l_best_p = b0 + t
+            l_best_d = bm
+            l_tie = l_tie & 1
+            if skt_first_equal(to_tree + b0 + t + 1, m - t - 1, bm) < m - t - 1:
+                l_tie = l_tie | 2
+        elif bm == l_best_d:
+            l_tie = l_tie | 2
+        b0 = b0 + m
+    best_d[0] = l_best_d
+    best_p[0] = l_best_p
+    far_d[0] = l_far_d
+    far_row[0] = l_far_row
+    tie[0] = l_tie
+
+
 def prim_features(
     const floating[:, ::1] X,       # IN (n_samples, n_features)
     intp_t start,                   # IN first sample of the order
@@ -194,14 +414,22 @@ def prim_features(
     inner loop runs across samples (vectorized, each pair summed in feature
     order like ``_pair_distance``).
 
-    With ``shadow`` (Euclidean metric codes only), the per-step stream reads a
-    float32 copy of the centred data instead, half the bytes of float64: its
-    distance d' to the current sample satisfies ``|sqrt(d') - sqrt(d)| <=
-    eps[j]`` for the exact distance d, so a candidate whose d' proves it can
+    With ``shadow`` (float64 data, Euclidean metric codes only), the per-step
+    stream reads a float32 copy of the centred data instead, half the bytes of
+    float64, laid out in panels of ``SKT_TILE`` samples and summed in float32
+    arithmetic (a tile's accumulators stay in registers). Its squared distance
+    d'' satisfies ``(1 - rho) d' - slack <= d'' <= (1 + rho) d' + slack`` for
+    the exact squared distance d' of the float32 rows, with ``rho = 2 (d + 2)
+    2**-24`` (twice the bound of d + 1 roundings of positive terms) and
+    ``slack = d 2**-148`` (float32 underflow), and ``|sqrt(d') - sqrt(d)| <=
+    eps[j]`` for the exact distance d. So a candidate whose d'' proves it can
     neither lower its distance to the tree (nor tie it) nor reach the largest
     distance so far is skipped, and every other one is recomputed exactly from
     X. The result is the same, bit for bit; the exact recomputations are few
     (about the number of times a sample's distance to the tree decreases).
+
+    A step whose work is below the parallel threshold runs on the calling
+    thread, without entering an OpenMP region (n of them per run).
 
     Time O(n^2 d); extra memory: the feature-major copy of X (n d itemsize
     bytes, 4 n d with ``shadow``) plus O(n). Cut weights are returned as computed by ``metric``
@@ -221,49 +449,63 @@ def prim_features(
     """
     cdef:
         intp_t n = X.shape[0], d = X.shape[1]
-        intp_t step, r, p, j, n_open, n_live, n_chunks, c, lo, hi, chunk, b0, m, t, k
-        intp_t current = start, best_j, best_p, row_min
-        double dj, best_d, far_d = -1.0, v, l_best_d, l_far_d
-        intp_t far_row = n, l_best_p, l_far_row
-        int nt, tied = 0, l_tie
+        intp_t step, r, p, q, j, n_open, n_live, n_chunks, c, lo, hi, chunk, k
+        intp_t current = start, best_j, best_p
+        double best_d, far_d = -1.0, s
+        intp_t far_row = n
+        int nt, tied = 0
         bint filtered = shadow is not None
+        intp_t n_tiles = (n + SKT_TILE - 1) // SKT_TILE
         floating[:, ::1] XT = np.empty(
             (1 if filtered else d, 1 if filtered else n),
             dtype=np.float32 if floating is float else np.float64,
         )
-        float[:, ::1] XS = np.empty(
-            (d if filtered else 1, n if filtered else 1), dtype=np.float32
+        # Panel q holds samples q*SKT_TILE.. feature-major; zeros in the lanes
+        # past the last sample, which the last tile reads but nobody uses.
+        float[::1] panels = np.zeros(
+            n_tiles * SKT_TILE * d if filtered else 1, dtype=np.float32
         )
-        double[::1] thr = np.full(n, INFINITY, dtype=np.float64)
-        double far_lo, da
-        bint skip
+        # One entry per lane of every panel: the last tile reads past n_open.
+        float[::1] thr = np.full(
+            n_tiles * SKT_TILE if filtered else 1, INFINITY, dtype=np.float32
+        )
+        float far_lo = -INFINITY
+        double rho = 2.0 * (d + 2) * 2.0 ** -24, slack = d * 2.0 ** -148
+        float[::1] xcf = np.empty(d if filtered else 1, dtype=np.float32)
         double[::1] xc = np.empty(d, dtype=np.float64)
         double[::1] to_tree = np.full(n, INFINITY, dtype=np.float64)
         intp_t[::1] source = np.empty(n, dtype=np.intp)
         intp_t[::1] index = np.empty(n, dtype=np.intp)
         unsigned char[::1] closed = np.zeros(n, dtype=np.uint8)
         double[::1] chunk_best_d, chunk_far_d, acc
+        float[::1] daf
+        unsigned char[::1] und
         intp_t[::1] chunk_best_p, chunk_far_row
         unsigned char[::1] chunk_tie
-        double* accp
 
+    if filtered and floating is float:
+        raise ValueError("the float32 filter is for float64 data")
     n_chunks = max(n_threads, 1) * 4
     chunk_best_d = np.empty(n_chunks, dtype=np.float64)
     chunk_best_p = np.empty(n_chunks, dtype=np.intp)
     chunk_far_d = np.empty(n_chunks, dtype=np.float64)
     chunk_far_row = np.empty(n_chunks, dtype=np.intp)
     chunk_tie = np.empty(n_chunks, dtype=np.uint8)
-    acc = np.empty(n_chunks * BLOCK, dtype=np.float64)
+    acc = np.empty(1 if filtered else n_chunks * BLOCK, dtype=np.float64)
+    daf = np.empty(n_chunks * BLOCK if filtered else 1, dtype=np.float32)
+    und = np.empty(n_chunks * (BLOCK // SKT_TILE) if filtered else 1, dtype=np.uint8)
 
     with nogil:
-        # Column p of XT holds sample index[p]; columns stay in index order.
+        # Column p (of XT, or lane p % SKT_TILE of panel p // SKT_TILE) holds
+        # sample index[p]; columns stay in index order.
         n_open = 0
         for j in range(n):
             if j != start:
                 index[n_open] = j
                 if filtered:
+                    q = (n_open // SKT_TILE) * SKT_TILE * d + n_open % SKT_TILE
                     for k in range(d):
-                        XS[k, n_open] = shadow[j, k]
+                        panels[q + k * SKT_TILE] = shadow[j, k]
                 else:
                     for k in range(d):
                         XT[k, n_open] = X[j, k]
@@ -276,84 +518,69 @@ def prim_features(
         for step in range(1, n):
             if filtered:
                 for k in range(d):
-                    xc[k] = shadow[current, k]
-                # Below far_lo a pair is provably shorter than the largest so far.
-                if far_d < 0:
-                    far_lo = -INFINITY
-                else:
-                    far_lo = sqrt(far_d) - 2 * eps_max
-                    far_lo = far_lo * far_lo * (1 - 1e-12) if far_lo > 0 else -INFINITY
+                    xcf[k] = shadow[current, k]
+                # Below far_lo a pair is provably shorter than the largest so
+                # far: d'' < far_lo gives sqrt(d) <= sqrt((d'' + slack) /
+                # (1 - rho)) + eps_max < sqrt(far_d).
+                far_lo = -INFINITY
+                if far_d >= 0:
+                    s = sqrt(far_d) - 2 * eps_max
+                    if s > 0:
+                        far_lo = skt_f32_down(((1 - rho) * s * s - slack) * (1 - 1e-12))
             else:
                 for k in range(d):
                     xc[k] = X[current, k]
             nt = n_threads if n_open * max(d, 1) >= PARALLEL_MIN_WORK else 1
-            chunk = (n_open + n_chunks - 1) // n_chunks
-            # Dynamic: a thread that lost its core to another process leaves
-            # its chunks to the others.
-            for c in prange(n_chunks, num_threads=nt, schedule="dynamic"):
-                lo = c * chunk
-                hi = min(lo + chunk, n_open)
-                # Thread-private until the chunk is done: writing the shared
-                # per-chunk arrays in the loop would bounce their cache line.
-                l_best_d = INFINITY
-                l_best_p = n
-                l_far_d = -1.0
-                l_far_row = n
-                l_tie = 0
-                accp = &acc[c * BLOCK]
-                b0 = lo
-                while b0 < hi:
-                    m = min(BLOCK, hi - b0)
+            if nt == 1:
+                # One chunk on this thread: no OpenMP region to enter.
+                if filtered:
+                    if floating is double:
+                        _scan_filtered(
+                            X, &xcf[0], &panels[0], d, metric, current, 0, n_open,
+                            &index[0], &closed[0], &to_tree[0], &source[0], &thr[0],
+                            &eps[0], rho, slack, far_lo, &daf[0], &und[0],
+                            &chunk_best_d[0], &chunk_best_p[0], &chunk_far_d[0],
+                            &chunk_far_row[0], &chunk_tie[0],
+                        )
+                else:
+                    _scan_exact(
+                        X, &xc[0], &XT[0, 0], n, d, metric, current, 0, n_open,
+                        &index[0], &closed[0], &to_tree[0], &source[0], &acc[0],
+                        &chunk_best_d[0], &chunk_best_p[0], &chunk_far_d[0],
+                        &chunk_far_row[0], &chunk_tie[0],
+                    )
+                k = 1
+            else:
+                # Whole tiles per chunk, so that every chunk starts a panel.
+                chunk = (n_open + n_chunks - 1) // n_chunks
+                chunk = (chunk + SKT_TILE - 1) // SKT_TILE * SKT_TILE
+                # Dynamic: a thread that lost its core to another process
+                # leaves its chunks to the others.
+                for c in prange(n_chunks, num_threads=nt, schedule="dynamic"):
+                    lo = min(c * chunk, n_open)
+                    hi = min(lo + chunk, n_open)
                     if filtered:
-                        _block_distances(&xc[0], &XS[0, 0], n, d, b0, m, metric, accp)
+                        if floating is double:
+                            _scan_filtered(
+                                X, &xcf[0], &panels[0], d, metric, current, lo, hi,
+                                &index[0], &closed[0], &to_tree[0], &source[0],
+                                &thr[0], &eps[0], rho, slack, far_lo,
+                                &daf[c * BLOCK], &und[c * (BLOCK // SKT_TILE)],
+                                &chunk_best_d[c], &chunk_best_p[c], &chunk_far_d[c],
+                                &chunk_far_row[c], &chunk_tie[c],
+                            )
                     else:
-                        _block_distances(&xc[0], &XT[0, 0], n, d, b0, m, metric, accp)
-                    for t in range(m):
-                        p = b0 + t
-                        if closed[p]:
-                            continue
-                        j = index[p]
-                        skip = False
-                        if filtered:
-                            da = accp[t]
-                            # NaN or inf from float32 overflow fail both tests:
-                            # recomputed.
-                            skip = da > thr[p] and da < far_lo
-                            if not skip:
-                                dj = _pair_distance(X, current, j, metric)
-                        else:
-                            dj = accp[t]
-                        if not skip:
-                            row_min = current if current < j else j
-                            if dj > l_far_d or (dj == l_far_d and row_min < l_far_row):
-                                l_far_d = dj
-                                l_far_row = row_min
-                            if dj < to_tree[p]:
-                                to_tree[p] = dj
-                                source[p] = current
-                                if filtered:
-                                    da = sqrt(dj) + eps[j]
-                                    thr[p] = da * da * (1 + 1e-12)
-                            elif dj == to_tree[p]:
-                                l_tie = l_tie | 1
-                        # Columns are in index order: the first minimum met in a
-                        # chunk has the chunk's lowest index.
-                        v = to_tree[p]
-                        if v < l_best_d:
-                            l_best_d = v
-                            l_best_p = p
-                            l_tie = l_tie & 1
-                        elif v == l_best_d:
-                            l_tie = l_tie | 2
-                    b0 = b0 + m
-                chunk_best_d[c] = l_best_d
-                chunk_best_p[c] = l_best_p
-                chunk_far_d[c] = l_far_d
-                chunk_far_row[c] = l_far_row
-                chunk_tie[c] = l_tie
+                        _scan_exact(
+                            X, &xc[0], &XT[0, 0], n, d, metric, current, lo, hi,
+                            &index[0], &closed[0], &to_tree[0], &source[0],
+                            &acc[c * BLOCK],
+                            &chunk_best_d[c], &chunk_best_p[c], &chunk_far_d[c],
+                            &chunk_far_row[c], &chunk_tie[c],
+                        )
+                k = n_chunks
             best_d = INFINITY
             best_p = n
-            for c in range(n_chunks):
+            for c in range(k):
                 if chunk_tie[c] & 1:
                     tied = 1
                 if chunk_far_d[c] > far_d or (
@@ -366,7 +593,7 @@ def prim_features(
                 ):
                     best_d = chunk_best_d[c]
                     best_p = chunk_best_p[c]
-            for c in range(n_chunks):
+            for c in range(k):
                 # Two open samples at the minimum: in two chunks, or in one.
                 if chunk_best_d[c] == best_d and (
                     chunk_best_p[c] != best_p or chunk_tie[c] & 2
@@ -383,6 +610,11 @@ def prim_features(
                 tied = 1
             best_j = index[best_p]
             closed[best_p] = 1
+            # A closed column never wins a minimum again, nor asks the filter
+            # for an exact distance.
+            to_tree[best_p] = INFINITY
+            if filtered:
+                thr[best_p] = -INFINITY
             order[step] = best_j
             cut_weights[step] = best_d
             attached_to[step] = source[best_p]
@@ -394,12 +626,14 @@ def prim_features(
                     if not closed[p]:
                         if r != p:
                             if filtered:
+                                lo = (p // SKT_TILE) * SKT_TILE * d + p % SKT_TILE
+                                hi = (r // SKT_TILE) * SKT_TILE * d + r % SKT_TILE
                                 for k in range(d):
-                                    XS[k, r] = XS[k, p]
+                                    panels[hi + k * SKT_TILE] = panels[lo + k * SKT_TILE]
+                                thr[r] = thr[p]
                             else:
                                 for k in range(d):
                                     XT[k, r] = XT[k, p]
-                            thr[r] = thr[p]
                             index[r] = index[p]
                             to_tree[r] = to_tree[p]
                             source[r] = source[p]
