@@ -540,19 +540,21 @@ def estimate_n_clusters(cut_weights, *, min_cluster_size=None, ratio=2.0,
     if min_cluster_size is None:
         min_cluster_size = max(2, int(np.ceil(0.02 * n)))
     m = int(min_cluster_size)
-    blocks = [(0, n)]
+    # A block's best cut depends on the block alone: computed once, when the
+    # block is made (two quantiles each), not again at every round.
+    splits = {(0, n): _block_split(w, 0, n, m, quantile)}
     n_clusters = 1
     while n_clusters < max_clusters:
         best = None
-        for a, b in blocks:
-            split = _block_split(w, a, b, m, quantile)
+        for (a, b), split in splits.items():
             if split is not None and (best is None or w[split[1]] > w[best[1]]):
                 best = (*split, a, b)
         if best is None or not best[0] >= ratio:
             break
         _, p, a, b = best
-        blocks.remove((a, b))
-        blocks.extend([(a, p), (p, b)])
+        del splits[a, b]
+        splits[a, p] = _block_split(w, a, p, m, quantile)
+        splits[p, b] = _block_split(w, p, b, m, quantile)
         n_clusters += 1
     return n_clusters
 
