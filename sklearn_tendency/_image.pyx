@@ -98,25 +98,49 @@ def ivat_block_image(
                 if cut_weights[k] > inner[a]:
                     inner[a] = cut_weights[k]
 
-        for a in prange(m, num_threads=n_threads, schedule="dynamic"):
-            gap = 0.0
-            for b in range(a + 1, m):
-                # The gap grows by the inner maximum of block b - 1 and the
-                # first weight of block b.
-                if b > a + 1:
-                    gap = _dmax(gap, inner[b - 1])
-                gap = _dmax(gap, cut_weights[edges[b]])
-                if reduce == REDUCE_MIN:
-                    v = gap
-                elif reduce == REDUCE_MAX:
-                    v = _dmax(_dmax(inner[a], gap), inner[b])
-                else:
-                    v = _off_diagonal_sum(
+        if reduce == REDUCE_MEAN:
+            for a in prange(m, num_threads=n_threads, schedule="dynamic"):
+                gap = 0.0
+                for b in range(a + 1, m):
+                    # The gap grows by the inner maximum of block b - 1 and the
+                    # first weight of block b.
+                    if b > a + 1:
+                        gap = _dmax(gap, inner[b - 1])
+                    gap = _dmax(gap, cut_weights[edges[b]])
+                    out[a, b] = _off_diagonal_sum(
                         cut_weights, edges[a], edges[a + 1], edges[b],
                         edges[b + 1], gap,
                     ) / (<double> (edges[a + 1] - edges[a]) * (edges[b + 1] - edges[b]))
-                out[a, b] = v
-                out[b, a] = v
+            # Mirrored row by row: each thread writes only its own rows (writing
+            # out[b, a] from row a's loop made two threads share cache lines).
+            for a in prange(m, num_threads=n_threads, schedule="static"):
+                for b in range(a):
+                    out[a, b] = out[b, a]
+        else:
+            # min and max cost O(1) a pixel: each row is computed whole, its
+            # right half by a running gap forwards and its left half backwards,
+            # so the writes stay contiguous and private to the thread.
+            for a in prange(m, num_threads=n_threads, schedule="static"):
+                gap = 0.0
+                for b in range(a + 1, m):
+                    # max(w[edges[a + 1] .. edges[b]]): grows by the inner
+                    # maximum of block b - 1 and the first weight of block b.
+                    if b > a + 1:
+                        gap = _dmax(gap, inner[b - 1])
+                    gap = _dmax(gap, cut_weights[edges[b]])
+                    out[a, b] = gap if reduce == REDUCE_MIN else _dmax(
+                        _dmax(inner[a], gap), inner[b])
+                gap = 0.0
+                for b in range(a - 1, -1, -1):
+                    # max(w[edges[b + 1] .. edges[a]]), the same gap seen from
+                    # the pair's other end.
+                    if b < a - 1:
+                        gap = _dmax(gap, inner[b + 1])
+                        gap = _dmax(gap, cut_weights[edges[b + 1]])
+                    else:
+                        gap = cut_weights[edges[a]]
+                    out[a, b] = gap if reduce == REDUCE_MIN else _dmax(
+                        _dmax(inner[b], gap), inner[a])
 
         for a in range(m):
             s0 = edges[a]
