@@ -252,13 +252,27 @@ def test_ctrl_c_stops_the_kernel(tmp_path):
     assert time.perf_counter() - t0 < 30
 
 
-@pytest.mark.parametrize("offset, scale", [(0.0, 1.0), (1e6, 1e-3), (-3e4, 1e5)])
-def test_float32_filter_is_exact(offset, scale, every_step_parallel):
-    # float64 Euclidean data with >= 16 features stream a float32 copy; the
-    # result must equal the float64 stream bit for bit, also far from the
-    # origin (where float32 keeps few digits of the spread) and in parallel.
-    rng = np.random.RandomState(int(abs(offset)) % 1000)
-    X = offset + scale * rng.normal(size=(1200, 20))
+@pytest.mark.parametrize(
+    "offset, scale, n, d",
+    [
+        (0.0, 1.0, 1200, 20),
+        (1e6, 1e-3, 1200, 20),
+        (-3e4, 1e5, 1200, 20),
+        # float32 squares overflow to inf: every pair must be recomputed.
+        (0.0, 1e25, 300, 17),
+        # float32 squares underflow (subnormal or zero): the absolute slack.
+        (0.0, 1e-22, 300, 17),
+        # Panels of 16 with a partial last tile and an odd feature count.
+        (5.0, 2.0, 517, 37),
+    ],
+)
+def test_float32_filter_is_exact(offset, scale, n, d, every_step_parallel):
+    # float64 Euclidean data with >= 16 features stream a float32 copy, summed
+    # in float32; the result must equal the float64 stream bit for bit, also
+    # far from the origin (where float32 keeps few digits of the spread), at
+    # the ends of float32's range, and in parallel.
+    rng = np.random.RandomState(int(abs(offset)) % 1000 + d)
+    X = offset + scale * rng.normal(size=(n, d))
     assert vat_module._float32_filter(X, _vat.NATIVE_METRICS["euclidean"])
     ref_order, ref_cuts = core_prim(X)
     for n_jobs in (1, 2):
@@ -270,3 +284,40 @@ def test_float32_filter_is_exact(offset, scale, every_step_parallel):
     np.testing.assert_array_equal(
         vat_order(Xd, algorithm="prim")[0], reference_vat(cdist(Xd, Xd))[0]
     )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_float32_filter_resolves_near_ties(seed, every_step_parallel):
+    # Tight blobs far from the mean: the float32 copy errs by ~1e-5 (relative
+    # to the norm, ~400), more than the gaps between the short distances inside
+    # a blob (~1e-3 apart). Every such decision must go through the exact
+    # distance: a filter without its error bound (threshold = the distance
+    # itself) gives another order on seeds 3 and 5 (checked).
+    rng = np.random.RandomState(seed)
+    X = (100 * rng.normal(size=(8, 16))[rng.randint(8, size=400)]
+         + 1e-3 * rng.normal(size=(400, 16)))
+    assert vat_module._float32_filter(X, _vat.NATIVE_METRICS["euclidean"])
+    ref_order, ref_cuts = core_prim(X)
+    for n_jobs in (1, 2):
+        order, cuts = vat_order(X, algorithm="prim", n_jobs=n_jobs)
+        np.testing.assert_array_equal(order, ref_order)
+        np.testing.assert_array_equal(cuts, ref_cuts)
+
+
+@pytest.mark.parametrize("seed", [4, 11, 20])
+def test_float32_filter_finds_the_farthest_pair(seed):
+    # Antipodal pairs on a sphere of radius 1e3: the diameters differ by far
+    # less than float32 resolves, and the first row of the largest one is the
+    # start of the order. A filter that skips pairs whose float32 distance is
+    # just below the largest so far (no error bound) starts elsewhere on these
+    # seeds (checked).
+    rng = np.random.RandomState(seed)
+    U = rng.normal(size=(100, 16))
+    U /= np.linalg.norm(U, axis=1, keepdims=True)
+    X = np.vstack([U, -U]) * 1e3 + 1e-7 * rng.normal(size=(200, 16))
+    X = np.vstack([X, 10 * rng.normal(size=(100, 16))])
+    assert vat_module._float32_filter(X, _vat.NATIVE_METRICS["euclidean"])
+    ref_order, ref_cuts = core_prim(X)
+    order, cuts = vat_order(X, algorithm="prim")
+    np.testing.assert_array_equal(order, ref_order)
+    np.testing.assert_array_equal(cuts, ref_cuts)
