@@ -267,7 +267,7 @@ def test_ctrl_c_stops_the_kernel(tmp_path):
     ],
 )
 def test_float32_filter_is_exact(offset, scale, n, d, every_step_parallel):
-    # float64 Euclidean data with >= 16 features stream a float32 copy, summed
+    # float64 Euclidean data with >= 4 features stream a float32 copy, summed
     # in float32; the result must equal the float64 stream bit for bit, also
     # far from the origin (where float32 keeps few digits of the spread), at
     # the ends of float32's range, and in parallel.
