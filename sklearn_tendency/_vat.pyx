@@ -431,9 +431,13 @@ def prim_features(
     A step whose work is below the parallel threshold runs on the calling
     thread, without entering an OpenMP region (n of them per run).
 
-    Time O(n^2 d); extra memory: the feature-major copy of X (n d itemsize
-    bytes, 4 n d with ``shadow``) plus O(n). Cut weights are returned as computed by ``metric``
-    (squared for the Euclidean code; the caller takes the square root).
+    Time O(n^2 d); peak extra memory: the feature-major copy of X (n d
+    itemsize bytes), or with ``shadow`` its panels (4 d bytes per sample,
+    rounded up to a whole panel; the caller's shadow is another 4 n d), plus
+    29 n bytes of per-sample state (distance to the tree, its source, the
+    column index, the closed flag, the float32 threshold). Cut weights are
+    returned as computed by ``metric`` (squared for the Euclidean code; the
+    caller takes the square root).
     ``progress(step)`` is called with the GIL every 64 steps: it may raise
     (e.g. KeyboardInterrupt from ``PyErr_CheckSignals``) to abandon the run.
 

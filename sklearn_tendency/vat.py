@@ -130,7 +130,11 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None,
         - ``"prim"``: Prim's algorithm with distances computed on the fly,
           O(n^2 d) time, O(n d) memory. One pass when no two distances tie
           (the start and the tree come out of it, the order is Prim's
-          traversal of the tree from the start), two passes otherwise.
+          traversal of the tree from the start), two passes otherwise. For
+          float64 Euclidean data with at least 4 features the pass streams a
+          float32 copy (8 n d bytes in all: the copy and its panel layout)
+          and recomputes exactly every pair float32 cannot decide, so the
+          result is the same, bit for bit.
         - ``"delaunay"``: Euclidean metrics on dense data with at most 3
           features: the MST of the Delaunay triangulation, O(n log n) time and
           O(n) memory, plus an exact farthest pair by pruning. Degenerate data
