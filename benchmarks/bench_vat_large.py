@@ -113,8 +113,9 @@ def main():
         else:
             configs = [(100000, 2, "delaunay", 1), (100000, 2, "delaunay", 2),
                        (1000000, 2, "delaunay", 1), (100000, 3, "delaunay", 1),
+                       (100000, 8, "prim", 1), (100000, 8, "prim", 2),
                        (50000, 32, "prim", 1), (100000, 32, "prim", 2),
-                       (100000, 32, "prim", 1)]
+                       (100000, 32, "prim", 1), (300000, 32, "prim", 2)]
         for n, d, method, threads in configs:
             res = run(method, n, d, threads, args.timeout)
             if res is None:

@@ -18,6 +18,7 @@ from cpython.exc cimport PyErr_CheckSignals
 from cython cimport floating
 from cython.parallel cimport prange, threadid
 from libc.math cimport sqrt, fabs, INFINITY
+from scipy.linalg.cython_blas cimport dsyrk
 
 import numpy as np
 
@@ -42,7 +43,9 @@ cdef extern from *:
        the tree (d'' <= thr) or reach the largest distance so far (d'' >=
        far_lo). NaN (float32 overflow) counts as undecided. Compiled for AVX2
        and AVX-512 too, chosen at run time (where the compiler supports it). */
-    #if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__) && \
+    /* target_clones needs the loader's ifunc support (glibc) and a compiler
+       that knows the x86-64 levels (GCC 11, clang 14). */
+    #if defined(__GNUC__) && defined(__x86_64__) && defined(__GLIBC__) && \
         (defined(__clang__) ? __clang_major__ >= 14 : __GNUC__ >= 11)
     __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
     #endif
@@ -207,7 +210,8 @@ def farthest_pair_start(
 
 
 # Candidates per block of the distance loop: the block's accumulators stay in
-# L1 while the feature-major rows stream past them.
+# L1 while the feature-major rows stream past them. A multiple of SKT_TILE, so
+# that every block of the float32 filter starts a panel.
 cdef intp_t BLOCK = 256
 
 
@@ -697,3 +701,64 @@ def prim_precomputed(
             order[step] = best_j
             cut_weights[step] = best_d
             current = best_j
+
+
+# Side of the square tiles of the image pass: a tile of the Gram matrix and its
+# mirror (2 x 32 KB) stay in cache while they are read and written.
+cdef intp_t IMAGE_TILE = 64
+
+
+def euclidean_image(
+    const double[:, ::1] X,         # IN (n_samples, n_features) rows in VAT order
+    const double[::1] sq_norms,     # IN (n_samples,) squared row norms of X
+    double[:, ::1] out,             # OUT (n_samples, n_samples) the VAT image
+    bint squared,                   # IN squared distances (no square root)
+    int n_threads,                  # IN threads of the pass (BLAS follows its own limits)
+):
+    """The Euclidean VAT image: distances between the rows of X, in place.
+
+    The Gram matrix ``G = X X^T`` comes from one BLAS ``dsyrk`` straight into
+    ``out`` (one triangle: half the flops of a product), then one pass over
+    square tiles turns each upper entry into ``sqrt(max(-2 G[i, j] +
+    sq_norms[i] + sq_norms[j], 0))``, in that order of operations, as
+    scikit-learn's ``euclidean_distances`` computes it, and writes it to both
+    triangles; the diagonal is 0. The image is exactly symmetric.
+
+    Time O(n^2 d) in the BLAS call plus O(n^2); peak memory: the output alone,
+    8 n^2 bytes (``pairwise_distances`` holds the Gram matrix and a scaled copy
+    of it, 16 n^2 bytes).
+    """
+    cdef:
+        int n = X.shape[0], d = X.shape[1], lda = max(d, 1), ldc = max(n, 1)
+        char uplo = b'L'
+        char trans = b'T'
+        double alpha = 1.0, beta = 0.0, v
+        intp_t n_tiles = (n + IMAGE_TILE - 1) // IMAGE_TILE, ti, tj, i, j, j0
+    if n == 0:
+        return
+    with nogil:
+        # BLAS is column-major: out holds C = A^T A for the d x n matrix A whose
+        # columns are our rows, and C's lower triangle is our upper one (j >= i).
+        # beta = 0: the uninitialised output is never read.
+        dsyrk(&uplo, &trans, &n, &d, &alpha, <double*> &X[0, 0], &lda, &beta,
+              &out[0, 0], &ldc)
+        for ti in prange(n_tiles, num_threads=n_threads, schedule="dynamic"):
+            for tj in range(ti, n_tiles):
+                for i in range(ti * IMAGE_TILE, min((ti + 1) * IMAGE_TILE, n)):
+                    j0 = max(tj * IMAGE_TILE, i)
+                    for j in range(j0, min((tj + 1) * IMAGE_TILE, n)):
+                        # Only upper entries are read, and a lower entry is
+                        # written only once its upper twin has been read.
+                        if j == i:
+                            v = 0.0
+                        else:
+                            v = -2.0 * out[i, j]
+                            v = v + sq_norms[i]
+                            v = v + sq_norms[j]
+                            if v < 0.0:
+                                v = 0.0
+                            if not squared:
+                                v = sqrt(v)
+                        out[i, j] = v
+                        out[j, i] = v
+

@@ -4,7 +4,7 @@ from scipy.sparse import csr_matrix
 from scipy.spatial.distance import cdist
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.datasets import make_blobs, make_circles, make_classification, make_moons
-from sklearn.metrics import adjusted_rand_score
+from sklearn.metrics import adjusted_rand_score, pairwise_distances
 
 from sklearn_tendency import IVAT, VAT, estimate_n_clusters, ivat, ivat_from_cut_weights, vat, vat_order
 from sklearn_tendency.datasets import load_faithful
@@ -303,3 +303,31 @@ def test_plot_functions_draw_the_image():
     shown = ax.get_images()[0].get_array()
     np.testing.assert_array_equal(np.asarray(shown), image)
     plt.close(fig)
+
+
+@pytest.mark.parametrize("n, d", [(2, 3), (63, 5), (64, 5), (65, 5), (300, 7)])
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_euclidean_image_kernel(n, d, n_jobs):
+    # Dense float64 Euclidean images come from dsyrk + one tiled pass; tiles of
+    # 64 rows, so 63/64/65 cross a tile edge. Same formula as scikit-learn's,
+    # exactly symmetric with a zero diagonal.
+    rng = np.random.RandomState(n + d)
+    X = rng.normal(size=(n, d)) + 3.0
+    X[-1] = X[0]  # a duplicate pair
+    # -2 x.y + |x|^2 + |y|^2 cancels to rounding noise of |x|^2 (~100 here):
+    # about 1e-13 on squared distances, its square root (1e-7) on distances.
+    for metric, atol in (("euclidean", 1e-6), ("sqeuclidean", 1e-11)):
+        est = VAT(metric=metric, n_jobs=n_jobs)
+        image = est.fit_transform(X)
+        rows = X[est.order_]
+        np.testing.assert_allclose(
+            image, pairwise_distances(rows, metric=metric), rtol=1e-12, atol=atol
+        )
+        np.testing.assert_allclose(
+            image, cdist(rows, rows, metric=metric), rtol=1e-12, atol=atol
+        )
+        assert np.array_equal(image, image.T)
+        assert np.all(np.diag(image) == 0)
+    # float32 keeps going through pairwise_distances, and stays float32.
+    image32 = VAT().fit_transform(X.astype(np.float32))
+    assert image32.dtype == np.float32
