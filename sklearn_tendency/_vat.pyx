@@ -109,6 +109,19 @@ cdef extern from *:
     float skt_f32_up(double x) noexcept nogil
     float skt_f32_down(double x) noexcept nogil
 
+
+# Wall clock of the thread policy (no OpenMP: every step runs on one thread
+# and the clock is never read).
+cdef extern from *:
+    """
+    #ifdef _OPENMP
+    #include <omp.h>
+    #else
+    static double omp_get_wtime(void) { return 0.0; }
+    #endif
+    """
+    double omp_get_wtime() noexcept nogil
+
 # Feature-matrix metrics the kernel evaluates itself; any other metric goes
 # through scikit-learn's pairwise_distances one row at a time.
 cdef enum:
@@ -128,14 +141,23 @@ NATIVE_METRICS = {
 }
 
 # Below this much work (open candidates times features) a step runs on one
-# thread: waking a team of threads, and waiting at its barrier when another
-# process holds a core, would cost more than the step.
+# thread: waking a team of threads costs more than the step.
 cdef intp_t PARALLEL_MIN_WORK = 1 << 20
+# Above it, every step still ends at a barrier, and when another process holds
+# a core the whole team waits for the descheduled thread, step after step (2
+# threads measured 6x slower than 1 on a busy 2-core machine). So the steps run
+# in epochs of EPOCH_STEPS, each timed, and an epoch is parallel only while the
+# parallel steps cost less per unit of work than the one-thread steps; every
+# PROBE_EVERY epochs the other mode is timed again, so the choice follows the
+# load. The result does not depend on the mode.
+cdef intp_t EPOCH_STEPS = 64
+cdef intp_t PROBE_EVERY = 64
 
 
 def _set_parallel_min_work(intp_t work):
-    """Set the one-thread threshold (tests run the parallel steps on small
-    data with 0); returns the previous value."""
+    """Set the one-thread threshold; returns the previous value. With 0 every
+    step runs in parallel, without timing (the tests run the parallel steps on
+    small data that way)."""
     global PARALLEL_MIN_WORK
     previous = PARALLEL_MIN_WORK
     PARALLEL_MIN_WORK = work
@@ -433,7 +455,9 @@ def prim_features(
     (about the number of times a sample's distance to the tree decreases).
 
     A step whose work is below the parallel threshold runs on the calling
-    thread, without entering an OpenMP region (n of them per run).
+    thread, without entering an OpenMP region (n of them per run); above it,
+    epochs of steps run in parallel only while that is measured to be faster
+    (see ``EPOCH_STEPS``), so that a busy core does not stall every step.
 
     Time O(n^2 d); peak extra memory: the feature-major copy of X (n d
     itemsize bytes), or with ``shadow`` its panels (4 d bytes per sample,
@@ -462,6 +486,11 @@ def prim_features(
         double best_d, far_d = -1.0, s
         intp_t far_row = n
         int nt, tied = 0
+        # Thread policy: seconds per unit of work of each mode (< 0: not timed
+        # yet), the current epoch's mode, time and work.
+        double par_cost = -1.0, seq_cost = -1.0, epoch_time = 0.0, t_step = 0.0
+        intp_t epoch = 0, epoch_work = 0, work
+        bint epoch_parallel = True, eligible, timed = PARALLEL_MIN_WORK > 0
         bint filtered = shadow is not None
         intp_t n_tiles = (n + SKT_TILE - 1) // SKT_TILE
         floating[:, ::1] XT = np.empty(
@@ -538,7 +567,24 @@ def prim_features(
             else:
                 for k in range(d):
                     xc[k] = X[current, k]
-            nt = n_threads if n_open * max(d, 1) >= PARALLEL_MIN_WORK else 1
+            if step % EPOCH_STEPS == 1 and timed:
+                if epoch_work > 0:
+                    if epoch_parallel:
+                        par_cost = epoch_time / epoch_work
+                    else:
+                        seq_cost = epoch_time / epoch_work
+                epoch += 1
+                epoch_time = 0.0
+                epoch_work = 0
+                if par_cost < 0 or seq_cost < 0:
+                    epoch_parallel = par_cost < 0
+                else:
+                    epoch_parallel = (par_cost <= seq_cost) != (epoch % PROBE_EVERY == 0)
+            work = n_open * max(d, 1)
+            eligible = n_threads > 1 and work >= PARALLEL_MIN_WORK
+            nt = n_threads if eligible and epoch_parallel else 1
+            if eligible and timed:
+                t_step = omp_get_wtime()
             if nt == 1:
                 # One chunk on this thread: no OpenMP region to enter.
                 if filtered:
@@ -586,6 +632,9 @@ def prim_features(
                             &chunk_far_row[c], &chunk_tie[c],
                         )
                 k = n_chunks
+            if eligible and timed:
+                epoch_time += omp_get_wtime() - t_step
+                epoch_work += work
             best_d = INFINITY
             best_p = n
             for c in range(k):

@@ -86,6 +86,22 @@ def test_parallel_steps_equal_core_prim(n, d, metric, every_step_parallel):
     np.testing.assert_array_equal(cuts, ref_cuts)
 
 
+@pytest.mark.parametrize("metric, d", [("euclidean", 8), ("manhattan", 3)])
+def test_timed_thread_policy_equals_core_prim(metric, d):
+    # Every step eligible for threads and timed: epochs switch between the
+    # parallel and one-thread steps as they measure, and probe the other mode;
+    # the order cannot depend on it.
+    previous = _vat._set_parallel_min_work(1)
+    try:
+        X = np.random.RandomState(d).uniform(size=(3000, d))
+        ref_order, ref_cuts = core_prim(X, metric)
+        order, cuts = vat_order(X, metric=metric, algorithm="prim", n_jobs=2)
+    finally:
+        _vat._set_parallel_min_work(previous)
+    np.testing.assert_array_equal(order, ref_order)
+    np.testing.assert_array_equal(cuts, ref_cuts)
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_parallel_steps_detect_ties(seed, every_step_parallel):
     rng = np.random.RandomState(seed)
