@@ -98,42 +98,31 @@ def ivat_block_image(
                 if cut_weights[k] > inner[a]:
                     inner[a] = cut_weights[k]
 
-        if reduce == REDUCE_MEAN:
-            for a in prange(m, num_threads=n_threads, schedule="dynamic"):
-                gap = 0.0
-                for b in range(a + 1, m):
-                    # The gap grows by the inner maximum of block b - 1 and the
-                    # first weight of block b.
-                    if b > a + 1:
-                        gap = _dmax(gap, inner[b - 1])
-                    gap = _dmax(gap, cut_weights[edges[b]])
+        for a in prange(m, num_threads=n_threads, schedule="dynamic"):
+            gap = 0.0
+            for b in range(a + 1, m):
+                # max(w[edges[a + 1] .. edges[b]]): grows by the inner maximum
+                # of block b - 1 and the first weight of block b.
+                if b > a + 1:
+                    gap = _dmax(gap, inner[b - 1])
+                gap = _dmax(gap, cut_weights[edges[b]])
+                if reduce == REDUCE_MIN:
+                    out[a, b] = gap
+                elif reduce == REDUCE_MAX:
+                    out[a, b] = _dmax(_dmax(inner[a], gap), inner[b])
+                else:
                     out[a, b] = _off_diagonal_sum(
                         cut_weights, edges[a], edges[a + 1], edges[b],
                         edges[b + 1], gap,
                     ) / (<double> (edges[a + 1] - edges[a]) * (edges[b + 1] - edges[b]))
-            # Mirrored row by row: each thread writes only its own rows (writing
-            # out[b, a] from row a's loop made two threads share cache lines).
-            for a in prange(m, num_threads=n_threads, schedule="static"):
-                for b in range(a):
-                    out[a, b] = out[b, a]
-        else:
-            # min and max cost O(1) a pixel: each row is computed whole, its
-            # right half by a running gap forwards and its left half backwards,
-            # so the writes stay contiguous and private to the thread.
-            for a in prange(m, num_threads=n_threads, schedule="static"):
-                gap = 0.0
-                for b in range(a + 1, m):
-                    # max(w[edges[a + 1] .. edges[b]]): grows by the inner
-                    # maximum of block b - 1 and the first weight of block b.
-                    if b > a + 1:
-                        gap = _dmax(gap, inner[b - 1])
-                    gap = _dmax(gap, cut_weights[edges[b]])
-                    out[a, b] = gap if reduce == REDUCE_MIN else _dmax(
-                        _dmax(inner[a], gap), inner[b])
+            if reduce != REDUCE_MEAN:
+                # min and max cost O(1) a pixel: the row's left half comes from
+                # the same gap seen from the pair's other end, max(w[edges[b +
+                # 1] .. edges[a]]), so each thread writes only its own rows
+                # (writing out[b, a] from row a made two threads share cache
+                # lines: 2 threads were slower than 1).
                 gap = 0.0
                 for b in range(a - 1, -1, -1):
-                    # max(w[edges[b + 1] .. edges[a]]), the same gap seen from
-                    # the pair's other end.
                     if b < a - 1:
                         gap = _dmax(gap, inner[b + 1])
                         gap = _dmax(gap, cut_weights[edges[b + 1]])
@@ -141,6 +130,11 @@ def ivat_block_image(
                         gap = cut_weights[edges[a]]
                     out[a, b] = gap if reduce == REDUCE_MIN else _dmax(
                         _dmax(inner[b], gap), inner[a])
+        if reduce == REDUCE_MEAN:
+            # A mean pixel costs O(block sizes): mirrored, row by row.
+            for a in prange(m, num_threads=n_threads, schedule="static"):
+                for b in range(a):
+                    out[a, b] = out[b, a]
 
         for a in range(m):
             s0 = edges[a]

@@ -271,6 +271,31 @@ cdef inline void _block_distances(
                     acc[t] = diff
 
 
+cdef inline bint _offer(
+    double dj, intp_t current, intp_t j, intp_t p,
+    double* to_tree, intp_t* source,    # INOUT (n_open,)
+    double* far_d, intp_t* far_row,     # INOUT the farthest pair so far
+    int* tie,                           # INOUT bit 1: a tie with to_tree
+) noexcept nogil:
+    """An exact distance d(current, j) meets a step's bookkeeping.
+
+    It may become the farthest pair (first row on ties) and lower the open
+    column p's distance to the tree; an equal distance is a tie. Returns
+    whether the distance to the tree decreased.
+    """
+    cdef intp_t row_min = current if current < j else j
+    if dj > far_d[0] or (dj == far_d[0] and row_min < far_row[0]):
+        far_d[0] = dj
+        far_row[0] = row_min
+    if dj < to_tree[p]:
+        to_tree[p] = dj
+        source[p] = current
+        return True
+    if dj == to_tree[p]:
+        tie[0] = tie[0] | 1
+    return False
+
+
 cdef void _scan_exact(
     const floating[:, ::1] X,   # IN (n_samples, n_features), for the sentinel n
     const double* xc,           # IN (d,) the sample just attached
@@ -287,8 +312,8 @@ cdef void _scan_exact(
 ) noexcept nogil:
     """One chunk of a Prim's step with every distance computed exactly."""
     cdef:
-        intp_t n = X.shape[0], b0 = lo, m, t, p, j, row_min
-        double dj, v, l_best_d = INFINITY, l_far_d = -1.0
+        intp_t n = X.shape[0], b0 = lo, m, t, p
+        double v, l_best_d = INFINITY, l_far_d = -1.0
         intp_t l_best_p = n, l_far_row = n
         int l_tie = 0
     while b0 < hi:
@@ -298,17 +323,8 @@ cdef void _scan_exact(
             p = b0 + t
             if closed[p]:
                 continue
-            j = index[p]
-            dj = acc[t]
-            row_min = current if current < j else j
-            if dj > l_far_d or (dj == l_far_d and row_min < l_far_row):
-                l_far_d = dj
-                l_far_row = row_min
-            if dj < to_tree[p]:
-                to_tree[p] = dj
-                source[p] = current
-            elif dj == to_tree[p]:
-                l_tie = l_tie | 1
+            _offer(acc[t], current, index[p], p, to_tree, source,
+                   &l_far_d, &l_far_row, &l_tie)
             # Columns are in index order: the first minimum met in a chunk has
             # the chunk's lowest index.
             v = to_tree[p]
@@ -355,7 +371,7 @@ cdef void _scan_filtered(
     of the block is one vectorised reduction.
     """
     cdef:
-        intp_t n = X.shape[0], b0 = lo, m, t, p, j, q, row_min, n_tiles
+        intp_t n = X.shape[0], b0 = lo, m, t, p, j, q, n_tiles
         double dj, bm, up, l_best_d = INFINITY, l_far_d = -1.0
         intp_t l_best_p = n, l_far_row = n
         int l_tie = 0
@@ -373,21 +389,14 @@ cdef void _scan_filtered(
                     continue
                 j = index[p]
                 dj = _pair_distance(X, current, j, metric)
-                row_min = current if current < j else j
-                if dj > l_far_d or (dj == l_far_d and row_min < l_far_row):
-                    l_far_d = dj
-                    l_far_row = row_min
-                if dj < to_tree[p]:
-                    to_tree[p] = dj
-                    source[p] = current
+                if _offer(dj, current, j, p, to_tree, source,
+                          &l_far_d, &l_far_row, &l_tie):
                     # The float32 distance d'' of a pair with exact shadow
                     # distance d' obeys d'' >= (1 - rho) d' - slack, and
                     # sqrt(d') - eps[j] bounds the exact distance from below;
                     # above this threshold the pair is provably longer.
                     up = sqrt(dj) + eps[j]
                     thr[p] = skt_f32_up(((1 + rho) * up * up + slack) * (1 + 1e-12))
-                elif dj == to_tree[p]:
-                    l_tie = l_tie | 1
         # Closed columns hold +inf, so the block minimum is over open samples;
         # ties are resolved as in _scan_exact's sequential scan.
         bm = skt_min(to_tree + b0, m)

@@ -76,24 +76,16 @@ def every_step_parallel():
     _vat._set_parallel_min_work(previous)
 
 
+@pytest.mark.parametrize("min_work", [0, 1])
 @pytest.mark.parametrize("n, d, metric", [(3000, 8, "euclidean"), (1500, 3, "manhattan")])
-def test_parallel_steps_equal_core_prim(n, d, metric, every_step_parallel):
-    # Every step split across 2 threads (chunks, reductions, compaction).
-    X = np.random.RandomState(n).uniform(size=(n, d))
-    ref_order, ref_cuts = core_prim(X, metric)
-    order, cuts = vat_order(X, metric=metric, algorithm="prim", n_jobs=2)
-    np.testing.assert_array_equal(order, ref_order)
-    np.testing.assert_array_equal(cuts, ref_cuts)
-
-
-@pytest.mark.parametrize("metric, d", [("euclidean", 8), ("manhattan", 3)])
-def test_timed_thread_policy_equals_core_prim(metric, d):
-    # Every step eligible for threads and timed: epochs switch between the
-    # parallel and one-thread steps as they measure, and probe the other mode;
-    # the order cannot depend on it.
-    previous = _vat._set_parallel_min_work(1)
+def test_parallel_steps_equal_core_prim(n, d, metric, min_work):
+    # min_work 0: every step split across 2 threads (chunks, reductions,
+    # compaction). 1: every step eligible and timed, epochs switching between
+    # parallel and one-thread steps as they measure, and probing the other
+    # mode; the order cannot depend on it.
+    previous = _vat._set_parallel_min_work(min_work)
     try:
-        X = np.random.RandomState(d).uniform(size=(3000, d))
+        X = np.random.RandomState(n).uniform(size=(n, d))
         ref_order, ref_cuts = core_prim(X, metric)
         order, cuts = vat_order(X, metric=metric, algorithm="prim", n_jobs=2)
     finally:
