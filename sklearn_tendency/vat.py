@@ -604,12 +604,23 @@ def _block_split(w, a, b, m, quantile):
     # has long edges of its own, and must not pass as a cluster next to a
     # dense core.
     scale = max(
-        np.quantile(side, quantile) if side.size else 0.0
+        _quantile(side, quantile) if side.size else 0.0
         for side in (w[a + 1 : p], w[p + 1 : b])
     )
     if w[p] <= 0:
         return 0.0, p
     return (w[p] / scale if scale > 0 else np.inf), p
+
+
+def _quantile(x, q):
+    """``np.quantile(x, q)`` (linear interpolation) of a 1-d array, by one
+    partial sort: the call overhead of np.quantile (~20 us) was most of
+    estimate_n_clusters, hence a tenth of a VAT fit at n = 1000."""
+    h = (x.shape[0] - 1) * q
+    lo = int(h)
+    hi = min(lo + 1, x.shape[0] - 1)
+    part = np.partition(x, (lo, hi))
+    return part[lo] + (h - lo) * (part[hi] - part[lo])
 
 
 def single_linkage_labels(order, cut_weights, n_clusters):

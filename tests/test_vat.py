@@ -331,3 +331,14 @@ def test_euclidean_image_kernel(n, d, n_jobs):
     # float32 keeps going through pairwise_distances, and stays float32.
     image32 = VAT().fit_transform(X.astype(np.float32))
     assert image32.dtype == np.float32
+
+
+def test_block_scale_quantile_equals_numpy():
+    from sklearn_tendency.vat import _quantile
+
+    rng = np.random.RandomState(0)
+    for size in (1, 2, 3, 10, 101):
+        for q in (0.0, 0.1, 0.5, 0.9, 1.0):
+            x = rng.exponential(size=size)
+            x[rng.randint(size, size=size // 3)] = x[0]  # ties
+            np.testing.assert_allclose(_quantile(x, q), np.quantile(x, q), rtol=1e-13)
