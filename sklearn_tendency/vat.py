@@ -124,7 +124,11 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None,
         Keyword arguments of the metric.
     n_jobs : int, default=None
         Threads of the kernel; ``None`` follows ``OMP_NUM_THREADS`` and
-        threadpoolctl limits, ``-1`` uses every CPU.
+        threadpoolctl limits, ``-1`` uses every CPU. A Prim's step runs on
+        several threads only when it is large (open samples times features
+        at least 2**20) and only while such steps are measured to run faster
+        than on one thread: on a machine whose other cores are busy, the
+        threads would wait for each other at every step.
     algorithm : {"auto", "prim", "delaunay"}, default="auto"
         How the minimum spanning tree is found; every choice gives the same
         order and cut weights.
@@ -666,9 +670,9 @@ class VAT(TransformerMixin, BaseEstimator):
         Number of single-linkage clusters in :attr:`labels_`; ``None`` uses
         :attr:`n_clusters_estimate_`.
     n_jobs : int, default=None
-        Threads of the kernel and of :func:`~sklearn.metrics.pairwise_distances`.
+        Threads of the kernels and of :func:`~sklearn.metrics.pairwise_distances`.
         ``None`` follows ``OMP_NUM_THREADS`` and threadpoolctl limits; ``-1``
-        uses every CPU.
+        uses every CPU. See :func:`vat_order` for when the ordering uses them.
     algorithm : {"auto", "prim", "delaunay"}, default="auto"
         How the minimum spanning tree behind the order is found; all give the
         same order and cut weights. ``"delaunay"`` (Euclidean, at most 3
