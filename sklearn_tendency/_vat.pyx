@@ -343,7 +343,7 @@ cdef void _scan_exact(
 
 
 cdef void _scan_filtered(
-    const double[:, ::1] X,     # IN (n_samples, n_features) exact data
+    const floating[:, ::1] X,   # IN (n_samples, n_features) exact data
     const float* xc,            # IN (d,) float32 copy of the sample just attached
     const float* panels,        # IN open samples, float32, panel-major (SKT_TILE)
     intp_t d, int metric, intp_t current,
@@ -449,9 +449,9 @@ def prim_features(
     inner loop runs across samples (vectorized, each pair summed in feature
     order like ``_pair_distance``).
 
-    With ``shadow`` (float64 data, Euclidean metric codes only), the per-step
-    stream reads a float32 copy of the centred data instead, half the bytes of
-    float64, laid out in panels of ``SKT_TILE`` samples and summed in float32
+    With ``shadow`` (Euclidean metric codes only), the per-step stream reads a
+    float32 copy of the centred data instead (half the bytes of float64 data),
+    laid out in panels of ``SKT_TILE`` samples and summed in float32
     arithmetic (a tile's accumulators stay in registers). Its squared distance
     d'' satisfies ``(1 - rho) d' - slack <= d'' <= (1 + rho) d' + slack`` for
     the exact squared distance d' of the float32 rows, with ``rho = 2 (d + 2)
@@ -529,8 +529,6 @@ def prim_features(
         intp_t[::1] chunk_best_p, chunk_far_row
         unsigned char[::1] chunk_tie
 
-    if filtered and floating is float:
-        raise ValueError("the float32 filter is for float64 data")
     n_chunks = max(n_threads, 1) * 4
     chunk_best_d = np.empty(n_chunks, dtype=np.float64)
     chunk_best_p = np.empty(n_chunks, dtype=np.intp)
@@ -597,14 +595,13 @@ def prim_features(
             if nt == 1:
                 # One chunk on this thread: no OpenMP region to enter.
                 if filtered:
-                    if floating is double:
-                        _scan_filtered(
-                            X, &xcf[0], &panels[0], d, metric, current, 0, n_open,
-                            &index[0], &closed[0], &to_tree[0], &source[0], &thr[0],
-                            &eps[0], rho, slack, far_lo, &daf[0], &und[0],
-                            &chunk_best_d[0], &chunk_best_p[0], &chunk_far_d[0],
-                            &chunk_far_row[0], &chunk_tie[0],
-                        )
+                    _scan_filtered(
+                        X, &xcf[0], &panels[0], d, metric, current, 0, n_open,
+                        &index[0], &closed[0], &to_tree[0], &source[0], &thr[0],
+                        &eps[0], rho, slack, far_lo, &daf[0], &und[0],
+                        &chunk_best_d[0], &chunk_best_p[0], &chunk_far_d[0],
+                        &chunk_far_row[0], &chunk_tie[0],
+                    )
                 else:
                     _scan_exact(
                         X, &xc[0], &XT[0, 0], n, d, metric, current, 0, n_open,
@@ -623,15 +620,14 @@ def prim_features(
                     lo = min(c * chunk, n_open)
                     hi = min(lo + chunk, n_open)
                     if filtered:
-                        if floating is double:
-                            _scan_filtered(
-                                X, &xcf[0], &panels[0], d, metric, current, lo, hi,
-                                &index[0], &closed[0], &to_tree[0], &source[0],
-                                &thr[0], &eps[0], rho, slack, far_lo,
-                                &daf[c * BLOCK], &und[c * (BLOCK // SKT_TILE)],
-                                &chunk_best_d[c], &chunk_best_p[c], &chunk_far_d[c],
-                                &chunk_far_row[c], &chunk_tie[c],
-                            )
+                        _scan_filtered(
+                            X, &xcf[0], &panels[0], d, metric, current, lo, hi,
+                            &index[0], &closed[0], &to_tree[0], &source[0],
+                            &thr[0], &eps[0], rho, slack, far_lo,
+                            &daf[c * BLOCK], &und[c * (BLOCK // SKT_TILE)],
+                            &chunk_best_d[c], &chunk_best_p[c], &chunk_far_d[c],
+                            &chunk_far_row[c], &chunk_tie[c],
+                        )
                     else:
                         _scan_exact(
                             X, &xc[0], &XT[0, 0], n, d, metric, current, lo, hi,

@@ -137,7 +137,7 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None,
           O(n^2 d) time, O(n d) memory. One pass when no two distances tie
           (the start and the tree come out of it, the order is Prim's
           traversal of the tree from the start), two passes otherwise. For
-          float64 Euclidean data with at least 4 features the pass streams a
+          Euclidean data with at least 4 features the pass streams a
           float32 copy (8 n d bytes in all: the copy and its panel layout)
           and recomputes exactly every pair float32 cannot decide, so the
           result is the same, bit for bit.
@@ -307,7 +307,7 @@ _FILTER_MIN_FEATURES = 4
 
 
 def _float32_filter(X, metric_code):
-    """The float32 filter of the Prim's kernel for float64 Euclidean data.
+    """The float32 filter of the Prim's kernel for Euclidean data (float64 or float32).
 
     Returns ``(shadow, eps, eps_max)`` or ``()``. ``shadow`` is the centred data
     in float32; for any pair, ``|sqrt(d') - sqrt(d)| <= eps[j]`` where d' is
@@ -321,17 +321,19 @@ def _float32_filter(X, metric_code):
     """
     n, d = X.shape
     if (
-        X.dtype != np.float64
+        X.dtype not in (np.float64, np.float32)
         or metric_code != _vat.NATIVE_METRICS["sqeuclidean"]
         or d < _FILTER_MIN_FEATURES
     ):
         return ()
-    mean = X.mean(axis=0)
+    # Centred in float64 for float32 data too: the copy is then the float32
+    # rounding of exact-to-1e-16 rows, and the bound below holds unchanged.
+    mean = X.mean(axis=0, dtype=np.float64)
     shadow = np.empty((n, d), dtype=np.float32)
     norms = np.empty(n)
     step = max(1, (1 << 22) // d)  # centred rows in blocks of 32 MB
     for a in range(0, n, step):
-        block = X[a : a + step] - mean
+        block = X[a : a + step].astype(np.float64, copy=False) - mean
         shadow[a : a + step] = block
         norms[a : a + step] = np.sqrt(np.einsum("ij,ij->i", block, block))
     eps = 2.0 * 2.0**-24 * (norms + norms.max()) + 1e-44 * np.sqrt(d)

@@ -329,3 +329,19 @@ def test_float32_filter_finds_the_farthest_pair(seed):
     order, cuts = vat_order(X, algorithm="prim")
     np.testing.assert_array_equal(order, ref_order)
     np.testing.assert_array_equal(cuts, ref_cuts)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_float32_data_through_the_filter(seed, every_step_parallel):
+    # float32 data (embeddings) stream the same float32 copy of the centred
+    # rows; the exact distances are still summed in double from X. Tight blobs
+    # far from the mean, as above, make the bound matter.
+    rng = np.random.RandomState(seed)
+    X = (100 * rng.normal(size=(8, 16))[rng.randint(8, size=400)]
+         + 1e-3 * rng.normal(size=(400, 16))).astype(np.float32)
+    assert vat_module._float32_filter(X, _vat.NATIVE_METRICS["euclidean"])
+    ref_order, ref_cuts = core_prim(X)
+    for n_jobs in (1, 2):
+        order, cuts = vat_order(X, algorithm="prim", n_jobs=n_jobs)
+        np.testing.assert_array_equal(order, ref_order)
+        np.testing.assert_array_equal(cuts, ref_cuts)
