@@ -41,58 +41,97 @@ cdef enum:
     SKLEARN_CHUNK = 256
 
 
-# The small loops of the assignment step, in C so that `#pragma omp simd` (we
-# build with -fopenmp anyway) can vectorise the two reductions, which C's
-# floating-point rules otherwise keep sequential.
+# The loops of the assignment step that follow each GEMM call, in C so that
+# the compiler sees restrict pointers and the constant widths below.
 cdef extern from *:
     """
     #include <stddef.h>
+    #include <string.h>
+    #if defined(__GNUC__)
+    #define SKT_INLINE static inline __attribute__((always_inline))
+    #else
+    #define SKT_INLINE static inline
+    #endif
     #define SKT_DEFINE(T, S)                                                     \\
-    /* every row of D (nr x k) = cn */                                           \\
+    /* every row of D (nr x k) = cn: one row, then doubling copies (memcpy    \\
+       is much faster than a loop of k stores per row for small k) */        \\
     static void skt_fill_rows_##S(T *D, const T *cn, int nr, int k) {           \\
-        for (int i = 0; i < nr; i++)                                             \\
-            for (int j = 0; j < k; j++) D[(ptrdiff_t)i * k + j] = cn[j];         \\
+        size_t row = (size_t)k * sizeof(T), done = 1, total = (size_t)nr;       \\
+        if (nr <= 0) return;                                                     \\
+        memcpy(D, cn, row);                                                      \\
+        while (done < total) {                                                   \\
+            size_t m = done < total - done ? done : total - done;                \\
+            memcpy((char *)D + done * row, D, m * row);                          \\
+            done += m;                                                           \\
+        }                                                                        \\
     }                                                                            \\
-    /* lab[i] = argmin_j D[i, j], best[i] = min_j D[i, j]; first of equals */    \\
-    static void skt_argmin_##S(const T *D, int nr, int k, T *best, int *lab) {  \\
+    /* One pass over a chunk whose distances D (nr x k) are hot in cache:    \\
+       per row, the argmin (first of equals, as scikit-learn's strict <),    \\
+       the label and whether it changed, the objective term w * min and the   \\
+       row added to its cluster's sums. Each cluster's sums stay sequential   \\
+       in row order: the same bits as scikit-learn's. */                      \\
+    SKT_INLINE void skt_rows_body_##S(                                           \\
+            const T *restrict D, int nr, int k, int d, const T *restrict X,      \\
+            const T *restrict w, int *restrict labels, T *restrict sums,         \\
+            T *restrict weights, int update, int unit, int want_obj,             \\
+            double *obj, ptrdiff_t *changed) {                                   \\
+        double o = 0.0;                                                          \\
+        ptrdiff_t ch = 0;                                                        \\
         for (int i = 0; i < nr; i++) {                                           \\
-            const T *d = D + (ptrdiff_t)i * k;                                   \\
-            T b = d[0];                                                          \\
+            const T *restrict di = D + (ptrdiff_t)i * k;                         \\
+            T b = di[0];                                                         \\
             int l = 0;                                                           \\
             for (int j = 1; j < k; j++) {                                        \\
                 /* conditional moves: the nearest centre is unpredictable */     \\
-                l = d[j] < b ? j : l;                                            \\
-                b = d[j] < b ? d[j] : b;                                         \\
+                l = di[j] < b ? j : l;                                           \\
+                b = di[j] < b ? di[j] : b;                                       \\
             }                                                                    \\
-            best[i] = b;                                                         \\
-            lab[i] = l;                                                          \\
+            ch += labels[i] != l;                                                \\
+            labels[i] = l;                                                       \\
+            if (want_obj) o += (double)w[i] * (double)b;                         \\
+            if (update) {                                                        \\
+                const T *restrict x = X + (ptrdiff_t)i * d;                      \\
+                T *restrict s = sums + (ptrdiff_t)l * d;                         \\
+                if (unit) {                                                      \\
+                    /* x * 1 == x exactly: the bits of the weighted sum */       \\
+                    weights[l] += 1;                                             \\
+                    for (int t = 0; t < d; t++) s[t] += x[t];                    \\
+                } else {                                                         \\
+                    T wi = w[i];                                                 \\
+                    weights[l] += wi;                                            \\
+                    for (int t = 0; t < d; t++) s[t] += x[t] * wi;               \\
+                }                                                                \\
+            }                                                                    \\
         }                                                                        \\
+        *obj += o;                                                               \\
+        *changed += ch;                                                          \\
     }                                                                            \\
-    /* sum_i w[i] * best[i] in double */                                         \\
-    static double skt_wsum_##S(const T *best, const T *w, int nr) {             \\
-        double s = 0.0;                                                          \\
-        _Pragma("omp simd reduction(+:s)")                                       \\
-        for (int i = 0; i < nr; i++) s += (double)w[i] * (double)best[i];        \\
-        return s;                                                                \\
+    /* Constant small widths let the compiler unroll the per-row loops, */    \\
+    /* whose loop overhead otherwise costs as much as their work.         */  \\
+    static void skt_rows_##S(                                                    \\
+            const T *D, int nr, int k, int d, const T *X, const T *w,            \\
+            int *labels, T *sums, T *weights, int update, int unit,              \\
+            int want_obj, double *obj, ptrdiff_t *changed) {                     \\
+        switch (d) {                                                             \\
+        case 2: skt_rows_body_##S(D, nr, k, 2, X, w, labels, sums, weights,     \\
+                    update, unit, want_obj, obj, changed); break;                \\
+        case 8: skt_rows_body_##S(D, nr, k, 8, X, w, labels, sums, weights,     \\
+                    update, unit, want_obj, obj, changed); break;                \\
+        default: skt_rows_body_##S(D, nr, k, d, X, w, labels, sums, weights,    \\
+                    update, unit, want_obj, obj, changed);                       \\
+        }                                                                        \\
     }
     SKT_DEFINE(float, f)
     SKT_DEFINE(double, d)
-
-    /* labels[i] = lab[i]; returns how many changed */
-    static ptrdiff_t skt_store_labels(int *labels, const int *lab, int nr) {
-        ptrdiff_t changed = 0;
-        _Pragma("omp simd reduction(+:changed)")
-        for (int i = 0; i < nr; i++) { changed += labels[i] != lab[i]; labels[i] = lab[i]; }
-        return changed;
-    }
     """
     void skt_fill_rows_f(float *D, const float *cn, int nr, int k) noexcept nogil
     void skt_fill_rows_d(double *D, const double *cn, int nr, int k) noexcept nogil
-    void skt_argmin_f(const float *D, int nr, int k, float *best, int *lab) noexcept nogil
-    void skt_argmin_d(const double *D, int nr, int k, double *best, int *lab) noexcept nogil
-    double skt_wsum_f(const float *best, const float *w, int nr) noexcept nogil
-    double skt_wsum_d(const double *best, const double *w, int nr) noexcept nogil
-    Py_ssize_t skt_store_labels(int *labels, const int *lab, int nr) noexcept nogil
+    void skt_rows_f(const float *D, int nr, int k, int d, const float *X, const float *w,
+                    int *labels, float *sums, float *weights, bint update, bint unit,
+                    bint want_obj, double *obj, Py_ssize_t *changed) noexcept nogil
+    void skt_rows_d(const double *D, int nr, int k, int d, const double *X, const double *w,
+                    int *labels, double *sums, double *weights, bint update, bint unit,
+                    bint want_obj, double *obj, Py_ssize_t *changed) noexcept nogil
 
 cdef inline void _gemm_minus_2_x_ct_add(
     const floating *X,   # IN (n_rows, n_features), row-major
@@ -160,8 +199,6 @@ cdef void _assign_rows(
     int n_clusters,
     int n_features,
     floating *dist,                  # SCRATCH (chunk_rows, n_clusters)
-    floating *best,                  # SCRATCH (chunk_rows,)
-    int *lab,                        # SCRATCH (chunk_rows,)
     floating *sums,                  # OUT (n_clusters, n_features) weighted sums
     floating *weights,               # OUT (n_clusters,) weight per cluster
     double *objective,               # OUT see objective_mode
@@ -170,13 +207,15 @@ cdef void _assign_rows(
     bint unit_weights,
     int objective_mode,              # 0: none; 1: sum w (||c||^2 - 2 x.c); 2: sum w ||x - c||^2
 ) noexcept nogil:
-    """Assign rows start..end-1 to their nearest centre, in order, and accumulate."""
+    """Assign rows start..end-1 to their nearest centre, in order, and accumulate.
+
+    Time O((end - start) k d), of which the GEMM is nearly all for k d large;
+    no memory beyond the caller's buffers.
+    """
     cdef:
         Py_ssize_t c0
-        int nr, ii, t, label
-        floating w
+        int nr, ii
         const floating *x
-        floating *s
         double obj = 0.0
         Py_ssize_t changed = 0
 
@@ -194,43 +233,45 @@ cdef void _assign_rows(
         else:
             skt_fill_rows_d(dist, centers_sq, nr, n_clusters)
         _gemm_minus_2_x_ct_add(X + c0 * n_features, centers, dist, nr, n_clusters, n_features)
+        # The rest of the step in one pass over the distances while they are in
+        # cache. Counting changed labels there spares the strict-convergence
+        # test a pass over two label arrays and the copy of one.
         if floating is float:
-            skt_argmin_f(dist, nr, n_clusters, best, lab)
+            skt_rows_f(dist, nr, n_clusters, n_features, X + c0 * n_features,
+                       sample_weight + c0, labels + c0, sums, weights,
+                       update_centers, unit_weights, objective_mode == 1, &obj, &changed)
         else:
-            skt_argmin_d(dist, nr, n_clusters, best, lab)
-        # Counting changes here spares the strict-convergence test a pass over
-        # two label arrays and the copy of one.
-        changed += skt_store_labels(labels + c0, lab, nr)
-        if objective_mode == 1:
-            if floating is float:
-                obj += skt_wsum_f(best, sample_weight + c0, nr)
-            else:
-                obj += skt_wsum_d(best, sample_weight + c0, nr)
-        elif objective_mode == 2:
+            skt_rows_d(dist, nr, n_clusters, n_features, X + c0 * n_features,
+                       sample_weight + c0, labels + c0, sums, weights,
+                       update_centers, unit_weights, objective_mode == 1, &obj, &changed)
+        if objective_mode == 2:
             for ii in range(nr):
                 x = X + (c0 + ii) * n_features
                 obj += <double> sample_weight[c0 + ii] * <double> _sq_dist(
-                    x, centers + lab[ii] * n_features, n_features)
-        if update_centers:
-            # Each cluster's sums are sequential in row order, as in
-            # scikit-learn: the same bits.
-            for ii in range(nr):
-                label = lab[ii]
-                x = X + (c0 + ii) * n_features
-                s = sums + label * n_features
-                if unit_weights:
-                    # x * 1 == x exactly: the same bits as the weighted sum.
-                    weights[label] += 1
-                    for t in range(n_features):
-                        s[t] += x[t]
-                else:
-                    w = sample_weight[c0 + ii]
-                    weights[label] += w
-                    for t in range(n_features):
-                        s[t] += x[t] * w
+                    x, centers + labels[c0 + ii] * n_features, n_features)
         c0 += nr
     objective[0] = obj
     n_changed[0] = changed
+
+
+# Below this many flops of GEMM per pass (2 n k d), a pass runs the threads'
+# shares of the rows one after the other on the calling thread: waking a
+# second thread costs more than it saves, and when another OpenMP runtime's
+# threads are still spinning (scikit-learn ships its own libgomp) the wait can
+# exceed the whole pass. The sums stay per share, so the bits do not change.
+PARALLEL_MIN_FLOPS = 4_000_000
+
+
+def _padded_rows(Py_ssize_t n_rows, Py_ssize_t n_items, dtype):
+    # One row per thread, each starting on its own 64-byte cache line: the
+    # threads' partial sums are written for every sample, and sharing a line
+    # would make the two cores pass it back and forth.
+    itemsize = np.dtype(dtype).itemsize
+    per_line = 64 // itemsize
+    stride = (n_items + per_line - 1) // per_line * per_line
+    raw = np.empty(n_rows * stride * itemsize + 64, dtype=np.uint8)
+    offset = (-raw.ctypes.data) % 64
+    return raw[offset:offset + n_rows * stride * itemsize].view(dtype).reshape(n_rows, stride)
 
 
 cdef class _Workspace:
@@ -238,8 +279,9 @@ cdef class _Workspace:
     cdef:
         Py_ssize_t n_samples
         int n_features, n_clusters, n_threads, chunk_rows
+        bint parallel
         Py_ssize_t[::1] row_start
-        object sums, weights, objectives, changes, dist, best, lab
+        object sums, weights, objectives, changes, dist
 
     def __init__(self, Py_ssize_t n_samples, int n_features, int n_clusters,
                  int n_threads, int chunk_rows, dtype):
@@ -257,13 +299,13 @@ cdef class _Workspace:
         self.row_start = np.empty(self.n_threads + 1, dtype=np.intp)
         for t in range(self.n_threads + 1):
             self.row_start[t] = min(<Py_ssize_t> (t * q + min(t, r)) * SKLEARN_CHUNK, n_samples)
-        self.sums = np.empty((self.n_threads, n_clusters * n_features), dtype=dtype)
-        self.weights = np.empty((self.n_threads, n_clusters), dtype=dtype)
+        self.parallel = (self.n_threads > 1
+                         and 2.0 * n_samples * n_clusters * n_features >= PARALLEL_MIN_FLOPS)
+        self.sums = _padded_rows(self.n_threads, n_clusters * n_features, dtype)
+        self.weights = _padded_rows(self.n_threads, n_clusters, dtype)
         self.objectives = np.empty(self.n_threads, dtype=np.float64)
         self.changes = np.empty(self.n_threads, dtype=np.intp)
-        self.dist = np.empty((self.n_threads, chunk_rows * n_clusters), dtype=dtype)
-        self.best = np.empty((self.n_threads, chunk_rows), dtype=dtype)
-        self.lab = np.empty((self.n_threads, chunk_rows), dtype=np.int32)
+        self.dist = _padded_rows(self.n_threads, chunk_rows * n_clusters, dtype)
 
 
 cdef void _pass(
@@ -288,8 +330,6 @@ cdef void _pass(
         double[::1] objectives = ws.objectives
         Py_ssize_t[::1] changes = ws.changes
         floating[:, ::1] dist = ws.dist
-        floating[:, ::1] best = ws.best
-        int[:, ::1] lab = ws.lab
         Py_ssize_t[::1] row_start = ws.row_start
         int n_threads = ws.n_threads
         int n_clusters = ws.n_clusters
@@ -299,15 +339,26 @@ cdef void _pass(
         Py_ssize_t changed = 0
 
     with nogil:
-        for t in prange(n_threads, schedule="static", num_threads=n_threads):
-            _assign_rows(
-                &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
-                &labels[0], row_start[t], row_start[t + 1], ws.chunk_rows,
-                n_clusters, n_features, &dist[t, 0], &best[t, 0], &lab[t, 0],
-                &sums[t, 0], &weights[t, 0],
-                &objectives[t], &changes[t], update_centers, unit_weights,
-                objective_mode,
-            )
+        if ws.parallel:
+            for t in prange(n_threads, schedule="static", num_threads=n_threads):
+                _assign_rows(
+                    &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
+                    &labels[0], row_start[t], row_start[t + 1], ws.chunk_rows,
+                    n_clusters, n_features, &dist[t, 0],
+                    &sums[t, 0], &weights[t, 0],
+                    &objectives[t], &changes[t], update_centers, unit_weights,
+                    objective_mode,
+                )
+        else:
+            for t in range(n_threads):
+                _assign_rows(
+                    &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
+                    &labels[0], row_start[t], row_start[t + 1], ws.chunk_rows,
+                    n_clusters, n_features, &dist[t, 0],
+                    &sums[t, 0], &weights[t, 0],
+                    &objectives[t], &changes[t], update_centers, unit_weights,
+                    objective_mode,
+                )
         # Thread order: deterministic, and for two threads the same sum as
         # scikit-learn's reduction in whichever order its threads take the lock.
         for t in range(n_threads):
