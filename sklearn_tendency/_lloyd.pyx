@@ -262,6 +262,10 @@ cdef void _assign_rows(
 PARALLEL_MIN_FLOPS = 4_000_000
 
 
+# One pass over fewer entries of X than this is faster on one thread.
+SERIAL_MAX_ITEMS = 1_000_000
+
+
 def _padded_rows(Py_ssize_t n_rows, Py_ssize_t n_items, dtype):
     # One row per thread, each starting on its own 64-byte cache line: the
     # threads' partial sums are written for every sample, and sharing a line
@@ -463,6 +467,7 @@ def lloyd(
     int verbose=0,
     bint record_objective=True,
     int chunk_rows=0,
+    unit_weights=None,
 ):
     """One run of Lloyd's algorithm, with the objective of every iteration.
 
@@ -502,6 +507,9 @@ def lloyd(
         what recording costs.
     chunk_rows : int, default=0
         Rows per GEMM call; 0 picks :func:`default_chunk_rows`.
+    unit_weights : bool or None, default=None
+        Whether every weight is 1 (the caller may know: no sample_weight
+        given); None checks, in one pass over the weights.
 
     Returns
     -------
@@ -551,7 +559,7 @@ def lloyd(
         int n_clusters = centers_init.shape[0]
         int i = 0, j, n_iter
         bint strict_convergence = False
-        bint unit_weights
+        bint unit
         double objective
         Py_ssize_t n_changed
         floating tol_f = <floating> tol
@@ -562,7 +570,9 @@ def lloyd(
     if chunk_rows <= 0:
         chunk_rows = default_chunk_rows(n_features, n_clusters, np.dtype(dtype).itemsize)
     ws = _Workspace(n_samples, n_features, n_clusters, n_threads, chunk_rows, dtype)
-    unit_weights = bool(np.all(np.asarray(sample_weight) == 1))
+    if unit_weights is None:
+        unit_weights = bool(np.all(np.asarray(sample_weight) == 1))
+    unit = unit_weights
 
     centers_np = np.array(centers_init, dtype=dtype, order="C")
     centers_new_np = np.empty_like(centers_np)
@@ -583,7 +593,7 @@ def lloyd(
     for i in range(max_iter):
         _centers_sq_norms(centers_np, centers_sq_np)
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
-              True, unit_weights, objective_mode, &objective, &n_changed)
+              True, unit, objective_mode, &objective, &n_changed)
         history.append(max(x_sq_norms_sum + objective, 0.0) if record_objective else np.nan)
         if store_centers:
             center_history.append(centers_np.copy())
@@ -629,7 +639,7 @@ def lloyd(
         held = labels_np.copy()
         _centers_sq_norms(centers_np, centers_sq_np)
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
-              False, unit_weights, 1, &objective, &n_changed)
+              False, unit, 1, &objective, &n_changed)
         if n_changed == 0:
             final = max(x_sq_norms_sum + objective, 0.0)
         else:
@@ -639,7 +649,7 @@ def lloyd(
         # Reassign so that the labels are those of the returned centres.
         _centers_sq_norms(centers_np, centers_sq_np)
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
-              False, unit_weights, 1, &objective, &n_changed)
+              False, unit, 1, &objective, &n_changed)
         final = max(x_sq_norms_sum + objective, 0.0)
     history.append(final)
     if store_centers:
@@ -729,10 +739,49 @@ def weighted_sq_norms_sum(const floating[:, ::1] X, const floating[::1] sample_w
         Py_ssize_t n_samples = X.shape[0], i
         int n_features = X.shape[1], f
         double total = 0.0, row
+    if n_samples * n_features < SERIAL_MAX_ITEMS:
+        n_threads = 1
     with nogil:
         for i in prange(n_samples, schedule="static", num_threads=n_threads):
             row = 0.0
             for f in range(n_features):
                 row = row + <double> X[i, f] * <double> X[i, f]
+            total += <double> sample_weight[i] * row
+    return total
+
+
+def centre(
+    const floating[:, ::1] X,              # IN (n_samples, n_features)
+    const floating[::1] X_mean,            # IN (n_features,)
+    const floating[::1] sample_weight,     # IN (n_samples,)
+    floating[:, ::1] out,                  # OUT (n_samples, n_features) X - X_mean
+    int n_threads,
+):
+    """``out = X - X_mean`` and ``sum_i w_i ||out_i||^2`` in one pass over X.
+
+    The subtraction rounds as numpy's ``X - X_mean`` (one IEEE subtraction per
+    entry): the same centred data, so the same bits downstream. Doing it here
+    spares the fit a copy of X and a separate pass for the norms. Time
+    O(n d); no memory beyond ``out``.
+
+    Returns
+    -------
+    sq_norms_sum : float
+        As :func:`weighted_sq_norms_sum` of ``out``.
+    """
+    cdef:
+        Py_ssize_t n_samples = X.shape[0], i
+        int n_features = X.shape[1], f
+        double total = 0.0, row
+        floating v
+    if n_samples * n_features < SERIAL_MAX_ITEMS:
+        n_threads = 1
+    with nogil:
+        for i in prange(n_samples, schedule="static", num_threads=n_threads):
+            row = 0.0
+            for f in range(n_features):
+                v = X[i, f] - X_mean[f]
+                out[i, f] = v
+                row = row + <double> v * <double> v
             total += <double> sample_weight[i] * row
     return total
