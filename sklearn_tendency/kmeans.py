@@ -135,7 +135,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
     kernel is :func:`sklearn_tendency._lloyd.lloyd`); the objective adds one
     multiply-add per sample. Memory beyond X: its centred copy when
     ``copy_x=True``, the labels (n int32), per thread a block of distances
-    (at most 8192 x n_clusters) and the partial sums of the centres
+    (256 x n_clusters) and the partial sums of the centres
     (n_clusters x n_features), the histories.
 
     Sparse input raises a ``TypeError``: convert it with ``X.toarray()`` or
