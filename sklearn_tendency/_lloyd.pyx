@@ -116,6 +116,12 @@ cdef extern from *:
                     update, unit, want_obj, obj, changed); break;                \\
         case 8: skt_rows_body_##S(D, nr, k, 8, X, w, labels, sums, weights,     \\
                     update, unit, want_obj, obj, changed); break;                \\
+        case 16: skt_rows_body_##S(D, nr, k, 16, X, w, labels, sums, weights,   \\
+                    update, unit, want_obj, obj, changed); break;                \\
+        case 32: skt_rows_body_##S(D, nr, k, 32, X, w, labels, sums, weights,   \\
+                    update, unit, want_obj, obj, changed); break;                \\
+        case 64: skt_rows_body_##S(D, nr, k, 64, X, w, labels, sums, weights,   \\
+                    update, unit, want_obj, obj, changed); break;                \\
         default: skt_rows_body_##S(D, nr, k, d, X, w, labels, sums, weights,    \\
                     update, unit, want_obj, obj, changed);                       \\
         }                                                                        \\
