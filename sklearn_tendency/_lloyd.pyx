@@ -51,6 +51,103 @@ cdef extern from *:
     #else
     #define SKT_INLINE static inline
     #endif
+    #if defined(__GNUC__)
+    #define SKT_NOINLINE static __attribute__((noinline))
+    #else
+    #define SKT_NOINLINE static
+    #endif
+    /* The argmin of a row of many distances, two passes over
+       the row in SSE2 (x86-64's baseline): the minimum, by independent
+       running minima (a scalar scan is one long chain of dependent compares),
+       then the first index holding it, by a bit mask. The answer is the
+       strict-< scan's, bit for bit: the same minimum value (min is exact),
+       and the scan keeps the first index reaching it. NaNs are skipped as
+       the scan skips them (_mm_min returns its second operand, the running
+       minimum, when the new value is NaN), except a NaN first distance,
+       which keeps label 0 in the scan: handled by falling back to it. */
+    /* From this many clusters on (measured on AMD Zen 5, k = 50: 6% less
+       time per fit in float64, 9% in float32); at k = 8 to 16 the scalar scan
+       was as fast, and in float32 the threshold 16 made the k = 8 fits
+       slower, for reasons not found (the two-pass code was not run there). */
+    #define SKT_SIMD_MIN_K 32
+    #if defined(__SSE2__) || defined(_M_X64)
+    #include <emmintrin.h>
+    #define SKT_HAVE_SIMD 1
+    static inline int skt_ctz64(unsigned long long v) {
+    #if defined(__GNUC__)
+        return __builtin_ctzll(v);
+    #else
+        int n = 0; while (!(v & 1)) { v >>= 1; n++; } return n;
+    #endif
+    }
+    static inline int skt_argmin_simd_d(const double *restrict di, int k, double *best) {
+        __m128d a0 = _mm_set1_pd(di[0]), a1 = a0;
+        int j = 0;
+        double m, m1;
+        for (; j + 4 <= k; j += 4) {
+            a0 = _mm_min_pd(_mm_loadu_pd(di + j), a0);
+            a1 = _mm_min_pd(_mm_loadu_pd(di + j + 2), a1);
+        }
+        a0 = _mm_min_pd(a1, a0);
+        m = _mm_cvtsd_f64(a0);
+        m1 = _mm_cvtsd_f64(_mm_unpackhi_pd(a0, a0));
+        m = m1 < m ? m1 : m;
+        for (; j < k; j++) m = di[j] < m ? di[j] : m;
+        if (m != m) { *best = di[0]; return 0; }
+        *best = m;
+        {
+            __m128d mm = _mm_set1_pd(m);
+            int base = 0;
+            for (;;) {
+                unsigned long long mask = 0;
+                int end = base + 64 < k ? base + 64 : k;
+                for (j = base; j + 2 <= end; j += 2)
+                    mask |= (unsigned long long)_mm_movemask_pd(
+                        _mm_cmpeq_pd(_mm_loadu_pd(di + j), mm)) << (j - base);
+                if (j < end && di[j] == m) mask |= 1ULL << (j - base);
+                if (mask) return base + skt_ctz64(mask);
+                base = end;
+            }
+        }
+    }
+    static inline int skt_argmin_simd_f(const float *restrict di, int k, float *best) {
+        __m128 a0 = _mm_set1_ps(di[0]), a1 = a0;
+        int j = 0;
+        float m, t;
+        for (; j + 8 <= k; j += 8) {
+            a0 = _mm_min_ps(_mm_loadu_ps(di + j), a0);
+            a1 = _mm_min_ps(_mm_loadu_ps(di + j + 4), a1);
+        }
+        a0 = _mm_min_ps(a1, a0);
+        a1 = _mm_movehl_ps(a0, a0);
+        a0 = _mm_min_ps(a1, a0);
+        a1 = _mm_shuffle_ps(a0, a0, 1);
+        a0 = _mm_min_ss(a1, a0);
+        m = _mm_cvtss_f32(a0);
+        for (; j < k; j++) { t = di[j]; m = t < m ? t : m; }
+        if (m != m) { *best = di[0]; return 0; }
+        *best = m;
+        {
+            __m128 mm = _mm_set1_ps(m);
+            int base = 0;
+            for (;;) {
+                unsigned long long mask = 0;
+                int end = base + 64 < k ? base + 64 : k;
+                for (j = base; j + 4 <= end; j += 4)
+                    mask |= (unsigned long long)_mm_movemask_ps(
+                        _mm_cmpeq_ps(_mm_loadu_ps(di + j), mm)) << (j - base);
+                for (; j < end; j++)
+                    if (di[j] == m) mask |= 1ULL << (j - base);
+                if (mask) return base + skt_ctz64(mask);
+                base = end;
+            }
+        }
+    }
+    #else
+    #define SKT_HAVE_SIMD 0
+    static inline int skt_argmin_simd_d(const double *di, int k, double *best) { return 0; }
+    static inline int skt_argmin_simd_f(const float *di, int k, float *best) { return 0; }
+    #endif
     #define SKT_DEFINE(T, S)                                                     \\
     /* every row of D (nr x k) = cn: one row, then doubling copies (memcpy    \\
        is much faster than a loop of k stores per row for small k) */        \\
@@ -105,6 +202,39 @@ cdef extern from *:
         *obj += o;                                                               \\
         *changed += ch;                                                          \\
     }                                                                            \\
+    /* The same, with the two-pass argmin for rows of many distances. */      \\
+    SKT_NOINLINE void skt_rows_simd_##S(                                           \\
+            const T *restrict D, int nr, int k, int d, const T *restrict X,      \\
+            const T *restrict w, int *restrict labels, T *restrict sums,         \\
+            T *restrict weights, int update, int unit, int want_obj,             \\
+            double *obj, ptrdiff_t *changed) {                                   \\
+        double o = 0.0;                                                          \\
+        ptrdiff_t ch = 0;                                                        \\
+        for (int i = 0; i < nr; i++) {                                           \\
+            const T *restrict di = D + (ptrdiff_t)i * k;                         \\
+            T b = di[0];                                                         \\
+            int l = 0;                                                           \\
+            l = skt_argmin_simd_##S(di, k, &b);                                  \\
+            ch += labels[i] != l;                                                \\
+            labels[i] = l;                                                       \\
+            if (want_obj) o += (double)w[i] * (double)b;                         \\
+            if (update) {                                                        \\
+                const T *restrict x = X + (ptrdiff_t)i * d;                      \\
+                T *restrict s = sums + (ptrdiff_t)l * d;                         \\
+                if (unit) {                                                      \\
+                    /* x * 1 == x exactly: the bits of the weighted sum */       \\
+                    weights[l] += 1;                                             \\
+                    for (int t = 0; t < d; t++) s[t] += x[t];                    \\
+                } else {                                                         \\
+                    T wi = w[i];                                                 \\
+                    weights[l] += wi;                                            \\
+                    for (int t = 0; t < d; t++) s[t] += x[t] * wi;               \\
+                }                                                                \\
+            }                                                                    \\
+        }                                                                        \\
+        *obj += o;                                                               \\
+        *changed += ch;                                                          \\
+    }                                                                            \\
     /* Constant small widths let the compiler unroll the per-row loops, */    \\
     /* whose loop overhead otherwise costs as much as their work.         */  \\
     static void skt_rows_##S(                                                    \\
@@ -128,6 +258,10 @@ cdef extern from *:
     }
     SKT_DEFINE(float, f)
     SKT_DEFINE(double, d)
+    /* Whether rows of k distances take the two-pass argmin: decided by the
+       caller, once per pass, so that the row loops hold no such test. */
+    static int skt_simd_rows_d(int k) { return SKT_HAVE_SIMD && k >= SKT_SIMD_MIN_K; }
+    static int skt_simd_rows_f(int k) { return SKT_HAVE_SIMD && k >= SKT_SIMD_MIN_K; }
     """
     void skt_fill_rows_f(float *D, const float *cn, int nr, int k) noexcept nogil
     void skt_fill_rows_d(double *D, const double *cn, int nr, int k) noexcept nogil
@@ -137,6 +271,14 @@ cdef extern from *:
     void skt_rows_d(const double *D, int nr, int k, int d, const double *X, const double *w,
                     int *labels, double *sums, double *weights, bint update, bint unit,
                     bint want_obj, double *obj, Py_ssize_t *changed) noexcept nogil
+    void skt_rows_simd_f(const float *D, int nr, int k, int d, const float *X, const float *w,
+                         int *labels, float *sums, float *weights, bint update, bint unit,
+                         bint want_obj, double *obj, Py_ssize_t *changed) noexcept nogil
+    void skt_rows_simd_d(const double *D, int nr, int k, int d, const double *X, const double *w,
+                         int *labels, double *sums, double *weights, bint update, bint unit,
+                         bint want_obj, double *obj, Py_ssize_t *changed) noexcept nogil
+    bint skt_simd_rows_f(int k) noexcept nogil
+    bint skt_simd_rows_d(int k) noexcept nogil
 
 cdef inline void _gemm_minus_2_x_ct_add(
     const floating *X,   # IN (n_rows, n_features), row-major
@@ -223,6 +365,7 @@ cdef void _assign_rows(
         const floating *x
         double obj = 0.0
         Py_ssize_t changed = 0
+        bint simd = skt_simd_rows_f(n_clusters) if floating is float else skt_simd_rows_d(n_clusters)
 
     if update_centers:
         memset(sums, 0, n_clusters * n_features * sizeof(floating))
@@ -242,13 +385,23 @@ cdef void _assign_rows(
         # cache. Counting changed labels there spares the strict-convergence
         # test a pass over two label arrays and the copy of one.
         if floating is float:
-            skt_rows_f(dist, nr, n_clusters, n_features, X + c0 * n_features,
-                       sample_weight + c0, labels + c0, sums, weights,
-                       update_centers, unit_weights, objective_mode == 1, &obj, &changed)
+            if simd:
+                skt_rows_simd_f(dist, nr, n_clusters, n_features, X + c0 * n_features,
+                                sample_weight + c0, labels + c0, sums, weights,
+                                update_centers, unit_weights, objective_mode == 1, &obj, &changed)
+            else:
+                skt_rows_f(dist, nr, n_clusters, n_features, X + c0 * n_features,
+                           sample_weight + c0, labels + c0, sums, weights,
+                           update_centers, unit_weights, objective_mode == 1, &obj, &changed)
         else:
-            skt_rows_d(dist, nr, n_clusters, n_features, X + c0 * n_features,
-                       sample_weight + c0, labels + c0, sums, weights,
-                       update_centers, unit_weights, objective_mode == 1, &obj, &changed)
+            if simd:
+                skt_rows_simd_d(dist, nr, n_clusters, n_features, X + c0 * n_features,
+                                sample_weight + c0, labels + c0, sums, weights,
+                                update_centers, unit_weights, objective_mode == 1, &obj, &changed)
+            else:
+                skt_rows_d(dist, nr, n_clusters, n_features, X + c0 * n_features,
+                           sample_weight + c0, labels + c0, sums, weights,
+                           update_centers, unit_weights, objective_mode == 1, &obj, &changed)
         if objective_mode == 2:
             for ii in range(nr):
                 x = X + (c0 + ii) * n_features
