@@ -184,7 +184,8 @@ cdef extern from *:
             }                                                                    \\
             ch += labels[i] != l;                                                \\
             labels[i] = l;                                                       \\
-            if (want_obj) o += (double)w[i] * (double)b;                         \\
+            /* (double)1 * b == b: no load of w for unit weights */              \\
+            if (want_obj) o += unit ? (double)b : (double)w[i] * (double)b;      \\
             if (update) {                                                        \\
                 const T *restrict x = X + (ptrdiff_t)i * d;                      \\
                 T *restrict s = sums + (ptrdiff_t)l * d;                         \\
@@ -217,7 +218,8 @@ cdef extern from *:
             l = skt_argmin_simd_##S(di, k, &b);                                  \\
             ch += labels[i] != l;                                                \\
             labels[i] = l;                                                       \\
-            if (want_obj) o += (double)w[i] * (double)b;                         \\
+            /* (double)1 * b == b: no load of w for unit weights */              \\
+            if (want_obj) o += unit ? (double)b : (double)w[i] * (double)b;      \\
             if (update) {                                                        \\
                 const T *restrict x = X + (ptrdiff_t)i * d;                      \\
                 T *restrict s = sums + (ptrdiff_t)l * d;                         \\
