@@ -135,7 +135,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
     kernel is :func:`sklearn_tendency._lloyd.lloyd`); the objective adds one
     multiply-add per sample. Memory beyond X: its centred copy when
     ``copy_x=True``, the labels (n int32), per thread a block of distances
-    (at most 8192 x n_clusters) and the partial sums of the centres
+    (256 x n_clusters) and the partial sums of the centres
     (n_clusters x n_features), the histories.
 
     Sparse input raises a ``TypeError``: convert it with ``X.toarray()`` or
@@ -282,15 +282,17 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         self : object
             Fitted estimator.
         """
-        X = self._check_X(X, reset=True, copy=self.copy_x)
+        # No copy here: with copy_x the centring below writes the only copy.
+        X = self._check_X(X, reset=True, copy=False)
         if X.shape[0] < self.n_clusters:
             raise ValueError(
                 f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}."
             )
+        unit_weights = sample_weight is None
         sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=not unit_weights
         )
-        if not sample_weight.sum() > 0:
+        if not unit_weights and not sample_weight.sum() > 0:
             raise ValueError("sample_weight must have a positive sum.")
         random_state = check_random_state(self.random_state)
         init = self.init
@@ -300,21 +302,24 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         # scikit-learn's _tolerance, computed in X's dtype as there.
         tol = 0.0 if self.tol == 0 else float(np.mean(np.var(X, axis=0)) * self.tol)
 
+        self._n_threads = _openmp_effective_n_threads()
         # Centring keeps ||x||^2 - 2 x.c + ||c||^2 accurate, and it is what
-        # scikit-learn does: the same centred data give the same bits. X is
-        # our own copy here (copy=self.copy_x above).
+        # scikit-learn does: the same centred data give the same bits. The
+        # centred copy and sum_i w_i ||x_i||^2 come out of one pass over X.
         X_mean = None
         if self.copy_x:
             X_mean = X.mean(axis=0)
-            X -= X_mean
+            Xc = np.empty_like(X)
+            sq_norms_sum = _lloyd.centre(X, X_mean, sample_weight, Xc, self._n_threads)
+            X = Xc
             if _is_array_like(init):
                 init -= X_mean
+        else:
+            sq_norms_sum = _lloyd.weighted_sq_norms_sum(X, sample_weight, self._n_threads)
         x_squared_norms = None
         if isinstance(init, str) and init == "k-means++":
             x_squared_norms = np.einsum("ij,ij->i", X, X)
 
-        self._n_threads = _openmp_effective_n_threads()
-        sq_norms_sum = _lloyd.weighted_sq_norms_sum(X, sample_weight, self._n_threads)
         best = None
         histories = []
         for _ in range(n_init):
@@ -334,6 +339,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
                     self._n_threads,
                     store_centers=self.store_centers,
                     verbose=int(self.verbose),
+                    unit_weights=unit_weights or None,
                 )
             histories.append(history)
             # scikit-learn's rule: a lower objective wins unless it is the same
@@ -348,7 +354,8 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             centers += X_mean
             if center_history is not None:
                 center_history += X_mean
-        distinct_clusters = len(np.unique(labels))
+        # A count per cluster: O(n), where a sort or set of the labels is not.
+        distinct_clusters = np.count_nonzero(np.bincount(labels, minlength=self.n_clusters))
         if distinct_clusters < self.n_clusters:
             warnings.warn(
                 f"Number of distinct clusters ({distinct_clusters}) found smaller "
