@@ -234,3 +234,38 @@ def test_unfitted_and_wrong_features():
     km = LloydKMeans(2, random_state=0).fit(X)
     with pytest.raises(ValueError, match="features"):
         km.predict(X[:, :2])
+
+
+@pytest.mark.parametrize("d, k", [(16, 40), (32, 50), (64, 33), (5, 64)])
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_equals_sklearn_lloyd_many_clusters(d, k, threads, weighted):
+    # The kernel's own paths: the two-pass SIMD argmin (k >= 32) and the
+    # constant row widths 16, 32 and 64; float64 stays bit for bit.
+    rng = np.random.RandomState(d * k)
+    n = 3000
+    X = rng.normal(size=(n, d))
+    w = rng.uniform(0.5, 2.0, size=n) if weighted else None
+    init = X[rng.choice(n, k, replace=False)]
+    with threadpool_limits(threads):
+        ours = LloydKMeans(k, init=init, max_iter=30).fit(X, sample_weight=w)
+        ref = KMeans(k, init=init, n_init=1, algorithm="lloyd", max_iter=30).fit(
+            X, sample_weight=w
+        )
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
+    assert ours.n_iter_ == ref.n_iter_
+    np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(ours.inertia_, ref.inertia_, rtol=1e-8)
+
+
+def test_equals_sklearn_lloyd_with_tied_distances():
+    # Integer data: many exactly equal distances, so the argmin's tie rule
+    # (first centre) decides labels; k >= 32 takes the SIMD argmin.
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 6, size=(2000, 3)).astype(float)
+    init = np.unique(X, axis=0)[rng.choice(len(np.unique(X, axis=0)), 40, replace=False)]
+    ours = LloydKMeans(40, init=init).fit(X)
+    ref = KMeans(40, init=init, n_init=1, algorithm="lloyd").fit(X)
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
+    assert ours.n_iter_ == ref.n_iter_
+    np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-8, atol=1e-10)
