@@ -364,11 +364,11 @@ cdef void _scan_filtered(
 ) noexcept nogil:
     """One chunk of a Prim's step through the float32 filter.
 
-    The float32 distances of a block are computed first, then one vectorised
-    test tells whether any candidate of the block is undecided; almost never
-    (about once per decrease of a sample's distance to the tree), so the exact
-    recomputation and its bookkeeping are off the common path, and the minimum
-    of the block is one vectorised reduction.
+    The float32 distances of a block are computed tile by tile (16
+    candidates), each tile with a flag saying whether any of its candidates is
+    undecided; few are (about one per decrease of a sample's distance to the
+    tree), so the exact recomputation and its bookkeeping run only in flagged
+    tiles, and the minimum of the block is one vectorised reduction.
     """
     cdef:
         intp_t n = X.shape[0], b0 = lo, m, t, p, j, q, n_tiles
