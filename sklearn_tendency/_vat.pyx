@@ -779,8 +779,8 @@ def euclidean_image(
     triangles; the diagonal is 0. The image is exactly symmetric.
 
     Time O(n^2 d) in the BLAS call plus O(n^2); peak memory: the output alone,
-    8 n^2 bytes (``pairwise_distances`` holds the Gram matrix and a scaled copy
-    of it, 16 n^2 bytes).
+    8 n^2 bytes, as ``pairwise_distances`` (numpy elides its temporaries),
+    which takes six passes over it where this takes one.
     """
     cdef:
         int n = X.shape[0], d = X.shape[1], lda = max(d, 1), ldc = max(n, 1)

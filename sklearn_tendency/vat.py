@@ -495,7 +495,7 @@ def _vat_image(X, order, metric, metric_params, n_jobs):
 
     Dense float64 Euclidean data go through the package's kernel (one ``dsyrk``
     and one fused pass, 8 n^2 bytes at the peak); everything else through
-    ``pairwise_distances`` (16 n^2 bytes at the peak for Euclidean).
+    ``pairwise_distances``.
     """
     if metric == "precomputed":
         return X[np.ix_(order, order)]
