@@ -135,9 +135,9 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
     kernel is :func:`sklearn_tendency._lloyd.lloyd`); the objective adds
     O(k d) per iteration in float64 (from the cluster sums the update makes
     anyway), one multiply-add per sample in float32. Memory beyond X: its
-    centred copy when ``copy_x=True``, the labels (n int32), per thread a block of distances
-    (256 x n_clusters) and the partial sums of the centres
-    (n_clusters x n_features), the histories.
+    centred copy when ``copy_x=True``, the labels (n int32), per thread a
+    block of distances (256 x n_clusters) and the partial sums of the
+    centres (n_clusters x n_features), the histories.
 
     Sparse input raises a ``TypeError``: convert it with ``X.toarray()`` or
     use :class:`sklearn.cluster.KMeans`.
