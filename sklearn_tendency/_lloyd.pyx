@@ -151,6 +151,45 @@ cdef extern from *:
     static inline int skt_argmin_simd_d(const double *di, int k, double *best) { return 0; }
     static inline int skt_argmin_simd_f(const float *di, int k, float *best) { return 0; }
     #endif
+    /* One pass over a chunk whose distances D (nr x k) are hot in cache:       \\
+       per row, the argmin (first of equals, as scikit-learn's strict <),       \\
+       the label and whether it changed, the objective term w * min and the     \\
+       row added to its cluster's sums. Each cluster's sums stay sequential     \\
+       in row order: the same bits as scikit-learn's. ARGMIN sets l and b. */   \\
+    #define SKT_ROWS_FN(T, QUAL, NAME, ARGMIN)                                  \\
+    QUAL void NAME(                                                             \\
+            const T *restrict D, int nr, int k, int d, const T *restrict X,     \\
+            const T *restrict w, int *restrict labels, T *restrict sums,        \\
+            T *restrict weights, int update, int unit, int want_obj,            \\
+            double *obj, ptrdiff_t *changed) {                                  \\
+        double o = 0.0;                                                         \\
+        ptrdiff_t ch = 0;                                                       \\
+        for (int i = 0; i < nr; i++) {                                          \\
+            const T *restrict di = D + (ptrdiff_t)i * k;                        \\
+            T b = di[0];                                                        \\
+            int l = 0;                                                          \\
+            ARGMIN                                                              \\
+            ch += labels[i] != l;                                               \\
+            labels[i] = l;                                                      \\
+            /* (double)1 * b == b: no load of w for unit weights */             \\
+            if (want_obj) o += unit ? (double)b : (double)w[i] * (double)b;     \\
+            if (update) {                                                       \\
+                const T *restrict x = X + (ptrdiff_t)i * d;                     \\
+                T *restrict s = sums + (ptrdiff_t)l * d;                        \\
+                if (unit) {                                                     \\
+                    /* x * 1 == x exactly: the bits of the weighted sum */      \\
+                    weights[l] += 1;                                            \\
+                    for (int t = 0; t < d; t++) s[t] += x[t];                   \\
+                } else {                                                        \\
+                    T wi = w[i];                                                \\
+                    weights[l] += wi;                                           \\
+                    for (int t = 0; t < d; t++) s[t] += x[t] * wi;              \\
+                }                                                               \\
+            }                                                                   \\
+        }                                                                       \\
+        *obj += o;                                                              \\
+        *changed += ch;                                                         \\
+    }
     #define SKT_DEFINE(T, S)                                                     \\
     /* every row of D (nr x k) = cn: one row, then doubling copies (memcpy    \\
        is much faster than a loop of k stores per row for small k) */        \\
@@ -164,82 +203,12 @@ cdef extern from *:
             done += m;                                                           \\
         }                                                                        \\
     }                                                                            \\
-    /* One pass over a chunk whose distances D (nr x k) are hot in cache:    \\
-       per row, the argmin (first of equals, as scikit-learn's strict <),    \\
-       the label and whether it changed, the objective term w * min and the   \\
-       row added to its cluster's sums. Each cluster's sums stay sequential   \\
-       in row order: the same bits as scikit-learn's. */                      \\
-    SKT_INLINE void skt_rows_body_##S(                                           \\
-            const T *restrict D, int nr, int k, int d, const T *restrict X,      \\
-            const T *restrict w, int *restrict labels, T *restrict sums,         \\
-            T *restrict weights, int update, int unit, int want_obj,             \\
-            double *obj, ptrdiff_t *changed) {                                   \\
-        double o = 0.0;                                                          \\
-        ptrdiff_t ch = 0;                                                        \\
-        for (int i = 0; i < nr; i++) {                                           \\
-            const T *restrict di = D + (ptrdiff_t)i * k;                         \\
-            T b = di[0];                                                         \\
-            int l = 0;                                                           \\
-            for (int j = 1; j < k; j++) {                                        \\
-                /* conditional moves: the nearest centre is unpredictable */     \\
-                l = di[j] < b ? j : l;                                           \\
-                b = di[j] < b ? di[j] : b;                                       \\
-            }                                                                    \\
-            ch += labels[i] != l;                                                \\
-            labels[i] = l;                                                       \\
-            /* (double)1 * b == b: no load of w for unit weights */              \\
-            if (want_obj) o += unit ? (double)b : (double)w[i] * (double)b;      \\
-            if (update) {                                                        \\
-                const T *restrict x = X + (ptrdiff_t)i * d;                      \\
-                T *restrict s = sums + (ptrdiff_t)l * d;                         \\
-                if (unit) {                                                      \\
-                    /* x * 1 == x exactly: the bits of the weighted sum */       \\
-                    weights[l] += 1;                                             \\
-                    for (int t = 0; t < d; t++) s[t] += x[t];                    \\
-                } else {                                                         \\
-                    T wi = w[i];                                                 \\
-                    weights[l] += wi;                                            \\
-                    for (int t = 0; t < d; t++) s[t] += x[t] * wi;               \\
-                }                                                                \\
-            }                                                                    \\
-        }                                                                        \\
-        *obj += o;                                                               \\
-        *changed += ch;                                                          \\
-    }                                                                            \\
-    /* The same, with the two-pass argmin for rows of many distances. */      \\
-    SKT_NOINLINE void skt_rows_simd_##S(                                           \\
-            const T *restrict D, int nr, int k, int d, const T *restrict X,      \\
-            const T *restrict w, int *restrict labels, T *restrict sums,         \\
-            T *restrict weights, int update, int unit, int want_obj,             \\
-            double *obj, ptrdiff_t *changed) {                                   \\
-        double o = 0.0;                                                          \\
-        ptrdiff_t ch = 0;                                                        \\
-        for (int i = 0; i < nr; i++) {                                           \\
-            const T *restrict di = D + (ptrdiff_t)i * k;                         \\
-            T b = di[0];                                                         \\
-            int l = 0;                                                           \\
-            l = skt_argmin_simd_##S(di, k, &b);                                  \\
-            ch += labels[i] != l;                                                \\
-            labels[i] = l;                                                       \\
-            /* (double)1 * b == b: no load of w for unit weights */              \\
-            if (want_obj) o += unit ? (double)b : (double)w[i] * (double)b;      \\
-            if (update) {                                                        \\
-                const T *restrict x = X + (ptrdiff_t)i * d;                      \\
-                T *restrict s = sums + (ptrdiff_t)l * d;                         \\
-                if (unit) {                                                      \\
-                    /* x * 1 == x exactly: the bits of the weighted sum */       \\
-                    weights[l] += 1;                                             \\
-                    for (int t = 0; t < d; t++) s[t] += x[t];                    \\
-                } else {                                                         \\
-                    T wi = w[i];                                                 \\
-                    weights[l] += wi;                                            \\
-                    for (int t = 0; t < d; t++) s[t] += x[t] * wi;               \\
-                }                                                                \\
-            }                                                                    \\
-        }                                                                        \\
-        *obj += o;                                                               \\
-        *changed += ch;                                                          \\
-    }                                                                            \\
+    /* The scalar scan, and the two-pass argmin for rows of many distances. */  \\
+    SKT_ROWS_FN(T, SKT_INLINE, skt_rows_body_##S,                               \\
+    /* conditional moves: the nearest centre is unpredictable */                \\
+        for (int j = 1; j < k; j++) { l = di[j] < b ? j : l; b = di[j] < b ? di[j] : b; })\\
+    SKT_ROWS_FN(T, SKT_NOINLINE, skt_rows_simd_##S,                             \\
+        l = skt_argmin_simd_##S(di, k, &b);)                                    \\
     /* Constant small widths let the compiler unroll the per-row loops, */    \\
     /* whose loop overhead otherwise costs as much as their work.         */  \\
     static void skt_rows_##S(                                                    \\
