@@ -294,16 +294,18 @@ def test_float32_filter_is_exact(offset, scale, n, d, every_step_parallel):
     )
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("seed", range(6))
-def test_float32_filter_resolves_near_ties(seed, every_step_parallel):
+def test_float32_filter_resolves_near_ties(seed, dtype, every_step_parallel):
     # Tight blobs far from the mean: the float32 copy errs by ~1e-5 (relative
     # to the norm, ~400), more than the gaps between the short distances inside
     # a blob (~1e-3 apart). Every such decision must go through the exact
     # distance: a filter without its error bound (threshold = the distance
-    # itself) gives another order on seeds 3 and 5 (checked).
+    # itself) gives another order on seeds 3 and 5 (checked), for float64 and
+    # for float32 data (embeddings; exact distances summed in double from X).
     rng = np.random.RandomState(seed)
     X = (100 * rng.normal(size=(8, 16))[rng.randint(8, size=400)]
-         + 1e-3 * rng.normal(size=(400, 16)))
+         + 1e-3 * rng.normal(size=(400, 16))).astype(dtype)
     assert vat_module._float32_filter(X, _vat.NATIVE_METRICS["euclidean"])
     ref_order, ref_cuts = core_prim(X)
     for n_jobs in (1, 2):
@@ -329,19 +331,3 @@ def test_float32_filter_finds_the_farthest_pair(seed):
     order, cuts = vat_order(X, algorithm="prim")
     np.testing.assert_array_equal(order, ref_order)
     np.testing.assert_array_equal(cuts, ref_cuts)
-
-
-@pytest.mark.parametrize("seed", range(6))
-def test_float32_data_through_the_filter(seed, every_step_parallel):
-    # float32 data (embeddings) stream the same float32 copy of the centred
-    # rows; the exact distances are still summed in double from X. Tight blobs
-    # far from the mean, as above, make the bound matter.
-    rng = np.random.RandomState(seed)
-    X = (100 * rng.normal(size=(8, 16))[rng.randint(8, size=400)]
-         + 1e-3 * rng.normal(size=(400, 16))).astype(np.float32)
-    assert vat_module._float32_filter(X, _vat.NATIVE_METRICS["euclidean"])
-    ref_order, ref_cuts = core_prim(X)
-    for n_jobs in (1, 2):
-        order, cuts = vat_order(X, algorithm="prim", n_jobs=n_jobs)
-        np.testing.assert_array_equal(order, ref_order)
-        np.testing.assert_array_equal(cuts, ref_cuts)
