@@ -26,7 +26,8 @@ from threadpoolctl import threadpool_limits
 from sklearn_tendency import LloydKMeans, _lloyd
 from sklearn_tendency.kmeans import _blas_single_threaded
 
-SHAPES = [(20_000, 2, 3), (100_000, 32, 10), (200_000, 64, 50), (1_000_000, 8, 8)]
+# The shapes of the speed benchmark (this folder is on sys.path when run).
+from bench_kmeans import SHAPES
 
 
 def paired_cost(with_fn, without_fn, pairs):
