@@ -491,6 +491,7 @@ def prim_features(
     cdef:
         intp_t n = X.shape[0], d = X.shape[1]
         intp_t step, r, p, q, j, n_open, n_live, n_chunks, c, lo, hi, chunk, k
+        intp_t n_filled, src, dst
         intp_t current = start, best_j, best_p
         double best_d, far_d = -1.0, s
         intp_t far_row = n
@@ -609,7 +610,7 @@ def prim_features(
                         &chunk_best_d[0], &chunk_best_p[0], &chunk_far_d[0],
                         &chunk_far_row[0], &chunk_tie[0],
                     )
-                k = 1
+                n_filled = 1
             else:
                 # Whole tiles per chunk, so that every chunk starts a panel.
                 chunk = (n_open + n_chunks - 1) // n_chunks
@@ -636,13 +637,13 @@ def prim_features(
                             &chunk_best_d[c], &chunk_best_p[c], &chunk_far_d[c],
                             &chunk_far_row[c], &chunk_tie[c],
                         )
-                k = n_chunks
+                n_filled = n_chunks
             if eligible and timed:
                 epoch_time += omp_get_wtime() - t_step
                 epoch_work += work
             best_d = INFINITY
             best_p = n
-            for c in range(k):
+            for c in range(n_filled):
                 if chunk_tie[c] & 1:
                     tied = 1
                 if chunk_far_d[c] > far_d or (
@@ -655,7 +656,7 @@ def prim_features(
                 ):
                     best_d = chunk_best_d[c]
                     best_p = chunk_best_p[c]
-            for c in range(k):
+            for c in range(n_filled):
                 # Two open samples at the minimum: in two chunks, or in one.
                 if chunk_best_d[c] == best_d and (
                     chunk_best_p[c] != best_p or chunk_tie[c] & 2
@@ -688,10 +689,10 @@ def prim_features(
                     if not closed[p]:
                         if r != p:
                             if filtered:
-                                lo = (p // SKT_TILE) * SKT_TILE * d + p % SKT_TILE
-                                hi = (r // SKT_TILE) * SKT_TILE * d + r % SKT_TILE
+                                src = (p // SKT_TILE) * SKT_TILE * d + p % SKT_TILE
+                                dst = (r // SKT_TILE) * SKT_TILE * d + r % SKT_TILE
                                 for k in range(d):
-                                    panels[hi + k * SKT_TILE] = panels[lo + k * SKT_TILE]
+                                    panels[dst + k * SKT_TILE] = panels[src + k * SKT_TILE]
                                 thr[r] = thr[p]
                             else:
                                 for k in range(d):
