@@ -24,7 +24,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from sklearn_tendency import LloydKMeans, _lloyd
-from sklearn_tendency.kmeans import _blas_single_threaded
+from sklearn_tendency._openmp_helpers import _blas_single_threaded
 
 # The shapes of the speed benchmark (this folder is on sys.path when run).
 from bench_kmeans import SHAPES

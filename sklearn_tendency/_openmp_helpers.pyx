@@ -1,4 +1,4 @@
-"""How many OpenMP threads a kernel may use.
+"""How many OpenMP threads a kernel may use, and BLAS kept off their cores.
 
 The same policy as scikit-learn's private ``_openmp_effective_n_threads``:
 ``omp_get_max_threads()`` already honours ``OMP_NUM_THREADS`` and any limit set
@@ -53,3 +53,24 @@ def _openmp_effective_n_threads(n_threads=None):
 def _openmp_enabled():
     """Whether the extensions were compiled with OpenMP."""
     return bool(SKT_OPENMP_ENABLED)
+
+
+_CONTROLLER = None
+
+
+def _blas_single_threaded():
+    """BLAS limited to one thread while our OpenMP threads run beside it.
+
+    A multithreaded GEMM inside each OpenMP thread would oversubscribe the
+    cores (scikit-learn limits BLAS the same way around its Lloyd kernel), and
+    BLAS threads left spinning after a call slow an OpenMP pass that follows
+    it. The controller is built once: scanning the loaded libraries costs
+    milliseconds, as much as a whole fit on small data.
+    """
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1, user_api="blas")
+

@@ -18,29 +18,11 @@ from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
-from threadpoolctl import ThreadpoolController
 
 from . import _lloyd
-from ._openmp_helpers import _openmp_effective_n_threads
+from ._openmp_helpers import _blas_single_threaded, _openmp_effective_n_threads
 
 __all__ = ["LloydKMeans"]
-
-
-_CONTROLLER = None
-
-
-def _blas_single_threaded():
-    """BLAS limited to one thread while our OpenMP threads call it.
-
-    A multithreaded GEMM inside each OpenMP thread would oversubscribe the
-    cores (scikit-learn limits BLAS the same way around its Lloyd kernel). The
-    controller is built once: scanning the loaded libraries costs milliseconds,
-    as much as a whole fit on small data.
-    """
-    global _CONTROLLER
-    if _CONTROLLER is None:
-        _CONTROLLER = ThreadpoolController()
-    return _CONTROLLER.limit(limits=1, user_api="blas")
 
 
 def _is_array_like(init):

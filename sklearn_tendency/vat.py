@@ -20,8 +20,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _mst, _vat
-from .kmeans import _blas_single_threaded
-from ._openmp_helpers import _openmp_effective_n_threads
+from ._openmp_helpers import _blas_single_threaded, _openmp_effective_n_threads
 from ._validation import check_precomputed_dissimilarity, check_sample_size
 from .svat import extend_labels, maximin_sample
 
