@@ -760,8 +760,9 @@ def lloyd(
     Peak memory beyond X and the returned arrays: per thread, a block of
     ``chunk_rows x n_clusters`` distances and ``n_clusters x (n_features + 1)``
     partial sums; two sets of centres; the int32 labels (n); the history
-    (n_iter + 1 floats) and, with ``store_centers``, ``(n_iter + 1) k d``
-    floats. Nothing of size n beyond the labels, except a float per sample
+    (max_iter + 1 floats) and, with ``store_centers``, a buffer of the frames
+    that doubles as it fills: at most ``2 (n_iter + 1) k d`` floats, trimmed
+    to ``(n_iter + 1) k d`` on return. Nothing of size n beyond the labels, except a float per sample
     while relocating an empty cluster.
 
     The objective of iteration t is ``sum_i w_i ||x_i||^2 + sum_i w_i
@@ -787,6 +788,10 @@ def lloyd(
         floating tol_f = <floating> tol
         floating shift_tot, shift
         int objective_mode = 1 if record_objective else 0
+        Py_ssize_t n_frames = 0
+        size_t frame_bytes = <size_t> n_clusters * n_features * sizeof(floating)
+        double[::1] history
+        floating[:, :, ::1] frames
 
     dtype = np.float32 if floating is float else np.float64
     if chunk_rows <= 0:
@@ -807,8 +812,15 @@ def lloyd(
         floating[::1] centers_sq = centers_sq_np
         floating[::1] weights = weights_np
         int[::1] labels = labels_np
-    history = []
-    center_history = [] if store_centers else None
+    # The history and the frames are written into preallocated arrays: a list
+    # of copies and np.stack cost 0.5% of a 2 ms fit (n = 20000, d = 2, k = 3).
+    history_np = np.empty(max_iter + 1, dtype=np.float64)
+    history = history_np
+    if store_centers:
+        # Capacity doubles as needed: max_iter + 1 frames up front could be
+        # far more memory than a run that converges early uses.
+        frames_np = np.empty((min(max_iter + 1, 16), n_clusters, n_features), dtype=dtype)
+        frames = frames_np
     X_np = np.asarray(X)
     sample_weight_np = np.asarray(sample_weight)
 
@@ -816,9 +828,13 @@ def lloyd(
         _centers_sq_norms(centers_np, centers_sq_np)
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
               True, unit, objective_mode, &objective, &n_changed)
-        history.append(max(x_sq_norms_sum + objective, 0.0) if record_objective else np.nan)
+        history[i] = max(x_sq_norms_sum + objective, 0.0) if record_objective else np.nan
         if store_centers:
-            center_history.append(centers_np.copy())
+            if n_frames == frames_np.shape[0]:
+                frames_np = _grown(frames_np, n_frames)
+                frames = frames_np
+            memcpy(&frames[n_frames, 0, 0], &centers[0, 0], frame_bytes)
+            n_frames += 1
         if verbose:
             print(f"Iteration {i}, inertia {history[i]}.")
 
@@ -877,13 +893,28 @@ def lloyd(
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
               True, unit, 1, &objective, &n_changed)
         final = max(x_sq_norms_sum + objective, 0.0)
-    history.append(final)
+    history[n_iter] = final
+    center_history = None
     if store_centers:
-        center_history.append(centers_np.copy())
+        if n_frames == frames_np.shape[0]:
+            frames_np = _grown(frames_np, n_frames)
+            frames = frames_np
+        memcpy(&frames[n_frames, 0, 0], &centers[0, 0], frame_bytes)
+        n_frames += 1
+        center_history = frames_np[:n_frames]
+        if n_frames < frames_np.shape[0]:
+            center_history = center_history.copy()
     return (
-        labels_np, centers_np, final, n_iter, np.asarray(history, dtype=np.float64),
-        np.stack(center_history) if store_centers else None,
+        labels_np, centers_np, final, n_iter, history_np[:n_iter + 1].copy(),
+        center_history,
     )
+
+
+def _grown(frames, Py_ssize_t n_frames):
+    # Twice the capacity, the first n_frames frames kept.
+    grown = np.empty((2 * n_frames,) + frames.shape[1:], dtype=frames.dtype)
+    grown[:n_frames] = frames[:n_frames]
+    return grown
 
 
 def _objective_of_labels(X, sample_weight, centers, labels):
