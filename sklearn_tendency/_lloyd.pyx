@@ -157,40 +157,33 @@ cdef extern from *:
        Written out because GCC 12, given the flags below as constants, left
        the scalar loop unvectorised and spilled registers around it (30%
        slower at d = k = 8). */
-    static inline void skt_add_row_f(float *restrict s, const float *restrict x, int d) {
-        int t = 0;
-    #if SKT_HAVE_SIMD
-        for (; t + 4 <= d; t += 4)
-            _mm_storeu_ps(s + t, _mm_add_ps(_mm_loadu_ps(s + t), _mm_loadu_ps(x + t)));
-    #endif
-        for (; t < d; t++) s[t] += x[t];
+    #define SKT_ADD_ROWS(T, S, V, W, LOAD, STORE, ADD, MUL, SET1)                \\
+    static inline void skt_add_row_##S(T *restrict s, const T *restrict x, int d) { \\
+        int t = 0;                                                               \\
+        for (; t + W <= d; t += W) STORE(s + t, ADD(LOAD(s + t), LOAD(x + t)));  \\
+        for (; t < d; t++) s[t] += x[t];                                         \\
+    }                                                                            \\
+    static inline void skt_add_row_w_##S(T *restrict s, const T *restrict x,     \\
+                                         T w, int d) {                           \\
+        int t = 0;                                                               \\
+        V vw = SET1(w);                                                          \\
+        for (; t + W <= d; t += W)                                               \\
+            STORE(s + t, ADD(LOAD(s + t), MUL(LOAD(x + t), vw)));                \\
+        for (; t < d; t++) s[t] += x[t] * w;                                     \\
     }
-    static inline void skt_add_row_w_f(float *restrict s, const float *restrict x, float w, int d) {
-        int t = 0;
     #if SKT_HAVE_SIMD
-        __m128 vw = _mm_set1_ps(w);
-        for (; t + 4 <= d; t += 4)
-            _mm_storeu_ps(s + t, _mm_add_ps(_mm_loadu_ps(s + t), _mm_mul_ps(_mm_loadu_ps(x + t), vw)));
+    SKT_ADD_ROWS(float, f, __m128, 4, _mm_loadu_ps, _mm_storeu_ps, _mm_add_ps, _mm_mul_ps, _mm_set1_ps)
+    SKT_ADD_ROWS(double, d, __m128d, 2, _mm_loadu_pd, _mm_storeu_pd, _mm_add_pd, _mm_mul_pd, _mm_set1_pd)
+    #else
+    /* "Vectors" of one entry: the scalar loop. */
+    #define SKT_LOAD1(p) (*(p))
+    #define SKT_STORE1(p, v) (*(p) = (v))
+    #define SKT_ADD1(a, b) ((a) + (b))
+    #define SKT_MUL1(a, b) ((a) * (b))
+    #define SKT_SET1(a) (a)
+    SKT_ADD_ROWS(float, f, float, 1, SKT_LOAD1, SKT_STORE1, SKT_ADD1, SKT_MUL1, SKT_SET1)
+    SKT_ADD_ROWS(double, d, double, 1, SKT_LOAD1, SKT_STORE1, SKT_ADD1, SKT_MUL1, SKT_SET1)
     #endif
-        for (; t < d; t++) s[t] += x[t] * w;
-    }
-    static inline void skt_add_row_d(double *restrict s, const double *restrict x, int d) {
-        int t = 0;
-    #if SKT_HAVE_SIMD
-        for (; t + 2 <= d; t += 2)
-            _mm_storeu_pd(s + t, _mm_add_pd(_mm_loadu_pd(s + t), _mm_loadu_pd(x + t)));
-    #endif
-        for (; t < d; t++) s[t] += x[t];
-    }
-    static inline void skt_add_row_w_d(double *restrict s, const double *restrict x, double w, int d) {
-        int t = 0;
-    #if SKT_HAVE_SIMD
-        __m128d vw = _mm_set1_pd(w);
-        for (; t + 2 <= d; t += 2)
-            _mm_storeu_pd(s + t, _mm_add_pd(_mm_loadu_pd(s + t), _mm_mul_pd(_mm_loadu_pd(x + t), vw)));
-    #endif
-        for (; t < d; t++) s[t] += x[t] * w;
-    }
     /* One pass over a chunk whose distances D (nr x k) are hot in cache:       \\
        per row, the argmin (first of equals, as scikit-learn's strict <),       \\
        the label and whether it changed, the objective term w * min and the     \\
