@@ -17,6 +17,10 @@ Columns:
   kernel run with and without it (``record_objective``), in % of the fit;
 - center_history cost: fit with ``store_centers=True`` against without, in %.
 
+The two cost columns are best-of-R differences, whose noise (about +-3%) is
+larger than the 2% target; ``bench_history_cost.py`` measures them by paired
+runs.
+
 Usage: python benchmarks/bench_kmeans.py [--quick] [--repeat R] [--max-iter M]
 """
 
