@@ -49,6 +49,16 @@ def reference_vat(D):
     return np.array(order), np.array(cuts)
 
 
+def assert_same_as_core_prim(X, *, algorithm, metric="euclidean", n_jobs=(None,)):
+    """vat_order(X) gives core_prim's order and cut weights, bit for bit, at each n_jobs."""
+    ref_order, ref_cuts = core_prim(X, metric)
+    for jobs in n_jobs:
+        order, cuts = vat_order(X, metric=metric, algorithm=algorithm, n_jobs=jobs)
+        np.testing.assert_array_equal(order, ref_order)
+        np.testing.assert_array_equal(cuts, ref_cuts)
+    return ref_order, ref_cuts
+
+
 _ONE_PASS_CASES = [
     (500, 1, "euclidean"), (3000, 2, "euclidean"), (2000, 5, "manhattan"),
     (2000, 8, "chebyshev"), (3000, 32, "euclidean"),
@@ -62,11 +72,8 @@ _ONE_PASS_CASES = [
 )
 def test_one_pass_prim_equals_core_prim(n, d, metric, n_jobs):
     X = np.random.RandomState(n + d).normal(size=(n, d))
-    ref_order, ref_cuts = core_prim(X, metric)
+    ref_order, _ = assert_same_as_core_prim(X, algorithm="prim", metric=metric, n_jobs=(n_jobs,))
     assert ref_order[0] != 0  # the tree traversal, not the pass from sample 0
-    order, cuts = vat_order(X, metric=metric, algorithm="prim", n_jobs=n_jobs)
-    np.testing.assert_array_equal(order, ref_order)
-    np.testing.assert_array_equal(cuts, ref_cuts)
 
 
 @pytest.fixture
@@ -109,10 +116,7 @@ def test_parallel_steps_detect_ties(seed, every_step_parallel):
 def test_delaunay_equals_core_prim(n, d):
     rng = np.random.RandomState(d)
     X = np.vstack([rng.normal(size=(n // 2, d)), rng.uniform(3, 9, size=(n - n // 2, d))])
-    ref_order, ref_cuts = core_prim(X)
-    order, cuts = vat_order(X, algorithm="delaunay")
-    np.testing.assert_array_equal(order, ref_order)
-    np.testing.assert_array_equal(cuts, ref_cuts)
+    ref_order, ref_cuts = assert_same_as_core_prim(X, algorithm="delaunay")
     # sqeuclidean: same order, squared cut weights.
     order2, cuts2 = vat_order(X, metric="sqeuclidean", algorithm="delaunay")
     np.testing.assert_array_equal(order2, ref_order)
@@ -192,10 +196,7 @@ def test_delaunay_rejects_unsupported_inputs():
 def test_collinear_points_fall_back_to_prim():
     t = np.random.RandomState(0).uniform(size=300)
     X = np.c_[t, 2 * t]
-    ref_order, ref_cuts = core_prim(X)
-    order, cuts = vat_order(X, algorithm="delaunay")
-    np.testing.assert_array_equal(order, ref_order)
-    np.testing.assert_array_equal(cuts, ref_cuts)
+    assert_same_as_core_prim(X, algorithm="delaunay")
 
 
 def test_verbose_reports_progress(capsys):
@@ -282,11 +283,7 @@ def test_float32_filter_is_exact(offset, scale, n, d, every_step_parallel):
     rng = np.random.RandomState(int(abs(offset)) % 1000 + d)
     X = offset + scale * rng.normal(size=(n, d))
     assert vat_module._float32_filter(X, _vat.NATIVE_METRICS["euclidean"])
-    ref_order, ref_cuts = core_prim(X)
-    for n_jobs in (1, 2):
-        order, cuts = vat_order(X, algorithm="prim", n_jobs=n_jobs)
-        np.testing.assert_array_equal(order, ref_order)
-        np.testing.assert_array_equal(cuts, ref_cuts)
+    assert_same_as_core_prim(X, algorithm="prim", n_jobs=(1, 2))
     # Duplicated rows: ties must still be seen through the filter.
     Xd = np.vstack([X[:150], X[:150]])
     np.testing.assert_array_equal(
@@ -307,11 +304,7 @@ def test_float32_filter_resolves_near_ties(seed, dtype, every_step_parallel):
     X = (100 * rng.normal(size=(8, 16))[rng.randint(8, size=400)]
          + 1e-3 * rng.normal(size=(400, 16))).astype(dtype)
     assert vat_module._float32_filter(X, _vat.NATIVE_METRICS["euclidean"])
-    ref_order, ref_cuts = core_prim(X)
-    for n_jobs in (1, 2):
-        order, cuts = vat_order(X, algorithm="prim", n_jobs=n_jobs)
-        np.testing.assert_array_equal(order, ref_order)
-        np.testing.assert_array_equal(cuts, ref_cuts)
+    assert_same_as_core_prim(X, algorithm="prim", n_jobs=(1, 2))
 
 
 @pytest.mark.parametrize("seed", [4, 11, 20])
@@ -327,7 +320,4 @@ def test_float32_filter_finds_the_farthest_pair(seed):
     X = np.vstack([U, -U]) * 1e3 + 1e-7 * rng.normal(size=(200, 16))
     X = np.vstack([X, 10 * rng.normal(size=(100, 16))])
     assert vat_module._float32_filter(X, _vat.NATIVE_METRICS["euclidean"])
-    ref_order, ref_cuts = core_prim(X)
-    order, cuts = vat_order(X, algorithm="prim")
-    np.testing.assert_array_equal(order, ref_order)
-    np.testing.assert_array_equal(cuts, ref_cuts)
+    assert_same_as_core_prim(X, algorithm="prim")
