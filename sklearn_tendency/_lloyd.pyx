@@ -755,8 +755,8 @@ def lloyd(
     partial sums; two sets of centres; the int32 labels (n); the history
     (max_iter + 1 floats) and, with ``store_centers``, a buffer of the frames
     that doubles as it fills: at most ``2 (n_iter + 1) k d`` floats, trimmed
-    to ``(n_iter + 1) k d`` on return. Nothing of size n beyond the labels, except a float per sample
-    while relocating an empty cluster.
+    to ``(n_iter + 1) k d`` on return. Nothing of size n beyond the labels,
+    except a float per sample while relocating an empty cluster.
 
     The objective of iteration t is ``sum_i w_i ||x_i||^2 + sum_i w_i
     min_k (||c_k||^2 - 2 x_i.c_k)``: the minimum is the one the argmin found,
@@ -782,9 +782,7 @@ def lloyd(
         floating shift_tot, shift
         int objective_mode = 1 if record_objective else 0
         Py_ssize_t n_frames = 0
-        size_t frame_bytes = <size_t> n_clusters * n_features * sizeof(floating)
         double[::1] history
-        floating[:, :, ::1] frames
 
     dtype = np.float32 if floating is float else np.float64
     if chunk_rows <= 0:
@@ -813,7 +811,6 @@ def lloyd(
         # Capacity doubles as needed: max_iter + 1 frames up front could be
         # far more memory than a run that converges early uses.
         frames_np = np.empty((min(max_iter + 1, 16), n_clusters, n_features), dtype=dtype)
-        frames = frames_np
     X_np = np.asarray(X)
     sample_weight_np = np.asarray(sample_weight)
 
@@ -823,10 +820,7 @@ def lloyd(
               True, unit, objective_mode, &objective, &n_changed)
         history[i] = max(x_sq_norms_sum + objective, 0.0) if record_objective else np.nan
         if store_centers:
-            if n_frames == frames_np.shape[0]:
-                frames_np = _grown(frames_np, n_frames)
-                frames = frames_np
-            memcpy(&frames[n_frames, 0, 0], &centers[0, 0], frame_bytes)
+            frames_np = _push_frame(frames_np, n_frames, centers)
             n_frames += 1
         if verbose:
             print(f"Iteration {i}, inertia {history[i]}.")
@@ -889,10 +883,7 @@ def lloyd(
     history[n_iter] = final
     center_history = None
     if store_centers:
-        if n_frames == frames_np.shape[0]:
-            frames_np = _grown(frames_np, n_frames)
-            frames = frames_np
-        memcpy(&frames[n_frames, 0, 0], &centers[0, 0], frame_bytes)
+        frames_np = _push_frame(frames_np, n_frames, centers)
         n_frames += 1
         center_history = frames_np[:n_frames]
         if n_frames < frames_np.shape[0]:
@@ -903,11 +894,21 @@ def lloyd(
     )
 
 
-def _grown(frames, Py_ssize_t n_frames):
-    # Twice the capacity, the first n_frames frames kept.
-    grown = np.empty((2 * n_frames,) + frames.shape[1:], dtype=frames.dtype)
-    grown[:n_frames] = frames[:n_frames]
-    return grown
+cdef object _push_frame(
+    object frames_np,                  # IN (capacity, n_clusters, n_features)
+    Py_ssize_t n_frames,               # IN frames filled
+    const floating[:, ::1] centers,    # IN (n_clusters, n_features)
+):
+    """The frames with ``centers`` as frame ``n_frames``: a copy of twice the capacity when full."""
+    cdef floating[:, :, ::1] frames
+    if n_frames == frames_np.shape[0]:
+        grown = np.empty((2 * n_frames,) + frames_np.shape[1:], dtype=frames_np.dtype)
+        grown[:n_frames] = frames_np
+        frames_np = grown
+    frames = frames_np
+    memcpy(&frames[n_frames, 0, 0], &centers[0, 0],
+           centers.shape[0] * centers.shape[1] * sizeof(floating))
+    return frames_np
 
 
 def _objective_of_labels(X, sample_weight, centers, labels):
