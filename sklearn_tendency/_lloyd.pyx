@@ -83,6 +83,26 @@ cdef extern from *:
         int n = 0; while (!(v & 1)) { v >>= 1; n++; } return n;
     #endif
     }
+    /* The first index of the row holding m (which it holds: m is its
+       minimum), by a bit mask over blocks of 64 entries. */
+    #define SKT_FIRST_INDEX(T, S, V, W, SET1, LOADU, CMPEQ, MOVEMASK)             \\
+    static inline int skt_first_index_##S(const T *restrict di, int k, T m) {  \\
+        V mm = SET1(m);                                                          \\
+        int base = 0, j;                                                         \\
+        for (;;) {                                                               \\
+            unsigned long long mask = 0;                                         \\
+            int end = base + 64 < k ? base + 64 : k;                             \\
+            for (j = base; j + W <= end; j += W)                                 \\
+                mask |= (unsigned long long)MOVEMASK(                            \\
+                    CMPEQ(LOADU(di + j), mm)) << (j - base);                     \\
+            for (; j < end; j++)                                                 \\
+                if (di[j] == m) mask |= 1ULL << (j - base);                      \\
+            if (mask) return base + skt_ctz64(mask);                             \\
+            base = end;                                                          \\
+        }                                                                        \\
+    }
+    SKT_FIRST_INDEX(double, d, __m128d, 2, _mm_set1_pd, _mm_loadu_pd, _mm_cmpeq_pd, _mm_movemask_pd)
+    SKT_FIRST_INDEX(float, f, __m128, 4, _mm_set1_ps, _mm_loadu_ps, _mm_cmpeq_ps, _mm_movemask_ps)
     static inline int skt_argmin_simd_d(const double *restrict di, int k, double *best) {
         __m128d a0 = _mm_set1_pd(di[0]), a1 = a0;
         int j = 0;
@@ -98,20 +118,7 @@ cdef extern from *:
         for (; j < k; j++) m = di[j] < m ? di[j] : m;
         if (m != m) { *best = di[0]; return 0; }
         *best = m;
-        {
-            __m128d mm = _mm_set1_pd(m);
-            int base = 0;
-            for (;;) {
-                unsigned long long mask = 0;
-                int end = base + 64 < k ? base + 64 : k;
-                for (j = base; j + 2 <= end; j += 2)
-                    mask |= (unsigned long long)_mm_movemask_pd(
-                        _mm_cmpeq_pd(_mm_loadu_pd(di + j), mm)) << (j - base);
-                if (j < end && di[j] == m) mask |= 1ULL << (j - base);
-                if (mask) return base + skt_ctz64(mask);
-                base = end;
-            }
-        }
+        return skt_first_index_d(di, k, m);
     }
     static inline int skt_argmin_simd_f(const float *restrict di, int k, float *best) {
         __m128 a0 = _mm_set1_ps(di[0]), a1 = a0;
@@ -130,21 +137,7 @@ cdef extern from *:
         for (; j < k; j++) { t = di[j]; m = t < m ? t : m; }
         if (m != m) { *best = di[0]; return 0; }
         *best = m;
-        {
-            __m128 mm = _mm_set1_ps(m);
-            int base = 0;
-            for (;;) {
-                unsigned long long mask = 0;
-                int end = base + 64 < k ? base + 64 : k;
-                for (j = base; j + 4 <= end; j += 4)
-                    mask |= (unsigned long long)_mm_movemask_ps(
-                        _mm_cmpeq_ps(_mm_loadu_ps(di + j), mm)) << (j - base);
-                for (; j < end; j++)
-                    if (di[j] == m) mask |= 1ULL << (j - base);
-                if (mask) return base + skt_ctz64(mask);
-                base = end;
-            }
-        }
+        return skt_first_index_f(di, k, m);
     }
     #else
     #define SKT_HAVE_SIMD 0
