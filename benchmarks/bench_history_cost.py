@@ -28,7 +28,7 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from sklearn_tendency import LloydKMeans, _lloyd
+from sklearn_tendency import LloydKMeans, _k_means_lloyd as _lloyd
 from sklearn_tendency._openmp_helpers import _blas_single_threaded
 
 # The shapes of the speed benchmark (this folder is on sys.path when run).

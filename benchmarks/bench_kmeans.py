@@ -34,7 +34,7 @@ from scipy.linalg import blas
 from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
-from sklearn_tendency import LloydKMeans, _lloyd
+from sklearn_tendency import LloydKMeans, _k_means_lloyd as _lloyd
 from sklearn_tendency._openmp_helpers import _blas_single_threaded
 
 SHAPES = [(20_000, 2, 3), (100_000, 32, 10), (200_000, 64, 50), (1_000_000, 8, 8)]

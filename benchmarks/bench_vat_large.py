@@ -28,7 +28,7 @@ import json, resource, sys, time
 import numpy as np
 from threadpoolctl import threadpool_limits
 from sklearn.metrics import pairwise_distances
-from sklearn_tendency.vat import vat_order
+from sklearn_tendency import vat_order
 
 method, n, d, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 rng = np.random.RandomState(0)

@@ -4,11 +4,12 @@ Cluster tendency for scikit-learn: VAT and iVAT images and orders, the Hopkins
 test, and tools that show how a clustering got where it did.
 """
 
-from .display import ClusteringAnimation, MatchedConfusionMatrixDisplay, ObjectiveHistoryDisplay, VATDisplay
-from .kmeans import LloydKMeans
-from .matching import LabelMatcher, match_labels
-from .scoring import TendencyReport, assess_tendency, make_tendency_scorer
-from .tendency import (
+from ._display import ClusteringAnimation, MatchedConfusionMatrixDisplay, ObjectiveHistoryDisplay, VATDisplay
+from ._image import block_edges, downsampled_ivat_image, downsampled_vat_image
+from ._kmeans import LloydKMeans
+from ._matching import LabelMatcher, match_labels
+from ._scoring import TendencyReport, assess_tendency, make_tendency_scorer
+from ._tendency import (
     HopkinsResult,
     TendencyResult,
     dip_test,
@@ -18,7 +19,7 @@ from .tendency import (
     hopkins_test,
     vat_gap,
 )
-from .vat import IVAT, VAT, estimate_n_clusters, ivat, ivat_from_cut_weights, vat, vat_order
+from ._vat import IVAT, VAT, estimate_n_clusters, ivat, ivat_from_cut_weights, vat, vat_order
 
 __version__ = "0.1.0.dev0"
 
@@ -35,7 +36,10 @@ __all__ = [
     "TendencyResult",
     "VAT",
     "assess_tendency",
+    "block_edges",
     "dip_test",
+    "downsampled_ivat_image",
+    "downsampled_vat_image",
     "estimate_n_clusters",
     "gaussian_hopkins_test",
     "hopkins",

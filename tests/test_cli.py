@@ -4,7 +4,7 @@ import sys
 import numpy as np
 import pytest
 
-from sklearn_tendency.__main__ import main
+from sklearn_tendency._cli import main
 
 
 def test_default_runs_on_faithful(tmp_path, capsys):

@@ -18,7 +18,7 @@ from sklearn_tendency import (  # noqa: E402
     ObjectiveHistoryDisplay,
     VATDisplay,
 )
-from sklearn_tendency.image import downsampled_ivat_image  # noqa: E402
+from sklearn_tendency import downsampled_ivat_image  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,8 @@ import sklearn_tendency
 MODULES = sorted(
     name
     for _, name, _ in pkgutil.walk_packages(sklearn_tendency.__path__, "sklearn_tendency.")
-    if not name.rsplit(".", 1)[-1].startswith("_") or name.endswith("._base")
+    # Every module: the public names live in private modules and are re-exported.
+    if not name.endswith("__main__")
 )
 
 

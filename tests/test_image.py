@@ -6,7 +6,7 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import pairwise_distances
 
 from sklearn_tendency import IVAT, VAT, ivat_from_cut_weights, vat_order
-from sklearn_tendency.image import (
+from sklearn_tendency import (
     block_edges,
     downsampled_ivat_image,
     downsampled_vat_image,

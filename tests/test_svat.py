@@ -7,7 +7,7 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
 from sklearn_tendency import IVAT, VAT, vat_order
-from sklearn_tendency.svat import extend_labels, maximin_sample
+from sklearn_tendency._svat import extend_labels, maximin_sample
 
 
 def _blobs():

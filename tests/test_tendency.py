@@ -62,7 +62,7 @@ def test_box_hopkins_calibration_test_catches_exponent_one():
     # on the very same distances: it can tell a broken statistic.
     from sklearn.neighbors import NearestNeighbors
 
-    from sklearn_tendency.tendency import _hopkins_from_distances, hopkins_samples
+    from sklearn_tendency._tendency import _hopkins_from_distances, hopkins_samples
 
     m, good, broken = 25, [], []
     for seed in range(300):

@@ -1,6 +1,5 @@
 """Exactness of the large-n VAT paths against the core Prim's algorithm."""
 
-import importlib
 import os
 import signal
 import subprocess
@@ -15,10 +14,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_tendency import IVAT, VAT, ivat_from_cut_weights, vat_order
-from sklearn_tendency import _vat
-
-# The module, not the function of the same name the package exports.
-vat_module = importlib.import_module("sklearn_tendency.vat")
+from sklearn_tendency import _vat as vat_module
+from sklearn_tendency import _vat_prim as _vat
 
 
 def core_prim(X, metric="euclidean"):

@@ -19,10 +19,10 @@ from sklearn.utils.extmath import row_norms
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import _mst, _vat
+from . import _vat_prim, _vat_tree
 from ._openmp_helpers import _blas_single_threaded, _openmp_effective_n_threads
 from ._validation import check_precomputed_dissimilarity, check_sample_size
-from .svat import extend_labels, maximin_sample
+from ._svat import extend_labels, maximin_sample
 
 __all__ = ["VAT", "IVAT", "vat", "ivat", "vat_order", "ivat_from_cut_weights"]
 
@@ -184,7 +184,7 @@ def _vat_order_validated(X, metric, metric_params, n_jobs, algorithm="auto",
     n_threads = _openmp_effective_n_threads(n_jobs)
     n = X.shape[0]
     native = (
-        metric in _vat.NATIVE_METRICS and not sparse.issparse(X) and not metric_params
+        metric in _vat_prim.NATIVE_METRICS and not sparse.issparse(X) and not metric_params
     )
     algorithm = _resolve_algorithm(algorithm, X, metric, native)
     if algorithm == "delaunay":
@@ -197,10 +197,10 @@ def _vat_order_validated(X, metric, metric_params, n_jobs, algorithm="auto",
         start = _first_max_row(X, metric, n_threads, metric_params)
         order = np.empty(n, dtype=np.intp)
         cut_weights = np.empty(n)
-        _vat.prim_precomputed(X, start, order, cut_weights)
+        _vat_prim.prim_precomputed(X, start, order, cut_weights)
     elif native:
         order, cut_weights = _vat_order_prim_native(
-            _as_c_rows(X), _vat.NATIVE_METRICS[metric], n_threads, verbose
+            _as_c_rows(X), _vat_prim.NATIVE_METRICS[metric], n_threads, verbose
         )
         if metric in ("euclidean", "l2"):
             # The kernel compares squared distances (same order, no sqrt per pair).
@@ -277,7 +277,7 @@ def _vat_order_prim_native(X, metric_code, n_threads, verbose):
     cut_weights = np.empty(n)
     attached_to = np.empty(n, dtype=np.intp)
     filt = _float32_filter(X, metric_code)
-    start, _, tied = _vat.prim_features(
+    start, _, tied = _vat_prim.prim_features(
         X, 0, metric_code, order, cut_weights, attached_to, n_threads,
         _Progress(n, verbose, "Prim's pass"), *filt,
     )
@@ -285,13 +285,13 @@ def _vat_order_prim_native(X, metric_code, n_threads, verbose):
         return order, cut_weights
     if not tied:
         vat_order_, vat_cuts = np.empty(n, dtype=np.intp), np.empty(n)
-        _mst.prim_on_tree(
+        _vat_tree.prim_on_tree(
             attached_to[1:], order[1:], cut_weights[1:], start, vat_order_, vat_cuts
         )
         return vat_order_, vat_cuts
     if verbose:
         print("[VAT] tied distances: second Prim's pass from the start", flush=True)
-    _vat.prim_features(
+    _vat_prim.prim_features(
         X, start, metric_code, order, cut_weights, attached_to, n_threads,
         _Progress(n, verbose, "Prim's pass from the start"), *filt,
     )
@@ -321,7 +321,7 @@ def _float32_filter(X, metric_code):
     n, d = X.shape
     if (
         X.dtype not in (np.float64, np.float32)
-        or metric_code != _vat.NATIVE_METRICS["sqeuclidean"]
+        or metric_code != _vat_prim.NATIVE_METRICS["sqeuclidean"]
         or d < _FILTER_MIN_FEATURES
     ):
         return ()
@@ -361,8 +361,8 @@ def _farthest_row_euclidean(X, n_threads):
     # Generous slack for the rounding of r, R and L0 (relative 1e-15 each).
     tol = 1e-9 * (L0 + R)
     candidates = np.flatnonzero(r + R >= L0 - tol)
-    local, _ = _vat.farthest_pair_start(
-        np.ascontiguousarray(X[candidates]), _vat.NATIVE_METRICS["sqeuclidean"],
+    local, _ = _vat_prim.farthest_pair_start(
+        np.ascontiguousarray(X[candidates]), _vat_prim.NATIVE_METRICS["sqeuclidean"],
         n_threads,
     )
     # candidates is increasing: the first local row is the first global row.
@@ -414,7 +414,7 @@ def _vat_order_delaunay(X, metric, n_threads, verbose):
     u = np.ascontiguousarray(u, dtype=np.intp)
     v = np.ascontiguousarray(v, dtype=np.intp)
     w = np.empty(u.shape[0])
-    _mst.edge_weights(X64, u, v, _vat.NATIVE_METRICS["sqeuclidean"], w)
+    _vat_tree.edge_weights(X64, u, v, _vat_prim.NATIVE_METRICS["sqeuclidean"], w)
     ws = np.sort(w)
     if ws[0] == 0 or (d > 1 and np.any(ws[1:] == ws[:-1])):
         return None
@@ -424,7 +424,7 @@ def _vat_order_delaunay(X, metric, n_threads, verbose):
     start = _farthest_row_euclidean(X64, n_threads)
     order = np.empty(n, dtype=np.intp)
     cut_weights = np.empty(n)
-    reached = _mst.prim_on_tree(
+    reached = _vat_tree.prim_on_tree(
         tree.row.astype(np.intp), tree.col.astype(np.intp),
         np.ascontiguousarray(tree.data, dtype=np.float64), start, order, cut_weights,
     )
@@ -466,7 +466,7 @@ def ivat_from_cut_weights(cut_weights, *, dtype=np.float64, n_jobs=None):
     Notes
     -----
     The full-resolution case of
-    :func:`~sklearn_tendency.image.downsampled_ivat_image` (one sample per
+    :func:`~sklearn_tendency.downsampled_ivat_image` (one sample per
     pixel): the package has one range-maximum kernel. Time O(n^2); memory: the
     n x n output, 8 n^2 bytes (float32: computed in float64, then cast, 12 n^2
     bytes at the peak).
@@ -477,7 +477,7 @@ def ivat_from_cut_weights(cut_weights, *, dtype=np.float64, n_jobs=None):
        improved visual assessment of cluster tendency (iVAT) algorithm", IEEE
        TKDE 24(5), 2012, pp. 813-822.
     """
-    from .image import downsampled_ivat_image  # image.py imports this module
+    from ._image import downsampled_ivat_image  # image.py imports this module
 
     cut_weights = np.asarray(cut_weights, dtype=np.float64)
     if cut_weights.ndim != 1:
@@ -508,7 +508,7 @@ def _vat_image(X, order, metric, metric_params, n_jobs):
         # OpenMP pass runs, which on 2 cores made 2 threads 3x slower than 1
         # at n = 1000 (measured).
         with _blas_single_threaded():
-            _vat.euclidean_image(
+            _vat_prim.euclidean_image(
                 rows, row_norms(rows, squared=True), image, metric == "sqeuclidean",
                 _openmp_effective_n_threads(n_jobs),
             )
@@ -682,7 +682,7 @@ class VAT(TransformerMixin, BaseEstimator):
         ``None`` orders every sample (exact). Otherwise order a sample of about
         this many objects (a float is a fraction of n) drawn as sVAT/siVAT
         draw it: maximin objects, then samples from each of their Voronoi
-        groups in proportion to its size (:func:`~sklearn_tendency.svat.maximin_sample`);
+        groups in proportion to its size (maximin sampling);
         :attr:`labels_` are then extended to every object through its nearest
         sampled object (clusiVAT). An int at least n means exact.
     random_state : int, RandomState instance or None, default=None
@@ -936,7 +936,7 @@ class IVAT(VAT):
         ``None`` orders every sample (exact). Otherwise order a sample of about
         this many objects (a float is a fraction of n) drawn as sVAT/siVAT
         draw it: maximin objects, then samples from each of their Voronoi
-        groups in proportion to its size (:func:`~sklearn_tendency.svat.maximin_sample`);
+        groups in proportion to its size (maximin sampling);
         :attr:`labels_` are then extended to every object through its nearest
         sampled object (clusiVAT). An int at least n means exact.
     random_state : int, RandomState instance or None, default=None
@@ -996,7 +996,7 @@ def _fit_image(estimator, X, plot, ax, cmap, title):
     """The image of X from a VAT-family estimator, drawn on request."""
     image = estimator.fit_transform(X)
     if plot or ax is not None:
-        from .plotting import plot_ordered_image
+        from ._plotting import plot_ordered_image
 
         plot_ordered_image(image, ax=ax, cmap=cmap, title=title)
     return image

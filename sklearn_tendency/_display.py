@@ -11,8 +11,8 @@ and call ``plot``. matplotlib is imported inside ``plot`` only.
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from .image import block_edges, downsampled_ivat_image, downsampled_vat_image
-from .vat import IVAT, VAT, _check_vat_input, single_linkage_labels
+from ._image import block_edges, downsampled_ivat_image, downsampled_vat_image
+from ._vat import IVAT, VAT, _check_vat_input, single_linkage_labels
 
 __all__ = [
     "ClusteringAnimation",
@@ -70,7 +70,7 @@ class VATDisplay:
 
     Create it with :meth:`from_estimator` or :meth:`from_data`; the image is
     downsampled to at most ``max_pixels`` per side there (see
-    :mod:`sklearn_tendency.image`), so any n can be drawn. All coordinates of
+    :ref:`the image functions <api>`), so any n can be drawn. All coordinates of
     the drawing are positions in the VAT order (0 to ``n_samples``), whatever
     the image resolution.
 
@@ -80,7 +80,7 @@ class VATDisplay:
     ----------
     image : ndarray of shape (m, m)
         Ordered image: the full n x n image, or a downsampled one whose pixels
-        cover the blocks of :func:`~sklearn_tendency.image.block_edges`.
+        cover the blocks of :func:`~sklearn_tendency.block_edges`.
     n_samples : int, default=None
         Number of samples the image covers; ``None`` means ``m``.
     labels : array-like of shape (n_samples,), default=None
@@ -256,7 +256,7 @@ class VATDisplay:
             bar next to the image so each block can be named.
         max_pixels : int, default=1000
             Largest number of pixels per side: above it, each pixel summarises
-            a block of samples (:mod:`sklearn_tendency.image`).
+            a block of samples (:ref:`the image functions <api>`).
         reduce : {"mean", "min", "max"}, default="mean"
             How a block becomes a pixel; ``"max"`` is for IVAT only.
         show_clusters : bool, default=False
@@ -281,7 +281,7 @@ class VATDisplay:
         -----
         IVAT: time O(n + m^2) (``"min"``, ``"max"``) or O(n m) (``"mean"``),
         memory O(m^2 + n), with m = min(n, max_pixels). VAT: time O(n^2 d),
-        memory O(m^2 + strip) (:func:`~sklearn_tendency.image.downsampled_vat_image`).
+        memory O(m^2 + strip) (:func:`~sklearn_tendency.downsampled_vat_image`).
         """
         check_is_fitted(estimator, ("order_", "cut_weights_"))
         if not isinstance(estimator, VAT):

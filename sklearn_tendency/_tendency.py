@@ -634,7 +634,7 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
     Time O((1 + n_simulations) n^2 d), memory O(n d) (the VAT order and cut
     weights; one simulated sample at a time).
     """
-    from .vat import _block_split, _check_vat_input, _vat_order_validated
+    from ._vat import _block_split, _check_vat_input, _vat_order_validated
 
     _check_n_simulations(n_simulations)
     if n_simulations and metric == "precomputed":

@@ -19,7 +19,7 @@ from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from . import _lloyd
+from . import _k_means_lloyd
 from ._openmp_helpers import _blas_single_threaded, _openmp_effective_n_threads
 
 __all__ = ["LloydKMeans"]
@@ -114,7 +114,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
     Notes
     -----
     Each iteration costs ``2 n k d`` flops of GEMM plus O(n (k + d)) (the
-    kernel is :func:`sklearn_tendency._lloyd.lloyd`); the objective adds
+    kernel is :func:`sklearn_tendency._k_means_lloyd.lloyd`); the objective adds
     O(k d) per iteration in float64 (from the cluster sums the update makes
     anyway), one multiply-add per sample in float32. Memory beyond X: its
     centred copy when ``copy_x=True``, the labels (n int32), per thread a
@@ -293,12 +293,12 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         if self.copy_x:
             X_mean = X.mean(axis=0)
             Xc = np.empty_like(X)
-            sq_norms_sum = _lloyd.centre(X, X_mean, sample_weight, Xc, self._n_threads)
+            sq_norms_sum = _k_means_lloyd.centre(X, X_mean, sample_weight, Xc, self._n_threads)
             X = Xc
             if _is_array_like(init):
                 init -= X_mean
         else:
-            sq_norms_sum = _lloyd.weighted_sq_norms_sum(X, sample_weight, self._n_threads)
+            sq_norms_sum = _k_means_lloyd.weighted_sq_norms_sum(X, sample_weight, self._n_threads)
         x_squared_norms = None
         if isinstance(init, str) and init == "k-means++":
             x_squared_norms = np.einsum("ij,ij->i", X, X)
@@ -312,7 +312,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             if self.verbose:
                 print("Initialization complete")
             with _blas_single_threaded():
-                labels, centers, inertia, n_iter, history, center_history = _lloyd.lloyd(
+                labels, centers, inertia, n_iter, history, center_history = _k_means_lloyd.lloyd(
                     X,
                     sample_weight,
                     centers_init,
@@ -473,7 +473,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         centers = np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype)
         n_threads = _openmp_effective_n_threads()
         with _blas_single_threaded():
-            return _lloyd.assign(X, sample_weight, centers, n_threads, objective)
+            return _k_means_lloyd.assign(X, sample_weight, centers, n_threads, objective)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

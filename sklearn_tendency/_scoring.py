@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import is_classifier, is_clusterer
 from sklearn.pipeline import Pipeline
 
-from . import tendency as _tendency
+from . import _tendency
 
 __all__ = ["TendencyReport", "assess_tendency", "make_tendency_scorer", "STATISTICS"]
 
@@ -92,7 +92,7 @@ def make_tendency_scorer(statistic="hopkins_both", *, random_state=0, **params):
     ----------
     statistic : {"hopkins_both", "gaussian_hopkins", "hopkins", "dip", \
             "vat_gap"}, default="hopkins_both"
-        The statistic (see :mod:`sklearn_tendency.tendency` for what each
+        The statistic (see the :ref:`API reference <api>` for what each
         tests against). The default, the smaller of the box-null and
         Gaussian-null Hopkins statistics, is the verdict rule of
         :func:`assess_tendency` as a score and the one that ranks the
@@ -218,7 +218,7 @@ def assess_tendency(X, *, alpha=0.05, sample_size=0.1, dip=None, n_simulations=9
     """
     from sklearn.utils import check_array
 
-    from .vat import VAT
+    from ._vat import VAT
 
     X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=3)
     results = {

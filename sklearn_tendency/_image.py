@@ -14,9 +14,9 @@ from sklearn.metrics import pairwise_distances
 from sklearn import get_config
 from sklearn.utils import check_array, gen_batches
 
-from . import _image
+from . import _vat_image
 from ._openmp_helpers import _openmp_effective_n_threads
-from .vat import _check_vat_input
+from ._vat import _check_vat_input
 
 __all__ = ["block_edges", "downsampled_ivat_image", "downsampled_vat_image"]
 
@@ -40,7 +40,7 @@ def block_edges(n_samples, max_pixels):
 
     Examples
     --------
-    >>> from sklearn_tendency.image import block_edges
+    >>> from sklearn_tendency import block_edges
     >>> block_edges(10, 4)
     array([ 0,  2,  5,  7, 10])
     """
@@ -111,13 +111,13 @@ def downsampled_ivat_image(cut_weights, max_pixels=1000, *, reduce="mean",
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_tendency.image import downsampled_ivat_image
+    >>> from sklearn_tendency import downsampled_ivat_image
     >>> w = np.array([0.0, 1.0, 1.0, 5.0, 1.0, 1.0])  # two blocks of three
     >>> downsampled_ivat_image(w, max_pixels=2, reduce="min")
     array([[0., 5.],
            [5., 0.]])
     """
-    _check_reduce(reduce, _image.REDUCE_CODES)
+    _check_reduce(reduce, _vat_image.REDUCE_CODES)
     w = check_array(
         cut_weights, ensure_2d=False, dtype=np.float64, ensure_min_samples=1,
         input_name="cut_weights",
@@ -130,8 +130,8 @@ def downsampled_ivat_image(cut_weights, max_pixels=1000, *, reduce="mean",
     edges = block_edges(w.shape[0], max_pixels)
     m = edges.shape[0] - 1
     out = np.empty((m, m), dtype=np.float64)
-    _image.ivat_block_image(
-        w, edges, _image.REDUCE_CODES[reduce], out, _openmp_effective_n_threads(n_jobs)
+    _vat_image.ivat_block_image(
+        w, edges, _vat_image.REDUCE_CODES[reduce], out, _openmp_effective_n_threads(n_jobs)
     )
     return out
 
@@ -193,7 +193,7 @@ def downsampled_vat_image(X, order, *, metric="euclidean", metric_params=None,
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_tendency.image import downsampled_vat_image
+    >>> from sklearn_tendency import downsampled_vat_image
     >>> X = np.array([[0.0], [0.1], [5.0], [5.1]])
     >>> downsampled_vat_image(X, [0, 1, 2, 3], max_pixels=2, reduce="min")
     array([[0. , 4.9],
