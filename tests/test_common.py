@@ -18,14 +18,15 @@ _TRANSDUCTIVE = {
 }
 
 
-# The same expected failure scikit-learn 1.9 declares for its own KMeans, and no
-# other: k-means++ draws its seeds at random, so a weight of 2 and a repeated
-# sample lead to different seeds and runs.
+# The same expected failures scikit-learn 1.9 declares for its own KMeans (on
+# dense and sparse data), and no other: k-means++ draws its seeds at random, so
+# a weight of 2 and a repeated sample lead to different seeds and runs.
 _KMEANS = {
-    "check_sample_weight_equivalence_on_dense_data": (
+    f"check_sample_weight_equivalence_on_{kind}_data": (
         "sample_weight is not equivalent to removing/repeating samples: the "
         "random initialisation sees different data (as for sklearn's KMeans)"
-    ),
+    )
+    for kind in ("dense", "sparse")
 }
 
 

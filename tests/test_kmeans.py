@@ -203,11 +203,18 @@ def test_predict_transform_score():
 def test_float32_stays_float32_and_inputs_untouched():
     X = np.random.RandomState(0).normal(size=(200, 3)).astype(np.float32)
     X0 = X.copy()
-    for copy_x in (True, False):
-        km = LloydKMeans(3, random_state=0, copy_x=copy_x).fit(X)
-        assert km.cluster_centers_.dtype == np.float32
-        assert km.transform(X).dtype == np.float32
-        np.testing.assert_array_equal(X, X0)
+    km = LloydKMeans(3, random_state=0).fit(X)
+    assert km.cluster_centers_.dtype == np.float32
+    assert km.transform(X).dtype == np.float32
+    np.testing.assert_array_equal(X, X0)
+    # copy_x=False centres X in place and restores it, as scikit-learn does:
+    # X ends as scikit-learn leaves it, bit for bit, equal to X0 up to rounding.
+    km = LloydKMeans(3, random_state=0, copy_x=False).fit(X)
+    assert km.cluster_centers_.dtype == np.float32
+    X_ref = X0.copy()
+    KMeans(3, random_state=0, copy_x=False).fit(X_ref)
+    np.testing.assert_array_equal(X, X_ref)
+    np.testing.assert_allclose(X, X0, rtol=0, atol=4 * np.finfo(np.float32).eps * np.abs(X0).max())
 
 
 def test_copy_x_false_gives_same_clustering_on_centred_scale():
@@ -258,7 +265,9 @@ def test_verbose_prints_objective(capsys):
         (np.ones((5, 2)), {"n_clusters": 2, "init": np.ones((2, 3))}, {}, ValueError, "does not match the number of features"),
         (np.ones((5, 2)), {"n_clusters": 2}, {"sample_weight": -np.ones(5)}, ValueError, "[Nn]egative"),
         (np.ones((5, 2)), {"n_clusters": 2}, {"sample_weight": np.ones(4)}, ValueError, "sample_weight"),
-        (sparse.random(20, 3, density=0.5, format="csr"), {"n_clusters": 2}, {}, TypeError, "sparse"),
+        (sparse.csr_matrix(np.array([[0.0, np.nan], [1, 2], [3, 4]])), {"n_clusters": 2}, {}, ValueError, "NaN"),
+        (np.ones((5, 2)), {"n_clusters": 2, "algorithm": "elkan"}, {}, ValueError, "runs Lloyd's algorithm only"),
+        (np.ones((5, 2)), {"n_clusters": 2, "algorithm": "auto"}, {}, ValueError, "runs Lloyd's algorithm only"),
         (np.ones((5, 2)), {"n_clusters": 0}, {}, ValueError, "n_clusters"),
     ],
 )
