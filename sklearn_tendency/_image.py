@@ -15,7 +15,7 @@ from sklearn import get_config
 from sklearn.utils import check_array, gen_batches
 
 from . import _vat_image
-from ._openmp_helpers import _openmp_effective_n_threads
+from ._openmp_helpers import effective_n_threads
 from ._vat import _check_vat_input
 
 __all__ = ["block_edges", "downsampled_ivat_image", "downsampled_vat_image"]
@@ -131,7 +131,7 @@ def downsampled_ivat_image(cut_weights, max_pixels=1000, *, reduce="mean",
     m = edges.shape[0] - 1
     out = np.empty((m, m), dtype=np.float64)
     _vat_image.ivat_block_image(
-        w, edges, _vat_image.REDUCE_CODES[reduce], out, _openmp_effective_n_threads(n_jobs)
+        w, edges, _vat_image.REDUCE_CODES[reduce], out, effective_n_threads(n_jobs)
     )
     return out
 

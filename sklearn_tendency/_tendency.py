@@ -26,7 +26,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_random_state
 from threadpoolctl import threadpool_limits
 
-from ._openmp_helpers import _openmp_effective_n_threads
+from ._openmp_helpers import effective_n_threads
 from ._validation import check_precomputed_dissimilarity, check_sample_size
 
 __all__ = [
@@ -378,7 +378,7 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
     # per small problem only spin on a busy machine (8-100x slower measured
     # on 2 loaded cores), so every thread pool is held to what n_jobs
     # resolves to for the duration of the call.
-    with threadpool_limits(limits=_openmp_effective_n_threads(n_jobs)):
+    with threadpool_limits(limits=effective_n_threads(n_jobs)):
         statistic = _gaussian_hopkins(Z, data_idx, rng)
         pvalue = _simulated_pvalue(
             statistic,

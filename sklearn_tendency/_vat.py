@@ -20,7 +20,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _vat_prim, _vat_tree
-from ._openmp_helpers import _blas_single_threaded, _openmp_effective_n_threads
+from ._openmp_helpers import blas_single_threaded, effective_n_threads
 from ._validation import check_precomputed_dissimilarity, check_sample_size
 from ._svat import extend_labels, maximin_sample
 
@@ -181,7 +181,7 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None,
 
 def _vat_order_validated(X, metric, metric_params, n_jobs, algorithm="auto",
                          verbose=0):
-    n_threads = _openmp_effective_n_threads(n_jobs)
+    n_threads = effective_n_threads(n_jobs)
     n = X.shape[0]
     native = (
         metric in _vat_prim.NATIVE_METRICS and not sparse.issparse(X) and not metric_params
@@ -507,10 +507,10 @@ def _vat_image(X, order, metric, metric_params, n_jobs):
         # BLAS on one thread: its pthreads spin after the call while the
         # OpenMP pass runs, which on 2 cores made 2 threads 3x slower than 1
         # at n = 1000 (measured).
-        with _blas_single_threaded():
+        with blas_single_threaded():
             _vat_prim.euclidean_image(
                 rows, row_norms(rows, squared=True), image, metric == "sqeuclidean",
-                _openmp_effective_n_threads(n_jobs),
+                effective_n_threads(n_jobs),
             )
         return image
     return pairwise_distances(
