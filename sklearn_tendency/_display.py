@@ -12,7 +12,9 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._image import block_edges, downsampled_ivat_image, downsampled_vat_image
-from ._vat import IVAT, VAT, _check_vat_input, single_linkage_labels
+from ._cut_weights import single_linkage_labels
+from ._validation import check_vat_input
+from ._vat import IVAT, VAT
 
 __all__ = [
     "ClusteringAnimation",
@@ -63,6 +65,39 @@ def _block_modes(codes, edges):
     first = np.ones(best.shape[0], dtype=bool)
     first[1:] = key_block[best][1:] != key_block[best][:-1]
     return (keys[best][first] % n_codes).astype(np.intp)
+
+
+def plot_ordered_image(image, *, ax=None, cmap="gray", title=None):
+    """Draw an ordered dissimilarity image (VAT or iVAT).
+
+    Parameters
+    ----------
+    image : ndarray of shape (n, n)
+        Ordered dissimilarities; small values (dark with ``cmap="gray"``) form
+        the diagonal blocks that suggest clusters.
+    ax : matplotlib Axes, default=None
+        Axes to draw on; a new figure is created if None.
+    cmap : str, default="gray"
+        Colormap.
+    title : str, default=None
+        Axes title.
+
+    Returns
+    -------
+    im : matplotlib.image.AxesImage
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5))
+    # "antialiased", as in VATDisplay.plot: a nearest-neighbour pick would
+    # drop rows of an image larger than its place on screen.
+    im = ax.imshow(image, cmap=cmap, interpolation="antialiased")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    return im
 
 
 class VATDisplay:
@@ -307,7 +342,7 @@ class VATDisplay:
                     "dissimilarities; pass X (an IVAT is drawn from its cut "
                     "weights alone)."
                 )
-            X = _check_vat_input(X, estimator.metric)
+            X = check_vat_input(X, estimator.metric)
             if X.shape[0] != n:
                 raise ValueError(
                     f"X has {X.shape[0]} samples but the estimator was fitted on {n}."

@@ -26,8 +26,10 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_random_state
 from threadpoolctl import threadpool_limits
 
+from ._cut_weights import block_split
 from ._openmp_helpers import effective_n_threads
-from ._validation import check_precomputed_dissimilarity, check_sample_size
+from ._ordering import vat_order_validated
+from ._validation import check_precomputed_dissimilarity, check_sample_size, check_vat_input
 
 __all__ = [
     "HopkinsResult",
@@ -634,21 +636,19 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
     Time O((1 + n_simulations) n^2 d), memory O(n d) (the VAT order and cut
     weights; one simulated sample at a time).
     """
-    from ._vat import _block_split, _check_vat_input, _vat_order_validated
-
     _check_n_simulations(n_simulations)
     if n_simulations and metric == "precomputed":
         raise ValueError(
             "vat_gap simulates a Gaussian in feature space for its p-value; "
             "metric='precomputed' supports n_simulations=0 only."
         )
-    X = _check_vat_input(X, metric)
+    X = check_vat_input(X, metric)
 
     def gap(data):
-        _, cut_weights = _vat_order_validated(data, metric, None, n_jobs)
+        _, cut_weights = vat_order_validated(data, metric, None, n_jobs)
         n = len(cut_weights)
         size = max(2, int(np.ceil(0.02 * n))) if min_cluster_size is None else int(min_cluster_size)
-        split = _block_split(cut_weights, 0, n, size, quantile)
+        split = block_split(cut_weights, 0, n, size, quantile)
         return 1.0 if split is None else float(split[0])
 
     statistic = gap(X)

@@ -14,7 +14,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_tendency import IVAT, VAT, ivat_from_cut_weights, vat_order
-from sklearn_tendency import _vat as vat_module
+from sklearn_tendency import _ordering as vat_module
 from sklearn_tendency import _vat_prim as _vat
 
 
