@@ -328,7 +328,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             # scikit-learn's rule: a lower objective wins unless it is the same
             # clustering (then the difference is rounding).
             if best is None or (
-                inertia < best[2] and not _same_clustering(labels, best[0], self.n_clusters)
+                inertia < best[2] and not _same_clustering(labels, best[0])
             ):
                 best = (labels, centers, inertia, n_iter, history, center_history)
 
@@ -482,11 +482,9 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         return tags
 
 
-def _same_clustering(labels1, labels2, n_clusters):
+def _same_clustering(labels1, labels2):
     """scikit-learn's ``_is_same_clustering``: labels1 maps to labels2 by a function."""
-    mapping = np.full(n_clusters, -1, dtype=np.int64)
     pairs = np.unique(np.column_stack([labels1, labels2]), axis=0)
     if len(np.unique(pairs[:, 0])) != len(pairs):
         return False
-    mapping[pairs[:, 0]] = pairs[:, 1]
     return True

@@ -22,13 +22,6 @@ from ._validation import check_vat_input
 __all__ = ["ALGORITHMS", "EUCLIDEAN_NAMES", "vat_order", "vat_order_validated"]
 
 
-def _as_c_rows(X):
-    """A C-contiguous view of a dense array, without copying a symmetric F one."""
-    if X.flags.c_contiguous:
-        return X
-    return np.ascontiguousarray(X)
-
-
 def _first_max_row(X, metric, n_threads, metric_params):
     """Row of the first maximum of the dissimilarity matrix (row-major order)."""
     if metric == "precomputed":
@@ -173,7 +166,7 @@ def vat_order_validated(X, metric, metric_params, n_jobs, algorithm="auto",
         _vat_prim.prim_precomputed(X, start, order, cut_weights)
     elif native:
         order, cut_weights = _vat_order_prim_native(
-            _as_c_rows(X), _vat_prim.NATIVE_METRICS[metric], n_threads, verbose
+            np.ascontiguousarray(X), _vat_prim.NATIVE_METRICS[metric], n_threads, verbose
         )
         if metric in ("euclidean", "l2"):
             # The kernel compares squared distances (same order, no sqrt per pair).

@@ -58,7 +58,8 @@ class HopkinsResult:
     pvalue : float
         Probability under complete spatial randomness, where H ~ Beta(m, m), of
         a statistic at least as extreme as the one observed, in the direction of
-        ``alternative``.
+        ``alternative``; NaN when no p-value is computed
+        (:func:`gaussian_hopkins_test` with ``n_simulations=0``).
     sample_size : int
         m, the number of sampled points.
     dimension : int
@@ -293,9 +294,9 @@ class TendencyResult:
     ----------
     statistic : float
         Larger means more cluster structure.
-    pvalue : float or None
+    pvalue : float
         Probability of a statistic at least as large under the statistic's
-        null; None for descriptive statistics.
+        null; NaN when no p-value is computed (as scipy's tests return).
     """
 
     statistic: float
@@ -416,7 +417,8 @@ def hopkins_both(X, *, sample_size=0.1, n_simulations=99, random_state=None, n_j
     sample_size : int or float, default=0.1
         m of the box-null test (the Gaussian-null test uses its default, 0.3).
     n_simulations : int, default=99
-        Simulations of the Gaussian-null test; 0 skips its p-value (NaN).
+        Simulations of the Gaussian-null test; 0 skips its p-value, and the
+        combined p-value is then NaN.
     random_state : int, RandomState instance or None, default=None
         Draws of both tests.
     n_jobs : int, default=None
@@ -440,7 +442,7 @@ def hopkins_both(X, *, sample_size=0.1, n_simulations=99, random_state=None, n_j
         X, n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs)
     return TendencyResult(
         statistic=min(box.statistic, gauss.statistic),
-        pvalue=max(box.pvalue, gauss.pvalue),
+        pvalue=float(np.maximum(box.pvalue, gauss.pvalue)),
     )
 
 
@@ -612,7 +614,7 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
     n_simulations : int, default=0
         Samples simulated from the Gaussian with the data's mean and
         covariance for a p-value (what it tests against: a single Gaussian
-        cloud); 0 gives the statistic alone (p-value None).
+        cloud); 0 gives the statistic alone (p-value NaN).
     random_state : int, RandomState instance or None, default=None
         Draws of the simulations.
     n_jobs : int, default=None
@@ -622,7 +624,7 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
     -------
     result : TendencyResult
         ``statistic`` as above; ``pvalue``
-        ``(1 + #{G_sim >= G}) / (1 + n_simulations)``, or None without
+        ``(1 + #{G_sim >= G}) / (1 + n_simulations)``, or NaN without
         simulations.
 
     Notes
@@ -652,7 +654,7 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
         return 1.0 if split is None else float(split[0])
 
     statistic = gap(X)
-    pvalue = None
+    pvalue = float("nan")
     if n_simulations:
         dense = X.toarray() if hasattr(X, "toarray") else X
         _, colour = _fit_gaussian(np.asarray(dense, dtype=np.float64))
