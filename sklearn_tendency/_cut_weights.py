@@ -22,7 +22,7 @@ def ivat_from_cut_weights(cut_weights, *, dtype=np.float64, n_jobs=None):
     """The iVAT image, in VAT order, from the cut weights alone.
 
     In VAT order the minimax path distance of Havens & Bezdek (2012) between
-    positions ``i < j`` is ``max(cut_weights[i + 1 : j + 1])`` (NOTES.md), so
+    positions ``i < j`` is ``max(cut_weights[i + 1 : j + 1])`` (:ref:`algo-ivat`), so
     the whole image follows from the n cut weights.
 
     Parameters
@@ -68,10 +68,11 @@ def estimate_n_clusters(cut_weights, *, min_cluster_size=None, ratio=2.0,
     """Cluster count from the cut weights: splits of the VAT order that stand out.
 
     The k - 1 largest cut weights split the VAT order into k contiguous blocks,
-    the single-linkage clusters (NOTES.md). The rule splits the order top-down:
-    at each step it takes the largest cut weight whose two sides both keep at
-    least ``min_cluster_size`` samples (so a far outlier, which makes a large
-    cut weight but a block of one sample, is never a split), and accepts it if
+    the single-linkage clusters (:ref:`algo-single-linkage`). The rule splits
+    the order top-down: at each step it takes the largest cut weight whose two
+    sides both keep at least ``min_cluster_size`` samples (so a far outlier,
+    which makes a large cut weight but a block of one sample, is never a
+    split), and accepts it if
 
         cut weight >= ratio * max(q_left, q_right)
 
@@ -177,8 +178,9 @@ def single_linkage_labels(order, cut_weights, n_clusters):
     """Labels of the ``n_clusters`` single-linkage clusters, in sample order.
 
     Cutting the VAT order at its ``n_clusters - 1`` largest cut weights (ties to
-    the earliest position) gives the single-linkage clusters (NOTES.md). Blocks
-    are numbered by their position in the VAT order.
+    the earliest position) gives the single-linkage clusters
+    (:ref:`algo-single-linkage`). Blocks are numbered by their position in the
+    VAT order.
 
     Time O(n log n), memory O(n).
     """

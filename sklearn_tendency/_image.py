@@ -68,7 +68,7 @@ def downsampled_ivat_image(cut_weights, max_pixels=1000, *, reduce="mean",
     """The iVAT image at ``max_pixels`` per side, from the cut weights alone.
 
     In VAT order the iVAT dissimilarity of positions ``i < j`` is
-    ``max(cut_weights[i + 1 : j + 1])`` (Havens & Bezdek, 2012; NOTES.md). The
+    ``max(cut_weights[i + 1 : j + 1])`` (Havens & Bezdek, 2012; :ref:`algo-ivat`). The
     image is cut into ``m x m`` blocks, ``m = min(n_samples, max_pixels)``
     (see :func:`block_edges`), and each block is reduced to one pixel exactly,
     without forming the n x n image.

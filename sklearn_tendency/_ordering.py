@@ -234,7 +234,7 @@ def _vat_order_prim_native(X, metric_code, n_threads, verbose):
     The pass from sample 0 meets every pair once, so it finds the start (the
     first row holding the largest dissimilarity) and a minimum spanning tree;
     without ties that tree is unique and Prim's traversal of it from the start
-    is the VAT order (NOTES.md), in O(n log n). A tie sends the computation
+    is the VAT order (:ref:`algo-vat-order`), in O(n log n). A tie sends the computation
     through a second pass from the start, whose tie-breaking is the reference.
     """
     n = X.shape[0]

@@ -13,8 +13,8 @@ Each statistic says what it tests against:
 - :func:`vat_gap`: the largest jump between VAT blocks; its optional p-value
   is against a single Gaussian fitted to the data (simulated).
 
-:func:`assess_tendency` runs them and gives a verdict; NOTES.md and
-``benchmarks/tendency_table.py`` measure where each works.
+:func:`assess_tendency` runs them and gives a verdict; :ref:`algo-hopkins`
+and ``benchmarks/tendency_table.py`` measure where each works.
 """
 
 from dataclasses import dataclass
@@ -311,7 +311,7 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
     """Hopkins test against a single Gaussian fitted to the data.
 
     The box null of :func:`hopkins_test` calls every Gaussian cloud
-    "clustered" in high dimension (NOTES.md). Here the reference points come
+    "clustered" in high dimension (:ref:`algo-hopkins`). Here the reference points come
     from N(mean, covariance) of X instead: the data are whitened with their
     covariance (constant directions dropped), m reference points are drawn from
     N(0, I), and each distance to the power d is weighted by the reference
