@@ -14,6 +14,7 @@ __all__ = [
     "block_split",
     "estimate_n_clusters",
     "ivat_from_cut_weights",
+    "resolve_min_cluster_size",
     "single_linkage_labels",
 ]
 
@@ -117,9 +118,7 @@ def estimate_n_clusters(cut_weights, *, min_cluster_size=None, ratio=2.0,
     """
     w = np.asarray(cut_weights, dtype=np.float64)
     n = w.shape[0]
-    if min_cluster_size is None:
-        min_cluster_size = max(2, int(np.ceil(0.02 * n)))
-    m = int(min_cluster_size)
+    m = resolve_min_cluster_size(min_cluster_size, n)
     # A block's best cut depends on the block alone: computed once, when the
     # block is made (two quantiles each), not again at every round.
     splits = {(0, n): block_split(w, 0, n, m, quantile)}
@@ -137,6 +136,14 @@ def estimate_n_clusters(cut_weights, *, min_cluster_size=None, ratio=2.0,
         splits[p, b] = block_split(w, p, b, m, quantile)
         n_clusters += 1
     return n_clusters
+
+
+def resolve_min_cluster_size(min_cluster_size, n_samples):
+    """The smallest block a split may leave: ``max(2, ceil(0.02 * n_samples))``
+    for None, else ``min_cluster_size`` as an int."""
+    if min_cluster_size is None:
+        return max(2, int(np.ceil(0.02 * n_samples)))
+    return int(min_cluster_size)
 
 
 def block_split(w, a, b, m, quantile):

@@ -90,9 +90,15 @@ def plot_ordered_image(image, *, ax=None, cmap="gray", title=None):
 
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5))
-    # "antialiased", as in VATDisplay.plot: a nearest-neighbour pick would
-    # drop rows of an image larger than its place on screen.
-    im = ax.imshow(image, cmap=cmap, interpolation="antialiased")
+    return _draw_ordered_image(ax, image, cmap, title)
+
+
+def _draw_ordered_image(ax, image, cmap, title, **imshow_kw):
+    """The image without ticks: what plot_ordered_image and VATDisplay share."""
+    # "antialiased" averages pixels when the image is larger than its
+    # place on screen (a nearest-neighbour pick would drop rows, e.g. turn
+    # the zero diagonal into dots) and keeps them sharp otherwise.
+    im = ax.imshow(image, cmap=cmap, interpolation="antialiased", **imshow_kw)
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
@@ -217,20 +223,12 @@ class VATDisplay:
         n = image.shape[0] if self.n_samples is None else int(self.n_samples)
         if ax is None:
             _, ax = plt.subplots(figsize=(5.5, 5))
-        # "antialiased" averages pixels when the image is larger than its
-        # place on screen (a nearest-neighbour pick would drop rows, e.g. turn
-        # the zero diagonal into dots) and keeps them sharp otherwise.
         if vmin is None:
             off_diagonal = ~np.eye(image.shape[0], dtype=bool)
             vmin = image[off_diagonal].min() if off_diagonal.any() else 0.0
-        self.im_ = ax.imshow(
-            image, cmap=cmap, interpolation="antialiased", extent=(0, n, n, 0),
-            vmin=vmin, vmax=vmax,
+        self.im_ = _draw_ordered_image(
+            ax, image, cmap, self.title, extent=(0, n, n, 0), vmin=vmin, vmax=vmax,
         )
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if self.title:
-            ax.set_title(self.title)
 
         self.labels_ax_ = self.labels_im_ = None
         if self.labels is not None and show_labels:

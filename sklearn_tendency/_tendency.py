@@ -26,7 +26,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_random_state
 from threadpoolctl import threadpool_limits
 
-from ._cut_weights import block_split
+from ._cut_weights import block_split, resolve_min_cluster_size
 from ._openmp_helpers import effective_n_threads
 from ._ordering import vat_order_validated
 from ._validation import check_precomputed_dissimilarity, check_sample_size, check_vat_input
@@ -649,7 +649,7 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
     def gap(data):
         _, cut_weights = vat_order_validated(data, metric, None, n_jobs)
         n = len(cut_weights)
-        size = max(2, int(np.ceil(0.02 * n))) if min_cluster_size is None else int(min_cluster_size)
+        size = resolve_min_cluster_size(min_cluster_size, n)
         split = block_split(cut_weights, 0, n, size, quantile)
         return 1.0 if split is None else float(split[0])
 
