@@ -262,7 +262,7 @@ def test_bad_input():
 
 
 def test_hopkins_both_is_the_weaker_evidence_and_ranks_the_embedding_study():
-    # NOTES.md's embedding study: uniform data in [0, 1]^32 against 10 centres
+    # The embedding study: uniform data in [0, 1]^32 against 10 centres
     # with std 0.3 (k-means recovers them). The Gaussian null alone scores the
     # box as high as the clusters; the box null alone scores every Gaussian
     # cloud 1.0; the smaller of the two ranks them right.
