@@ -15,7 +15,8 @@
    Then, as there: d_j = ||c_j||^2 - 2 x.c_j, the first j with the smallest
    d_j (strict <, from the largest finite value, so a row of NaN gets label
    0), the weighted row added to its cluster's sums in storage order. The
-   objective term w * d_label is accumulated in double. */
+   objective term w * d_label is accumulated in double.
+   (doc/user_guide/algorithms.rst, section algo-lloyd-objective.) */
 #ifndef SKT_K_MEANS_LLOYD_SPARSE_H
 #define SKT_K_MEANS_LLOYD_SPARSE_H
 

@@ -16,7 +16,8 @@ we give each thread the same rows and add the per-thread sums in thread order
 (for one or two threads the same floating-point sum as its lock-protected
 reduction); the empty-cluster relocation, the averaging and the centre shift
 are its arithmetic. Hence the same labels, centres and iteration count, in
-float32 as in float64.
+float32 as in float64 (doc/user_guide/algorithms.rst, section
+algo-lloyd-objective).
 """
 
 import numpy as np

@@ -22,7 +22,7 @@ from sklearn.utils.sparsefuncs import mean_variance_axis
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from . import _k_means_lloyd, _k_means_lloyd_sparse
-from ._openmp_helpers import _blas_single_threaded, _openmp_effective_n_threads
+from ._openmp_helpers import blas_single_threaded, effective_n_threads
 
 __all__ = ["LloydKMeans"]
 
@@ -173,9 +173,17 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
     # Every attribute a fit sets: dropped when a fit starts and when it fails,
     # so that the estimator is either fitted on the last X or unfitted.
     _FITTED = (
-        "cluster_centers_", "labels_", "inertia_", "n_iter_", "inertia_history_",
-        "inertia_histories_", "center_history_", "n_features_in_",
-        "feature_names_in_", "_n_features_out", "_n_threads",
+        "cluster_centers_",
+        "labels_",
+        "inertia_",
+        "n_iter_",
+        "inertia_history_",
+        "inertia_histories_",
+        "center_history_",
+        "n_features_in_",
+        "feature_names_in_",
+        "_n_features_out",
+        "_n_threads",
     )
 
     def __init__(
@@ -333,9 +341,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         # scikit-learn does; sparse X: neither (scikit-learn does not centre it).
         X = self._check_X(X, reset=True, copy=False)
         if X.shape[0] < self.n_clusters:
-            raise ValueError(
-                f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}."
-            )
+            raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
         is_sparse = sparse.issparse(X)
         unit_weights = sample_weight is None
         sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
@@ -359,7 +365,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             tol = float(np.mean(mean_variance_axis(X, axis=0)[1]) * self.tol)
         else:
             tol = float(np.mean(np.var(X, axis=0)) * self.tol)
-        n_threads = _openmp_effective_n_threads()
+        n_threads = effective_n_threads()
 
         X_mean = None
         restore = None
@@ -389,8 +395,16 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             if X_mean is not None and _is_array_like(init):
                 init -= X_mean
             best, histories = self._runs(
-                X, init, n_init, random_state, sample_weight, unit_weights, nonnegative,
-                sq_norms_sum, tol, n_threads,
+                X,
+                init,
+                n_init,
+                random_state,
+                sample_weight,
+                unit_weights,
+                nonnegative,
+                sq_norms_sum,
+                tol,
+                n_threads,
             )
         finally:
             if restore is not None:
@@ -438,28 +452,45 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             copy=False,
         )
 
-    def _runs(self, X, init, n_init, random_state, sample_weight, unit_weights,
-              nonnegative, sq_norms_sum, tol, n_threads):
+    def _runs(
+        self,
+        X,
+        init,
+        n_init,
+        random_state,
+        sample_weight,
+        unit_weights,
+        nonnegative,
+        sq_norms_sum,
+        tol,
+        n_threads,
+    ):
         x_squared_norms = None
         if isinstance(init, str) and init == "k-means++":
             x_squared_norms = row_norms(X, squared=True)
         best = None
         histories = []
         for _ in range(n_init):
-            centers_init = self._initial_centers(
-                X, init, random_state, sample_weight, x_squared_norms
-            )
+            centers_init = self._initial_centers(X, init, random_state, sample_weight, x_squared_norms)
             if self.verbose:
                 print("Initialization complete")
             if sparse.issparse(X):
                 run = _k_means_lloyd_sparse.lloyd_sparse(
-                    X.data, X.indices, X.indptr, sample_weight, centers_init,
-                    sq_norms_sum, self.max_iter, tol, n_threads,
-                    store_centers=self.store_centers, verbose=int(self.verbose),
+                    X.data,
+                    X.indices,
+                    X.indptr,
+                    sample_weight,
+                    centers_init,
+                    sq_norms_sum,
+                    self.max_iter,
+                    tol,
+                    n_threads,
+                    store_centers=self.store_centers,
+                    verbose=int(self.verbose),
                     nonnegative=nonnegative,
                 )
             else:
-                with _blas_single_threaded():
+                with blas_single_threaded():
                     run = _k_means_lloyd.lloyd(
                         X,
                         sample_weight,
@@ -477,11 +508,10 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             histories.append(history)
             # scikit-learn's rule: a lower objective wins unless it is the same
             # clustering (then the difference is rounding).
-            if best is None or (
-                inertia < best[2] and not _same_clustering(labels, best[0], self.n_clusters)
-            ):
+            if best is None or (inertia < best[2] and not _same_clustering(labels, best[0])):
                 best = run
         return best, histories
+
     def fit_predict(self, X, y=None, sample_weight=None):
         """Fit and return the cluster of each training sample.
 
@@ -542,9 +572,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         distances : ndarray of shape (n_samples, n_clusters)
             Euclidean distances to ``cluster_centers_``.
         """
-        return self.fit(X, sample_weight=sample_weight)._transform(
-            self._check_X(X, reset=False)
-        )
+        return self.fit(X, sample_weight=sample_weight)._transform(self._check_X(X, reset=False))
 
     def transform(self, X):
         """Euclidean distances of the samples to the centres.
@@ -591,13 +619,13 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         if sample_weight is None:
             sample_weight = np.ones(X.shape[0], dtype=X.dtype)
         centers = np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype)
-        n_threads = _openmp_effective_n_threads()
+        n_threads = effective_n_threads()
         if sparse.issparse(X):
             X = self._csr_parts(X)
             return _k_means_lloyd_sparse.assign_sparse(
                 X.data, X.indices, X.indptr, sample_weight, centers, n_threads, objective
             )
-        with _blas_single_threaded():
+        with blas_single_threaded():
             return _k_means_lloyd.assign(X, sample_weight, centers, n_threads, objective)
 
     def __sklearn_tags__(self):
@@ -607,11 +635,9 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         return tags
 
 
-def _same_clustering(labels1, labels2, n_clusters):
+def _same_clustering(labels1, labels2):
     """scikit-learn's ``_is_same_clustering``: labels1 maps to labels2 by a function."""
-    mapping = np.full(n_clusters, -1, dtype=np.int64)
     pairs = np.unique(np.column_stack([labels1, labels2]), axis=0)
     if len(np.unique(pairs[:, 0])) != len(pairs):
         return False
-    mapping[pairs[:, 0]] = pairs[:, 1]
     return True

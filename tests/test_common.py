@@ -35,12 +35,10 @@ _KMEANS = {
 _SAMPLED = {
     **_TRANSDUCTIVE,
     "check_transformer_general": (
-        "sampled VAT: the image covers the sample_size sampled objects, not "
-        "every sample"
+        "sampled VAT: the image covers the sample_size sampled objects, not every sample"
     ),
     "check_transformer_data_not_an_array": (
-        "sampled VAT: the image covers the sample_size sampled objects, not "
-        "every sample"
+        "sampled VAT: the image covers the sample_size sampled objects, not every sample"
     ),
 }
 
@@ -57,7 +55,10 @@ def _expected_failed_checks(estimator):
 
 @parametrize_with_checks(
     [
-        VAT(), IVAT(), VAT(metric="manhattan"), IVAT(metric="cosine"),
+        VAT(),
+        IVAT(),
+        VAT(metric="manhattan"),
+        IVAT(metric="cosine"),
         IVAT(sample_size=10, random_state=0),
         # The settings scikit-learn's common checks give its KMeans.
         LloydKMeans(n_clusters=2, max_iter=5, n_init=2),

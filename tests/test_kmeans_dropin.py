@@ -79,9 +79,7 @@ def test_sparse_equals_sklearn_lloyd_across_thread_counts(threads, dtype):
     init = X[rng.choice(6000, 25, replace=False)].toarray()
     w = rng.uniform(0.5, 2, 6000).astype(dtype)
     with threadpool_limits(threads, user_api="openmp"):
-        ref = KMeans(25, init=init, n_init=1, algorithm="lloyd", max_iter=40).fit(
-            X, sample_weight=w
-        )
+        ref = KMeans(25, init=init, n_init=1, algorithm="lloyd", max_iter=40).fit(X, sample_weight=w)
         ours = LloydKMeans(25, init=init, max_iter=40).fit(X, sample_weight=w)
     _assert_same_run(ours, ref, dtype)
 
@@ -163,8 +161,12 @@ def test_sparse_history_properties(dtype):
         lab = ((Xd[:, None, :] - C[t].astype(np.float64)[None]) ** 2).sum(-1).argmin(1)
         for j in np.unique(lab):
             m = lab == j
-            np.testing.assert_allclose(C[t + 1][j], np.average(Xd[m], axis=0, weights=w[m]),
-                                       rtol=1e-4 if dtype == np.float32 else 1e-9, atol=1e-6)
+            np.testing.assert_allclose(
+                C[t + 1][j],
+                np.average(Xd[m], axis=0, weights=w[m]),
+                rtol=1e-4 if dtype == np.float32 else 1e-9,
+                atol=1e-6,
+            )
 
 
 def test_sparse_center_history_replays_refits_with_max_iter():
@@ -186,11 +188,10 @@ def test_sparse_predict_transform_score(dtype):
     np.testing.assert_array_equal(ours.predict(X_new), ours.predict(X_new.toarray()))
     np.testing.assert_allclose(ours.transform(X_new), ref.transform(X_new), rtol=1e-6)
     np.testing.assert_allclose(ours.score(X_new), ref.score(X_new), rtol=INERTIA_RTOL[dtype])
-    np.testing.assert_allclose(
-        ours.score(X, sample_weight=w), -ours.inertia_, rtol=INERTIA_RTOL[dtype]
+    np.testing.assert_allclose(ours.score(X, sample_weight=w), -ours.inertia_, rtol=INERTIA_RTOL[dtype])
+    assert ours.score(X_new) == pytest.approx(
+        -_brute_objective(X_new, ours.cluster_centers_), rel=1e-10 if dtype == np.float64 else 1e-5
     )
-    assert ours.score(X_new) == pytest.approx(-_brute_objective(X_new, ours.cluster_centers_),
-                                              rel=1e-10 if dtype == np.float64 else 1e-5)
 
 
 def test_sparse_input_never_modified():
@@ -247,8 +248,7 @@ def _copy_x_case(X, **params):
     np.testing.assert_array_equal(runs[True].labels_, runs[False].labels_)
     np.testing.assert_array_equal(runs[True].cluster_centers_, runs[False].cluster_centers_)
     assert runs[True].n_iter_ == runs[False].n_iter_
-    np.testing.assert_allclose(runs[True].inertia_history_, runs[False].inertia_history_,
-                               rtol=1e-12)
+    np.testing.assert_allclose(runs[True].inertia_history_, runs[False].inertia_history_, rtol=1e-12)
 
 
 def test_copy_x_false_same_as_true_on_digits():
@@ -263,9 +263,8 @@ def test_copy_x_false_same_as_true_random(seed):
     rng = np.random.RandomState(seed)
     n, d, k = rng.randint(20, 600), rng.randint(1, 20), rng.randint(1, 8)
     dtype = np.float32 if seed % 3 == 0 else np.float64
-    X = (rng.normal(size=(n, d)) * rng.uniform(0.1, 10, d) + rng.uniform(-100, 100, d))
-    _copy_x_case(X.astype(dtype), n_clusters=k, random_state=seed,
-                 init="random" if seed % 2 else "k-means++")
+    X = rng.normal(size=(n, d)) * rng.uniform(0.1, 10, d) + rng.uniform(-100, 100, d)
+    _copy_x_case(X.astype(dtype), n_clusters=k, random_state=seed, init="random" if seed % 2 else "k-means++")
 
 
 def test_copy_x_false_restores_x_when_the_fit_is_interrupted():
@@ -327,8 +326,7 @@ def test_negative_sample_weights_as_sklearn(sparse_input):
     ours = LloydKMeans(4, init=init).fit(X, sample_weight=w)
     ref = KMeans(4, init=init, n_init=1).fit(X, sample_weight=w)
     _assert_same_run(ours, ref, np.float64)
-    np.testing.assert_allclose(ours.score(X, sample_weight=w), ref.score(X, sample_weight=w),
-                               rtol=1e-10)
+    np.testing.assert_allclose(ours.score(X, sample_weight=w), ref.score(X, sample_weight=w), rtol=1e-10)
 
 
 @pytest.mark.parametrize("init", ["k-means++", "random"])
@@ -341,8 +339,10 @@ def test_negative_weights_with_random_init_raise_clearly(init):
 
 def test_callable_init_of_wrong_shape_gets_sklearns_message():
     X = load_iris().data
-    for init, what in [(lambda X, k, random_state: X[:2], "number of clusters"),
-                       (lambda X, k, random_state: X[:3, :2], "number of features")]:
+    for init, what in [
+        (lambda X, k, random_state: X[:2], "number of clusters"),
+        (lambda X, k, random_state: X[:3, :2], "number of features"),
+    ]:
         with pytest.raises(ValueError, match=rf"The shape of the initial centers .* {what}"):
             LloydKMeans(3, init=init, n_init=1).fit(X)
 
@@ -389,8 +389,7 @@ except NotFittedError:
 def test_failed_or_interrupted_refit_leaves_unfitted():
     # In a subprocess: before the fix, predict read past the old centres
     # (SIGSEGV at this width), which would kill pytest itself.
-    run = subprocess.run([sys.executable, "-c", _REFIT_SCRIPT], capture_output=True,
-                         text=True, timeout=300)
+    run = subprocess.run([sys.executable, "-c", _REFIT_SCRIPT], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, f"exit {run.returncode}: {run.stderr[-2000:]}"
     assert run.stdout.strip() == "ok"
 
@@ -417,8 +416,9 @@ def test_kernels_check_the_shapes_they_are_given(sparse_input):
     with pytest.raises(ValueError, match="out of range"):
         _k_means_lloyd_sparse.assign_sparse(S.data, S.indices, S.indptr, w, np.zeros((2, 2)), 1)
     with pytest.raises(ValueError, match="indptr"):
-        _k_means_lloyd_sparse.lloyd_sparse(S.data, S.indices, S.indptr[:-1], w[:39],
-                                           np.zeros((2, 3)), 0.0, 10, 0.0, 1)
+        _k_means_lloyd_sparse.lloyd_sparse(
+            S.data, S.indices, S.indptr[:-1], w[:39], np.zeros((2, 3)), 0.0, 10, 0.0, 1
+        )
 
 
 # max_iter: the history grows as the run goes (issue 13) ------------------------

@@ -144,8 +144,12 @@ def test_sklearn_kmeans_test_module_passes(tmp_path):
         SKLEARN_TESTS_GLOBAL_RANDOM_SEED="40-42",
     )
     run = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True,
-        text=True, timeout=1200,
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     tail = "\n".join((run.stdout + run.stderr).splitlines()[-60:])
     assert run.returncode == 0, f"scikit-learn's k-means tests failed:\n{tail}"
@@ -158,11 +162,16 @@ def test_sklearn_kmeans_test_module_passes(tmp_path):
     report = json.loads(report.read_text())
     deselected = report["deselected"]
     assert "sklearn_tendency._kmeans.LloydKMeans" in report["bound"]
-    skipped = [c.get("name") + ": " + c.find("skipped").get("message", "")
-               for c in suite.iter("testcase") if c.find("skipped") is not None]
-    print(f"\nscikit-learn's test_k_means.py against LloydKMeans: {n_tests} run, "
-          f"{n_tests - n_failures - n_errors - n_skipped} passed, {n_skipped} skipped, "
-          f"{len(deselected)} deselected")
+    skipped = [
+        c.get("name") + ": " + c.find("skipped").get("message", "")
+        for c in suite.iter("testcase")
+        if c.find("skipped") is not None
+    ]
+    print(
+        f"\nscikit-learn's test_k_means.py against LloydKMeans: {n_tests} run, "
+        f"{n_tests - n_failures - n_errors - n_skipped} passed, {n_skipped} skipped, "
+        f"{len(deselected)} deselected"
+    )
     assert n_failures == n_errors == 0
     # Every deselection has its reason, and the suite really ran.
     assert all(reason for _, reason in deselected)
