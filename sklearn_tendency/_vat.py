@@ -20,6 +20,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _vat_prim, _vat_tree
+from ._vat_image import euclidean_image
 from ._openmp_helpers import _blas_single_threaded, _openmp_effective_n_threads
 from ._validation import check_precomputed_dissimilarity, check_sample_size
 from ._svat import extend_labels, maximin_sample
@@ -508,7 +509,7 @@ def _vat_image(X, order, metric, metric_params, n_jobs):
         # OpenMP pass runs, which on 2 cores made 2 threads 3x slower than 1
         # at n = 1000 (measured).
         with _blas_single_threaded():
-            _vat_prim.euclidean_image(
+            euclidean_image(
                 rows, row_norms(rows, squared=True), image, metric == "sqeuclidean",
                 _openmp_effective_n_threads(n_jobs),
             )
