@@ -27,6 +27,8 @@ from cython.parallel cimport prange
 from libc.math cimport sqrt
 from libc.string cimport memset
 
+from ._kernel_checks cimport check_shape
+
 cdef extern from "_k_means_lloyd_sparse.h" nogil:
     void skt_sparse_rows_f(const float *data, const int *indices, const int *indptr,
                            Py_ssize_t start, Py_ssize_t end, int k, int d,
@@ -219,11 +221,11 @@ cdef inline floating _sq_dist(
     # scikit-learn's _euclidean_dense_dense, the same unrolling, so that the
     # centre shifts, hence the tol test, round as they do there.
     cdef:
-        int i
+        int i, _block
         int n = n_features // 4
         int rem = n_features % 4
         floating result = 0
-    for i in range(n):
+    for _block in range(n):
         result += (
             (a[0] - b[0]) * (a[0] - b[0])
             + (a[1] - b[1]) * (a[1] - b[1])
@@ -429,9 +431,12 @@ def lloyd_sparse(
         Py_ssize_t n_changed
         Py_ssize_t n_frames = 0
 
-    if sample_weight.shape[0] != n_samples:
-        raise ValueError(f"sample_weight has {sample_weight.shape[0]} entries for "
-                         f"{n_samples} samples.")
+    if n_samples < 1 or n_features < 1 or n_clusters < 1:
+        raise ValueError(
+            f"lloyd_sparse needs at least one sample, feature and cluster; got "
+            f"{n_samples} rows and centres of shape {(n_clusters, n_features)}."
+        )
+    check_shape("sample_weight", (sample_weight.shape[0],), (n_samples,))
     check_csr(np.asarray(X_data), np.asarray(X_indices), np.asarray(X_indptr),
               n_samples, n_features)
     dtype = np.float32 if floating is float else np.float64
@@ -565,9 +570,9 @@ def assign_sparse(
         int n_clusters = centers.shape[0]
         double unused_obj
         Py_ssize_t n_changed
-    if sample_weight.shape[0] != n_samples:
-        raise ValueError(f"sample_weight has {sample_weight.shape[0]} entries for "
-                         f"{n_samples} samples.")
+    if n_clusters < 1:
+        raise ValueError("assign_sparse needs at least one centre.")
+    check_shape("sample_weight", (sample_weight.shape[0],), (n_samples,))
     check_csr(np.asarray(X_data), np.asarray(X_indices), np.asarray(X_indptr),
               n_samples, n_features)
     dtype = np.float32 if floating is float else np.float64
@@ -602,6 +607,10 @@ def weighted_sq_norms_sum_sparse(
         Py_ssize_t i, n = X_indptr.shape[0] - 1
         int p
         double total = 0.0, row
+    check_shape("sample_weight", (sample_weight.shape[0],), (n,))
+    if n < 0 or X_indptr[0] != 0 or X_indptr[n] != X_data.shape[0] or (
+            n and np.any(np.diff(np.asarray(X_indptr)) < 0)):
+        raise ValueError("The CSR data and indptr arrays do not agree.")
     with nogil:
         for i in range(n):
             row = 0.0

@@ -408,13 +408,15 @@ def test_kernels_check_the_shapes_they_are_given(sparse_input):
 
     X = np.random.RandomState(0).uniform(size=(40, 3))
     w = np.ones(40)
-    with pytest.raises(ValueError, match="features"):
+    with pytest.raises(ValueError, match="centers must have shape"):
         _k_means_lloyd.assign(X, w, np.zeros((2, 5)), 1)
     with pytest.raises(ValueError, match="sample_weight"):
         _k_means_lloyd.lloyd(X, w[:3], np.zeros((2, 3)), 0.0, 10, 0.0, 1)
     S = sparse.csr_matrix(X)
     with pytest.raises(ValueError, match="out of range"):
         _k_means_lloyd_sparse.assign_sparse(S.data, S.indices, S.indptr, w, np.zeros((2, 2)), 1)
+    with pytest.raises(ValueError, match="sample_weight must have shape"):
+        _k_means_lloyd_sparse.assign_sparse(S.data, S.indices, S.indptr, w[:3], np.zeros((2, 3)), 1)
     with pytest.raises(ValueError, match="indptr"):
         _k_means_lloyd_sparse.lloyd_sparse(
             S.data, S.indices, S.indptr[:-1], w[:39], np.zeros((2, 3)), 0.0, 10, 0.0, 1
