@@ -7,6 +7,7 @@ test, and tools that show how a clustering got where it did.
 from ._display import ClusteringAnimation, MatchedConfusionMatrixDisplay, ObjectiveHistoryDisplay, VATDisplay
 from ._image import block_edges, downsampled_ivat_image, downsampled_vat_image
 from ._kmeans import LloydKMeans
+from ._kselection import KSelectionDisplay, SilhouetteDisplay, knee_point
 from ._matching import LabelMatcher, match_labels
 from ._scoring import TendencyReport, assess_tendency, make_tendency_scorer
 from ._tendency import (
@@ -29,6 +30,8 @@ __all__ = [
     "ObjectiveHistoryDisplay",
     "VATDisplay",
     "HopkinsResult",
+    "KSelectionDisplay",
+    "SilhouetteDisplay",
     "IVAT",
     "LabelMatcher",
     "LloydKMeans",
@@ -47,6 +50,7 @@ __all__ = [
     "hopkins_test",
     "ivat",
     "ivat_from_cut_weights",
+    "knee_point",
     "make_tendency_scorer",
     "match_labels",
     "vat",
