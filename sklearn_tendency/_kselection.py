@@ -638,8 +638,9 @@ class SilhouetteDisplay:
             Data.
         sample_size : int or None, default=2000
             Samples drawn (without replacement) when n is larger: the
-            silhouette costs O(n^2 d) (about 5 s at n = 10 000 on one core),
-            O(s^2 d) on s samples. ``None`` uses all.
+            silhouette costs O(n^2 d), O(s^2 d) on s samples: 25 times less
+            at n = 10 000 (``benchmarks/bench_kselection.py``). ``None`` uses
+            all.
         metric : str or callable, default="euclidean"
             Passed to :func:`sklearn.metrics.silhouette_samples`.
         random_state : int, RandomState instance or None, default=None
