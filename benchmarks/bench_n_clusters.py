@@ -68,16 +68,21 @@ def datasets():
     X, _ = load_iris(return_X_y=True)
     yield "iris", X, (2, 3)
     yield "wine (standardized)", StandardScaler().fit_transform(load_wine().data), (3,)
-    yield ("breast_cancer (standardized)",
-           StandardScaler().fit_transform(load_breast_cancer().data), (2,))
+    yield ("breast_cancer (standardized)", StandardScaler().fit_transform(load_breast_cancer().data), (2,))
     yield "digits", load_digits().data, (10,)
     rs = 12345
-    X, _ = make_classification(n_samples=500, n_features=2, n_redundant=0, n_informative=2,
-                               n_clusters_per_class=1, n_classes=3, class_sep=2,
-                               random_state=rs)
+    X, _ = make_classification(
+        n_samples=500,
+        n_features=2,
+        n_redundant=0,
+        n_informative=2,
+        n_clusters_per_class=1,
+        n_classes=3,
+        class_sep=2,
+        random_state=rs,
+    )
     yield "seminar merce", X, (3,)
-    yield "seminar blobs", make_blobs(500, n_features=2, centers=5, cluster_std=1.5,
-                                      random_state=rs)[0], (5,)
+    yield "seminar blobs", make_blobs(500, n_features=2, centers=5, cluster_std=1.5, random_state=rs)[0], (5,)
     yield "seminar moons", make_moons(500, noise=0.1, random_state=rs)[0], (2,)
     yield "seminar circles", make_circles(500, factor=0.1, noise=0.1, random_state=rs)[0], (2,)
     yield "seminar uniform", np.random.RandomState(rs).rand(500, 2), (1,)
@@ -97,8 +102,7 @@ def datasets():
         for d in (2, 8, 32):
             centres = blob_centres(k, d, 8.0, seed=100 * k + d)
             for std in (1.0, 2.0):
-                X, _ = make_blobs(100 * k, centers=centres, cluster_std=std,
-                                  random_state=k + d)
+                X, _ = make_blobs(100 * k, centers=centres, cluster_std=std, random_state=k + d)
                 yield f"blobs k={k} d={d} {8 / std:.0f} sd", X, (k,)
 
 
@@ -151,8 +155,7 @@ def timed(f):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-kmeans", action="store_true",
-                        help="skip the k-means columns (the slowest)")
+    parser.add_argument("--no-kmeans", action="store_true", help="skip the k-means columns (the slowest)")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=RuntimeWarning)
     methods = ["single linkage", "DBE-1d", "VAT-block gap", "IVAT default"]
@@ -172,8 +175,9 @@ def main():
             "IVAT default": (est.n_clusters_estimate_, fit_time),
         }
         if not args.no_kmeans:
-            disp, t = timed(lambda: KSelectionDisplay.from_data(
-                X, n_clusters=range(1, 16), random_state=0, plot=False))
+            disp, t = timed(
+                lambda: KSelectionDisplay.from_data(X, n_clusters=range(1, 16), random_state=0, plot=False)
+            )
             counts["k-means gap"] = (disp.best_n_clusters_["gap"], t)
             counts["k-means silhouette"] = (disp.best_n_clusters_["silhouette"], t)
         cells = []
@@ -184,10 +188,14 @@ def main():
             cells.append(f"{k}{'' if ok else ' ✗'} ({t:.2f} s)")
         rows += 1
         truth_text = " or ".join(map(str, truth))
-        print(f"| {name} | {X.shape[0]} x {X.shape[1]} | {truth_text} | "
-              + " | ".join(cells) + " |", flush=True)
-    print(f"| **right** | | {rows} rows | "
-          + " | ".join(f"**{right[m]}/{rows} = {right[m] / rows:.0%}**" for m in methods) + " |")
+        print(
+            f"| {name} | {X.shape[0]} x {X.shape[1]} | {truth_text} | " + " | ".join(cells) + " |", flush=True
+        )
+    print(
+        f"| **right** | | {rows} rows | "
+        + " | ".join(f"**{right[m]}/{rows} = {right[m] / rows:.0%}**" for m in methods)
+        + " |"
+    )
 
 
 if __name__ == "__main__":

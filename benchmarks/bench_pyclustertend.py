@@ -46,11 +46,15 @@ def main():
     theirs = [pyclustertend.hopkins(X, 150) for _ in range(20)]
     ours = [hopkins(X, sample_size=150, random_state=seed) for seed in range(20)]
     print("Hopkins on iris, m = 150, 20 draws (mean, min, max):")
-    print(f"  pyclustertend.hopkins (1 - H, exponent 1): {np.mean(theirs):.3f} "
-          f"[{min(theirs):.3f}, {max(theirs):.3f}]; so H with exponent 1: "
-          f"{1 - np.mean(theirs):.3f}")
-    print(f"  sklearn_tendency.hopkins (H, exponent d = 4): {np.mean(ours):.3f} "
-          f"[{min(ours):.3f}, {max(ours):.3f}]")
+    print(
+        f"  pyclustertend.hopkins (1 - H, exponent 1): {np.mean(theirs):.3f} "
+        f"[{min(theirs):.3f}, {max(theirs):.3f}]; so H with exponent 1: "
+        f"{1 - np.mean(theirs):.3f}"
+    )
+    print(
+        f"  sklearn_tendency.hopkins (H, exponent d = 4): {np.mean(ours):.3f} "
+        f"[{min(ours):.3f}, {max(ours):.3f}]"
+    )
 
     pyclustertend.compute_ordered_dissimilarity_matrix(X)  # numba compilation
     print("\nImage time (s), median of 3; ratio = pyclustertend / sklearn_tendency:")
@@ -60,20 +64,23 @@ def main():
         Xn, _ = make_blobs(n, centers=5, n_features=4, random_state=0)
         a = median_time(lambda: pyclustertend.compute_ordered_dissimilarity_matrix(Xn))
         b = median_time(lambda: vat(Xn))
-        c = median_time(lambda: pyclustertend.compute_ivat_ordered_dissimilarity_matrix(Xn),
-                        repeats=1 if n > 1000 else 3)
+        c = median_time(
+            lambda: pyclustertend.compute_ivat_ordered_dissimilarity_matrix(Xn), repeats=1 if n > 1000 else 3
+        )
         d = median_time(lambda: ivat(Xn))
-        print(f"| {n} | {a:.3f} | {b:.3f} | {a / b:.1f} | {c:.3f} | {d:.3f} | {c / d:.1f} |",
-              flush=True)
+        print(f"| {n} | {a:.3f} | {b:.3f} | {a / b:.1f} | {c:.3f} | {d:.3f} | {c / d:.1f} |", flush=True)
         np.testing.assert_allclose(
             pyclustertend.compute_ordered_dissimilarity_matrix(Xn)[np.triu_indices(n)].sum(),
-            vat(Xn)[np.triu_indices(n)].sum(), rtol=1e-9,
+            vat(Xn)[np.triu_indices(n)].sum(),
+            rtol=1e-9,
         )
 
     best, scores = pyclustertend.assess_tendency_by_metric(X, n_cluster=10, random_state=0)
     disp = KSelectionDisplay.from_data(X, n_clusters=range(2, 11), random_state=0, plot=False)
-    print(f"\niris, k = 2..10: pyclustertend.assess_tendency_by_metric -> {best}; "
-          f"KSelectionDisplay.best_n_clusters_ -> {disp.best_n_clusters_}")
+    print(
+        f"\niris, k = 2..10: pyclustertend.assess_tendency_by_metric -> {best}; "
+        f"KSelectionDisplay.best_n_clusters_ -> {disp.best_n_clusters_}"
+    )
 
 
 if __name__ == "__main__":

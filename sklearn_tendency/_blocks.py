@@ -111,8 +111,17 @@ def block_bisection(X, order, max_blocks, min_block_size):
     return edges, np.log(np.maximum(w, np.finfo(np.float64).tiny))
 
 
-def gap_block_count(X, order, vat_order_fn, *, min_block_size, max_blocks,
-                    n_references, random_state, max_reference_samples=2000):
+def gap_block_count(
+    X,
+    order,
+    vat_order_fn,
+    *,
+    min_block_size,
+    max_blocks,
+    n_references,
+    random_state,
+    max_reference_samples=2000,
+):
     """Number of dark blocks of the VAT image by the gap statistic.
 
     Parameters
@@ -154,9 +163,7 @@ def gap_block_count(X, order, vat_order_fn, *, min_block_size, max_blocks,
     references = []
     for R in uniform_references(X, n_references, random_state, max_reference_samples):
         m = R.shape[0]
-        references.append(
-            (R, vat_order_fn(R), max(2, int(np.ceil(min_block_size * m / n))), np.log(n / m))
-        )
+        references.append((R, vat_order_fn(R), max(2, int(np.ceil(min_block_size * m / n))), np.log(n / m)))
     # The rule stops at the first k whose successor does not gain a standard
     # error, usually a small k: bisect a few levels first and go deeper only
     # when the rule asks for it (the partitions are nested, so a deeper run

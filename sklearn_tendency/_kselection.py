@@ -119,17 +119,15 @@ def _silhouette_from_distances(D, labels):
 
 def _check_n_clusters(n_clusters):
     ks = np.asarray(list(n_clusters))
-    if ks.ndim != 1 or ks.size < 2 or not all(
-        isinstance(k, Integral) or float(k).is_integer() for k in ks.tolist()
+    if (
+        ks.ndim != 1
+        or ks.size < 2
+        or not all(isinstance(k, Integral) or float(k).is_integer() for k in ks.tolist())
     ):
-        raise ValueError(
-            f"n_clusters must be at least two integers; got {list(n_clusters)!r}."
-        )
+        raise ValueError(f"n_clusters must be at least two integers; got {list(n_clusters)!r}.")
     ks = ks.astype(np.intp)
     if ks.min() < 1 or np.any(np.diff(ks) <= 0):
-        raise ValueError(
-            f"n_clusters must be increasing positive integers; got {ks.tolist()}."
-        )
+        raise ValueError(f"n_clusters must be increasing positive integers; got {ks.tolist()}.")
     return ks
 
 
@@ -240,13 +238,14 @@ class KSelectionDisplay:
         self.gap_se_ = None if gap_se is None else np.asarray(gap_se, dtype=np.float64)
         self.estimators_ = None
         self.elbow_value_ = (
-            knee_point(self.n_clusters_, self.scores_["inertia"])
-            if "inertia" in self.scores_ else None
+            knee_point(self.n_clusters_, self.scores_["inertia"]) if "inertia" in self.scores_ else None
         )
         best = {"elbow": self.elbow_value_}
-        for name, pick in (("silhouette", np.nanargmax),
-                           ("calinski_harabasz", np.nanargmax),
-                           ("davies_bouldin", np.nanargmin)):
+        for name, pick in (
+            ("silhouette", np.nanargmax),
+            ("calinski_harabasz", np.nanargmax),
+            ("davies_bouldin", np.nanargmin),
+        ):
             values = self.scores_.get(name)
             if values is not None and not np.all(np.isnan(values)):
                 best[name] = int(self.n_clusters_[pick(values)])
@@ -280,24 +279,30 @@ class KSelectionDisplay:
             n_cols = min(4, len(panels))
             n_rows = -(-len(panels) // n_cols)
             _, axes = plt.subplots(
-                n_rows, n_cols, figsize=(3.4 * n_cols, 2.9 * n_rows), squeeze=False,
+                n_rows,
+                n_cols,
+                figsize=(3.4 * n_cols, 2.9 * n_rows),
+                squeeze=False,
                 layout="constrained",
             )
             axes = axes.ravel()
-            for extra in axes[len(panels):]:
+            for extra in axes[len(panels) :]:
                 extra.remove()
             axes = axes[: len(panels)]
         else:
             axes = np.asarray(ax, dtype=object).ravel()
             if axes.size != len(panels):
                 raise ValueError(
-                    f"ax must hold one Axes per panel ({len(panels)}: {panels}); got "
-                    f"{axes.size}."
+                    f"ax must hold one Axes per panel ({len(panels)}: {panels}); got {axes.size}."
                 )
         titles = dict(_PANELS)
-        marks = {"inertia": "elbow", "silhouette": "silhouette",
-                 "calinski_harabasz": "calinski_harabasz",
-                 "davies_bouldin": "davies_bouldin", "gap": "gap"}
+        marks = {
+            "inertia": "elbow",
+            "silhouette": "silhouette",
+            "calinski_harabasz": "calinski_harabasz",
+            "davies_bouldin": "davies_bouldin",
+            "gap": "gap",
+        }
         ks = self.n_clusters_
         self.lines_ = {}
         for name, a in zip(panels, axes):
@@ -305,8 +310,14 @@ class KSelectionDisplay:
                 cmap = plt.get_cmap("viridis")
                 for j, (k, history) in enumerate(zip(ks, self.inertia_histories)):
                     history = np.asarray(history, dtype=np.float64)
-                    a.plot(np.arange(history.size), history, marker=".", markersize=3,
-                           color=cmap(j / max(len(ks) - 1, 1)), label=f"k={k}")
+                    a.plot(
+                        np.arange(history.size),
+                        history,
+                        marker=".",
+                        markersize=3,
+                        color=cmap(j / max(len(ks) - 1, 1)),
+                        label=f"k={k}",
+                    )
                 a.set_yscale("log")
                 a.set_xlabel("iteration")
                 a.set_title("J per iteration", fontsize="medium")
@@ -316,17 +327,22 @@ class KSelectionDisplay:
                 continue
             values = self.scores_[name]
             if name == "gap" and self.gap_se_ is not None:
-                container = a.errorbar(ks, values, yerr=self.gap_se_, marker="o",
-                                       markersize=4, capsize=2)
+                container = a.errorbar(ks, values, yerr=self.gap_se_, marker="o", markersize=4, capsize=2)
                 self.lines_[name] = container.lines[0]
             else:
                 (self.lines_[name],) = a.plot(ks, values, marker="o", markersize=4)
             best = self.best_n_clusters_.get(marks.get(name))
             if best is not None:
                 a.axvline(best, color="tab:red", linestyle="--", linewidth=1)
-                a.annotate(f"k = {best}", (best, 1), xycoords=("data", "axes fraction"),
-                           xytext=(3, -12), textcoords="offset points",
-                           color="tab:red", fontsize="small")
+                a.annotate(
+                    f"k = {best}",
+                    (best, 1),
+                    xycoords=("data", "axes fraction"),
+                    xytext=(3, -12),
+                    textcoords="offset points",
+                    color="tab:red",
+                    fontsize="small",
+                )
             a.set_title(titles[name], fontsize="medium")
             a.set_xlabel("k")
             a.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -336,10 +352,21 @@ class KSelectionDisplay:
         return self
 
     @classmethod
-    def from_estimator(cls, estimator, X, *, n_clusters=range(1, 11), sample_weight=None,
-                       n_references=5, max_reference_samples=2000,
-                       silhouette_sample_size=2000, random_state=None, plot=True,
-                       ax=None, show_history=True):
+    def from_estimator(
+        cls,
+        estimator,
+        X,
+        *,
+        n_clusters=range(1, 11),
+        sample_weight=None,
+        n_references=5,
+        max_reference_samples=2000,
+        silhouette_sample_size=2000,
+        random_state=None,
+        plot=True,
+        ax=None,
+        show_history=True,
+    ):
         """Fit clones of a k-means estimator over a range of k and draw the scores.
 
         Parameters
@@ -398,9 +425,7 @@ class KSelectionDisplay:
             raise ValueError(f"n_clusters goes up to {ks.max()} but X has {n} samples.")
         silhouette_rows = np.arange(n)
         if silhouette_sample_size is not None and silhouette_sample_size < n:
-            silhouette_rows = np.sort(
-                rng.choice(n, size=int(silhouette_sample_size), replace=False)
-            )
+            silhouette_rows = np.sort(rng.choice(n, size=int(silhouette_sample_size), replace=False))
         # The distances of the silhouette sample do not depend on k: computed
         # once (8 s^2 bytes), then every k only sums them per cluster.
         silhouette_distances = pairwise_distances(X[silhouette_rows])
@@ -428,8 +453,7 @@ class KSelectionDisplay:
         if n_references:
             log_w = np.log(np.maximum(scores["inertia"], np.finfo(np.float64).tiny))
             reference_log_w = np.empty((n_references, ks.size))
-            for b, R in enumerate(uniform_references(X, n_references, rng,
-                                                     max_reference_samples)):
+            for b, R in enumerate(uniform_references(X, n_references, rng, max_reference_samples)):
                 shift = np.log(n / R.shape[0])
                 for i, k in enumerate(ks):
                     inertia = clone(template).set_params(n_clusters=int(k)).fit(R).inertia_
@@ -444,10 +468,22 @@ class KSelectionDisplay:
         return disp.plot(ax=ax, show_history=show_history) if plot else disp
 
     @classmethod
-    def from_data(cls, X, *, n_clusters=range(1, 11), n_init="auto", max_iter=300,
-                  sample_weight=None, n_references=5, max_reference_samples=2000,
-                  silhouette_sample_size=2000, random_state=None, plot=True, ax=None,
-                  show_history=True):
+    def from_data(
+        cls,
+        X,
+        *,
+        n_clusters=range(1, 11),
+        n_init="auto",
+        max_iter=300,
+        sample_weight=None,
+        n_references=5,
+        max_reference_samples=2000,
+        silhouette_sample_size=2000,
+        random_state=None,
+        plot=True,
+        ax=None,
+        show_history=True,
+    ):
         """Fit :class:`~sklearn_tendency.LloydKMeans` over a range of k and draw the scores.
 
         Parameters
@@ -486,11 +522,17 @@ class KSelectionDisplay:
         See :meth:`from_estimator` for the cost.
         """
         return cls.from_estimator(
-            LloydKMeans(n_init=n_init, max_iter=max_iter), X, n_clusters=n_clusters,
-            sample_weight=sample_weight, n_references=n_references,
+            LloydKMeans(n_init=n_init, max_iter=max_iter),
+            X,
+            n_clusters=n_clusters,
+            sample_weight=sample_weight,
+            n_references=n_references,
             max_reference_samples=max_reference_samples,
-            silhouette_sample_size=silhouette_sample_size, random_state=random_state,
-            plot=plot, ax=ax, show_history=show_history,
+            silhouette_sample_size=silhouette_sample_size,
+            random_state=random_state,
+            plot=plot,
+            ax=ax,
+            show_history=show_history,
         )
 
 
@@ -604,14 +646,12 @@ class SilhouetteDisplay:
         for c, color in zip(clusters, colors):
             values = np.sort(self.silhouette_values_[self.labels_ == c])
             rows = np.arange(y, y + values.size)
-            self.fills_.append(
-                ax.fill_betweenx(rows, 0, values, facecolor=color, edgecolor=color, alpha=0.8)
-            )
-            ax.text(-0.03, y + values.size / 2, str(c), ha="right", va="center",
-                    fontsize="small")
+            self.fills_.append(ax.fill_betweenx(rows, 0, values, facecolor=color, edgecolor=color, alpha=0.8))
+            ax.text(-0.03, y + values.size / 2, str(c), ha="right", va="center", fontsize="small")
             y += values.size + gap
-        self.avg_line_ = ax.axvline(self.silhouette_avg_, color="tab:red", linestyle="--",
-                                    label=f"mean {self.silhouette_avg_:.3f}")
+        self.avg_line_ = ax.axvline(
+            self.silhouette_avg_, color="tab:red", linestyle="--", label=f"mean {self.silhouette_avg_:.3f}"
+        )
         ax.set_xlim(min(-0.1, self.silhouette_values_.min() - 0.05), 1)
         ax.set_ylim(0, y)
         ax.set_yticks([])
@@ -624,8 +664,9 @@ class SilhouetteDisplay:
         return self
 
     @classmethod
-    def from_estimator(cls, estimator, X, *, sample_size=2000, metric="euclidean",
-                       random_state=None, ax=None, colors=None):
+    def from_estimator(
+        cls, estimator, X, *, sample_size=2000, metric="euclidean", random_state=None, ax=None, colors=None
+    ):
         """Knife plot of a fitted clusterer on X.
 
         Parameters
@@ -660,17 +701,21 @@ class SilhouetteDisplay:
         elif hasattr(estimator, "labels_"):
             labels = estimator.labels_
         else:
-            raise TypeError(
-                f"{type(estimator).__name__} has neither predict nor labels_."
-            )
+            raise TypeError(f"{type(estimator).__name__} has neither predict nor labels_.")
         return cls.from_predictions(
-            X, labels, sample_size=sample_size, metric=metric,
-            random_state=random_state, ax=ax, colors=colors,
+            X,
+            labels,
+            sample_size=sample_size,
+            metric=metric,
+            random_state=random_state,
+            ax=ax,
+            colors=colors,
         )
 
     @classmethod
-    def from_predictions(cls, X, labels, *, sample_size=2000, metric="euclidean",
-                         random_state=None, ax=None, colors=None):
+    def from_predictions(
+        cls, X, labels, *, sample_size=2000, metric="euclidean", random_state=None, ax=None, colors=None
+    ):
         """Knife plot of given cluster labels.
 
         Parameters
@@ -703,13 +748,10 @@ class SilhouetteDisplay:
         labels = np.asarray(labels)
         if labels.shape != (X.shape[0],):
             raise ValueError(
-                f"labels must have one entry per sample ({X.shape[0]}); got shape "
-                f"{labels.shape}."
+                f"labels must have one entry per sample ({X.shape[0]}); got shape {labels.shape}."
             )
         if sample_size is not None and sample_size < X.shape[0]:
-            rows = check_random_state(random_state).choice(
-                X.shape[0], size=int(sample_size), replace=False
-            )
+            rows = check_random_state(random_state).choice(X.shape[0], size=int(sample_size), replace=False)
             rows.sort()
             X = X[np.ix_(rows, rows)] if metric == "precomputed" else X[rows]
             labels = labels[rows]

@@ -37,8 +37,9 @@ def close_figures():
 
 @pytest.fixture
 def blobs():
-    X, y = make_blobs(n_samples=240, centers=[[0, 0], [8, 0], [0, 8], [8, 8]],
-                      cluster_std=0.8, random_state=0)
+    X, y = make_blobs(
+        n_samples=240, centers=[[0, 0], [8, 0], [0, 8], [8, 8]], cluster_std=0.8, random_state=0
+    )
     return X, y
 
 
@@ -65,8 +66,12 @@ def test_silhouette_from_distances_matches_sklearn():
 def test_kselection_scores_are_sklearn_metrics(blobs):
     X, _ = blobs
     disp = KSelectionDisplay.from_data(
-        X, n_clusters=range(1, 7), silhouette_sample_size=None, n_references=3,
-        random_state=0, plot=False,
+        X,
+        n_clusters=range(1, 7),
+        silhouette_sample_size=None,
+        n_references=3,
+        random_state=0,
+        plot=False,
     )
     np.testing.assert_array_equal(disp.n_clusters_, np.arange(1, 7))
     for i, est in enumerate(disp.estimators_):
@@ -78,15 +83,21 @@ def test_kselection_scores_are_sklearn_metrics(blobs):
             for name in ("silhouette", "calinski_harabasz", "davies_bouldin"):
                 assert np.isnan(disp.scores_[name][i])
             continue
-        np.testing.assert_allclose(disp.scores_["silhouette"][i],
-                                   silhouette_score(X, est.labels_), rtol=1e-12)
-        np.testing.assert_allclose(disp.scores_["calinski_harabasz"][i],
-                                   calinski_harabasz_score(X, est.labels_), rtol=1e-12)
-        np.testing.assert_allclose(disp.scores_["davies_bouldin"][i],
-                                   davies_bouldin_score(X, est.labels_), rtol=1e-12)
+        np.testing.assert_allclose(
+            disp.scores_["silhouette"][i], silhouette_score(X, est.labels_), rtol=1e-12
+        )
+        np.testing.assert_allclose(
+            disp.scores_["calinski_harabasz"][i], calinski_harabasz_score(X, est.labels_), rtol=1e-12
+        )
+        np.testing.assert_allclose(
+            disp.scores_["davies_bouldin"][i], davies_bouldin_score(X, est.labels_), rtol=1e-12
+        )
     assert disp.best_n_clusters_ == {
         "elbow": knee_point(disp.n_clusters_, disp.scores_["inertia"]),
-        "silhouette": 4, "calinski_harabasz": 4, "davies_bouldin": 4, "gap": 4,
+        "silhouette": 4,
+        "calinski_harabasz": 4,
+        "davies_bouldin": 4,
+        "gap": 4,
     }
     assert disp.elbow_value_ == 4
     assert not hasattr(disp, "figure_")
@@ -107,8 +118,13 @@ def test_kselection_gap_is_the_brute_force_gap(blobs):
     ks = range(1, 6)
     n_references = 4
     disp = KSelectionDisplay.from_estimator(
-        LloydKMeans(n_init=2), X, n_clusters=ks, n_references=n_references,
-        silhouette_sample_size=None, random_state=0, plot=False,
+        LloydKMeans(n_init=2),
+        X,
+        n_clusters=ks,
+        n_references=n_references,
+        silhouette_sample_size=None,
+        random_state=0,
+        plot=False,
     )
     # The same random stream: the clones' seed first, then the references
     # (the silhouette draws nothing when it uses every sample).
@@ -116,11 +132,12 @@ def test_kselection_gap_is_the_brute_force_gap(blobs):
     seed = rng.randint(np.iinfo(np.int32).max)
     template = LloydKMeans(n_init=2, random_state=seed)
     log_w = [np.log(_brute_force_w(X, est.labels_)) for est in disp.estimators_]
-    ref = np.array([
-        [np.log(_brute_force_w(R, clone(template).set_params(n_clusters=k).fit(R).labels_))
-         for k in ks]
-        for R in uniform_references(X, n_references, rng)
-    ])
+    ref = np.array(
+        [
+            [np.log(_brute_force_w(R, clone(template).set_params(n_clusters=k).fit(R).labels_)) for k in ks]
+            for R in uniform_references(X, n_references, rng)
+        ]
+    )
     gap = ref.mean(0) - np.array(log_w)
     se = np.sqrt(((ref - ref.mean(0)) ** 2).mean(0)) * np.sqrt(1 + 1 / n_references)
     np.testing.assert_allclose(disp.scores_["gap"], gap, rtol=1e-9)
@@ -157,13 +174,18 @@ def test_gap_rule_is_tibshirani_rule():
 
 def test_kselection_plot_panels(blobs):
     X, _ = blobs
-    disp = KSelectionDisplay.from_data(X, n_clusters=range(2, 6), n_references=2,
-                                       random_state=0)
-    assert disp.panels_ == ["inertia", "silhouette", "calinski_harabasz",
-                            "davies_bouldin", "gap", "fit_time", "history"]
+    disp = KSelectionDisplay.from_data(X, n_clusters=range(2, 6), n_references=2, random_state=0)
+    assert disp.panels_ == [
+        "inertia",
+        "silhouette",
+        "calinski_harabasz",
+        "davies_bouldin",
+        "gap",
+        "fit_time",
+        "history",
+    ]
     assert len(disp.ax_) == 7 and disp.figure_ is disp.ax_[0].figure
-    np.testing.assert_array_equal(disp.lines_["silhouette"].get_ydata(),
-                                  disp.scores_["silhouette"])
+    np.testing.assert_array_equal(disp.lines_["silhouette"].get_ydata(), disp.scores_["silhouette"])
     # The history panel: one curve per k, each the recorded J of that fit.
     history_lines = disp.ax_[-1].get_lines()
     assert len(history_lines) == 4
@@ -177,15 +199,21 @@ def test_kselection_plot_panels(blobs):
 
 def test_kselection_works_with_sklearn_kmeans(blobs):
     X, _ = blobs
-    disp = KSelectionDisplay.from_estimator(KMeans(n_init=1), X, n_clusters=[2, 3, 4, 5],
-                                            n_references=0, random_state=0)
+    disp = KSelectionDisplay.from_estimator(
+        KMeans(n_init=1), X, n_clusters=[2, 3, 4, 5], n_references=0, random_state=0
+    )
     assert "gap" not in disp.scores_ and "history" not in disp.panels_
     assert disp.best_n_clusters_["silhouette"] == 4
 
 
-@pytest.mark.parametrize("n_clusters, message", [
-    ([3], "at least two"), ([3, 2], "increasing"), ([0, 1], "increasing positive"),
-])
+@pytest.mark.parametrize(
+    "n_clusters, message",
+    [
+        ([3], "at least two"),
+        ([3, 2], "increasing"),
+        ([0, 1], "increasing positive"),
+    ],
+)
 def test_kselection_rejects_bad_k(blobs, n_clusters, message):
     with pytest.raises(ValueError, match=message):
         KSelectionDisplay.from_data(blobs[0], n_clusters=n_clusters, plot=False)

@@ -27,9 +27,16 @@ def _assert_blocks_are_labels(est, n_blocks):
 
 # A few rows of benchmarks/bench_n_clusters.py (the rest stay there).
 def _merce():
-    return make_classification(n_samples=500, n_features=2, n_redundant=0, n_informative=2,
-                               n_clusters_per_class=1, n_classes=3, class_sep=2,
-                               random_state=12345)[0]
+    return make_classification(
+        n_samples=500,
+        n_features=2,
+        n_redundant=0,
+        n_informative=2,
+        n_clusters_per_class=1,
+        n_classes=3,
+        class_sep=2,
+        random_state=12345,
+    )[0]
 
 
 def _blobs_8d_touching():
@@ -44,12 +51,15 @@ def _blobs_8d_touching():
     return make_blobs(300, centers=centres, cluster_std=2.0, random_state=11)[0]
 
 
-@pytest.mark.parametrize("make, truth", [
-    (_merce, 3),
-    (lambda: make_circles(500, factor=0.1, noise=0.1, random_state=12345)[0], 2),
-    (lambda: np.random.RandomState(12345).rand(500, 2), 1),
-    (_blobs_8d_touching, 3),
-])
+@pytest.mark.parametrize(
+    "make, truth",
+    [
+        (_merce, 3),
+        (lambda: make_circles(500, factor=0.1, noise=0.1, random_state=12345)[0], 2),
+        (lambda: np.random.RandomState(12345).rand(500, 2), 1),
+        (_blobs_8d_touching, 3),
+    ],
+)
 def test_estimate_on_labelled_data(make, truth):
     X = make()
     est = IVAT(random_state=0).fit(X)
@@ -109,8 +119,11 @@ def test_n_clusters_gives_the_single_linkage_blocks(n_clusters):
 def test_without_coordinates_the_estimate_is_single_linkage():
     X = _merce()
     D = pairwise_distances(X)
-    for est in (IVAT(metric="precomputed").fit(D), IVAT(metric="manhattan").fit(X),
-                IVAT(n_references=0).fit(X)):
+    for est in (
+        IVAT(metric="precomputed").fit(D),
+        IVAT(metric="manhattan").fit(X),
+        IVAT(n_references=0).fit(X),
+    ):
         assert est.n_clusters_gap_ is None and est.gap_ is None
         assert est.n_clusters_estimate_ == est.n_clusters_single_linkage_ == 3
         _assert_blocks_are_labels(est, 3)
@@ -178,13 +191,20 @@ def test_gap_over_blocks_is_brute_force():
     X = _merce()[:150]
     order, _ = vat_order(X)
     k, edges, gap, se = gap_block_count(
-        X, order, lambda R: vat_order(R)[0], min_block_size=3, max_blocks=6,
-        n_references=4, random_state=np.random.RandomState(0),
+        X,
+        order,
+        lambda R: vat_order(R)[0],
+        min_block_size=3,
+        max_blocks=6,
+        n_references=4,
+        random_state=np.random.RandomState(0),
     )
-    ref = np.array([
-        _brute_force_bisection(R, vat_order(R)[0], gap.size, 3)
-        for R in uniform_references(X, 4, np.random.RandomState(0))
-    ])
+    ref = np.array(
+        [
+            _brute_force_bisection(R, vat_order(R)[0], gap.size, 3)
+            for R in uniform_references(X, 4, np.random.RandomState(0))
+        ]
+    )
     expected = ref.mean(0) - _brute_force_bisection(X, order, gap.size, 3)
     np.testing.assert_allclose(gap, expected, rtol=1e-8)
     np.testing.assert_allclose(se, ref.std(0) * np.sqrt(1 + 1 / 4), rtol=1e-8)

@@ -25,16 +25,14 @@ from sklearn_tendency import KSelectionDisplay, LloydKMeans, SilhouetteDisplay
 from sklearn_tendency.datasets import load_faithful
 
 X = StandardScaler().fit_transform(load_faithful().data)
-faithful = KSelectionDisplay.from_data(X, n_clusters=range(2, 7), n_init=5,
-                                       random_state=0)
+faithful = KSelectionDisplay.from_data(X, n_clusters=range(2, 7), n_init=5, random_state=0)
 plt.show()
 
 # %%
 # Every number is an attribute: the preferred k of each criterion, and the
 # scores themselves.
 print(faithful.best_n_clusters_)
-print({name: scores.round(3).tolist() for name, scores in faithful.scores_.items()
-       if name != "fit_time"})
+print({name: scores.round(3).tolist() for name, scores in faithful.scores_.items() if name != "fit_time"})
 
 # %%
 # Silhouette, Calinski-Harabasz, Davies-Bouldin and the gap agree on k = 2,
@@ -56,7 +54,6 @@ plt.show()
 # writing styles. The criteria disagree here, which is the honest answer: no
 # single k is clearly best, and the scores say which k are plausible.
 digits = load_digits().data
-digits_k = KSelectionDisplay.from_data(digits, n_clusters=range(5, 16),
-                                       random_state=0)
+digits_k = KSelectionDisplay.from_data(digits, n_clusters=range(5, 16), random_state=0)
 plt.show()
 print(digits_k.best_n_clusters_)
