@@ -341,7 +341,6 @@ def test_item6_huge_values_ivat_and_gap():
 # --- Item 7: match_labels depends on the clustering, not on its ids
 
 
-@xfail("item 7")
 def test_item7_match_labels_invariant_to_renumbering():
     y = np.array([0] * 20 + [1])
     p = np.array([0] * 17 + [1, 1, 2, 0])
@@ -478,9 +477,13 @@ _BAD_PARAMETERS = {
 }
 
 
-@xfail("validate_params")
+_OPEN_PARAMETERS = set(_BAD_PARAMETERS) - {"match_labels([], [])"}
+
+
 @pytest.mark.parametrize("name", sorted(_BAD_PARAMETERS))
-def test_public_functions_validate_their_parameters(name):
+def test_public_functions_validate_their_parameters(name, request):
+    if name in _OPEN_PARAMETERS:
+        request.applymarker(xfail("validate_params"))
     X = np.random.RandomState(0).rand(20, 2)
     w = st.vat_order(X)[1]
     if name == "vat_order(metric='infinity')":
