@@ -222,6 +222,21 @@ class LabelMatcher(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
+        # A fit that raises or is interrupted leaves the matcher unfitted,
+        # never half-refitted (validate_data alone resets n_features_in_).
+        try:
+            return self._fit(X, y)
+        except BaseException:
+            for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]:
+                delattr(self, name)
+            for name in ("_fallback_class", "_nn", "_train_clusters"):
+                self.__dict__.pop(name, None)
+            raise
+
+    def _fit(self, X, y):
+        # The neighbour index of an earlier fit must not outlive it.
+        for name in ("_nn", "_train_clusters"):
+            self.__dict__.pop(name, None)
         X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], dtype=None,
                              ensure_all_finite=False)
         check_classification_targets(y)

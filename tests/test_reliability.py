@@ -83,7 +83,6 @@ def test_item1_vat_failed_refit_leaves_unfitted(Est):
     assert not hasattr(est, "n_features_in_")
 
 
-@xfail("item 1")
 def test_item1_label_matcher_failed_refit_leaves_unfitted():
     rng = np.random.RandomState(0)
     X = rng.rand(40, 2)
@@ -96,7 +95,6 @@ def test_item1_label_matcher_failed_refit_leaves_unfitted():
     assert not hasattr(clf, "n_features_in_")
 
 
-@xfail("item 1")
 def test_item1_label_matcher_interrupted_refit_leaves_unfitted():
     rng = np.random.RandomState(0)
     X = rng.rand(40, 2)
@@ -444,7 +442,6 @@ def test_callable_metric_bad_values_are_value_errors(metric, problem):
         st.vat_order(X, metric=metric)
 
 
-@xfail("Display errors")
 def test_display_sampled_vat_says_what_it_covers():
     pytest.importorskip("matplotlib")
     X = np.random.RandomState(0).rand(100, 2)
@@ -453,7 +450,6 @@ def test_display_sampled_vat_says_what_it_covers():
         VATDisplay.from_estimator(est, X)
 
 
-@xfail("Display errors")
 def test_display_wrong_estimator_names_the_one_needed():
     pytest.importorskip("matplotlib")
     X = np.random.RandomState(0).rand(30, 2)
