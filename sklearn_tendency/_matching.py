@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fi
 from sklearn.metrics import confusion_matrix
 from sklearn.metrics.cluster import contingency_matrix
 from sklearn.neighbors import NearestNeighbors
-from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d, validate_data
 
@@ -72,6 +72,16 @@ def _lexicographic_gain(C):
     return C * (n + 1.0) + (C - C.max(axis=1, keepdims=True))
 
 
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_pred": ["array-like"],
+        "method": [StrOptions({"hungarian", "majority"})],
+        "noise_label": [None, Integral],
+        "return_mapping": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def match_labels(y_true, y_pred, *, method="hungarian", noise_label=-1,
                  return_mapping=False):
     """Relabel cluster ids with the class labels they best match.
@@ -126,8 +136,6 @@ def match_labels(y_true, y_pred, *, method="hungarian", noise_label=-1,
     >>> match_labels(["a", "a", "b", "b", "c"], [1, 1, 0, 0, 0])
     array(['a', 'a', 'b', 'b', 'b'], dtype='<U1')
     """
-    if method not in ("hungarian", "majority"):
-        raise ValueError(f"method must be 'hungarian' or 'majority'; got {method!r}.")
     mapping, classes = _mapping(y_true, y_pred, method, noise_label)
     y_pred = column_or_1d(y_pred)
     matched = np.array([mapping[c] for c in y_pred.tolist()], dtype=classes.dtype)
