@@ -15,7 +15,7 @@ from sklearn import get_config
 from sklearn.utils import check_array, gen_batches
 
 from . import _vat_image
-from ._openmp_helpers import _openmp_effective_n_threads
+from ._openmp_helpers import _openmp_effective_n_threads, check_n_jobs
 from ._vat import _check_vat_input
 
 __all__ = ["block_edges", "downsampled_ivat_image", "downsampled_vat_image"]
@@ -200,6 +200,7 @@ def downsampled_vat_image(X, order, *, metric="euclidean", metric_params=None,
            [4.9, 0. ]])
     """
     _check_reduce(reduce, {"mean", "min"})
+    n_jobs = check_n_jobs(n_jobs)
     X = _check_vat_input(X, metric)
     n = X.shape[0]
     order = np.asarray(order)

@@ -26,7 +26,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_random_state
 from threadpoolctl import threadpool_limits
 
-from ._openmp_helpers import _openmp_effective_n_threads
+from ._openmp_helpers import _openmp_effective_n_threads, check_n_jobs
 from ._validation import check_precomputed_dissimilarity, check_sample_size
 
 __all__ = [
@@ -224,7 +224,7 @@ def hopkins_test(X, *, sample_size=0.1, metric="euclidean", alternative="greater
     data_idx, rng, m = hopkins_samples(X, sample_size, random_state)
     uniform = rng.uniform(lo, hi, size=(m, X.shape[1])).astype(X.dtype, copy=False)
 
-    nn = NearestNeighbors(metric=metric, n_jobs=n_jobs).fit(X)
+    nn = NearestNeighbors(metric=metric, n_jobs=check_n_jobs(n_jobs)).fit(X)
     u = nn.kneighbors(uniform, n_neighbors=1)[0][:, 0].astype(np.float64)
     w = _nearest_other_distance(nn, X, data_idx).astype(np.float64)
     statistic = _hopkins_from_distances(u, w, d)
