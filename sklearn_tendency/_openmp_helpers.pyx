@@ -26,7 +26,7 @@ cdef extern from *:
     int omp_get_max_threads() nogil
 
 
-def _openmp_effective_n_threads(n_threads=None):
+def effective_n_threads(n_threads=None):
     """Number of threads for a ``prange`` loop, from an ``n_jobs`` value.
 
     Parameters
@@ -95,11 +95,6 @@ def check_n_jobs(n_jobs):
     return int(max(-cpus, min(n_jobs, cpus)))
 
 
-def _openmp_enabled():
-    """Whether the extensions were compiled with OpenMP."""
-    return bool(SKT_OPENMP_ENABLED)
-
-
 _CONTROLLER = None
 # One BLAS limit for all the fits running at once: the first to enter sets it,
 # the last to leave restores what was there before the first.
@@ -131,7 +126,7 @@ class _BlasSingleThreaded:
         return False
 
 
-def _blas_single_threaded():
+def blas_single_threaded():
     """BLAS limited to one thread while our OpenMP threads run beside it.
 
     A multithreaded GEMM inside each OpenMP thread would oversubscribe the
