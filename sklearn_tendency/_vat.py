@@ -173,7 +173,6 @@ class VAT(TransformerMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        X = check_vat_input(X, self.metric, estimator=self, reset=True)
         self._fit_validated(X)
         return self
 
@@ -182,10 +181,16 @@ class VAT(TransformerMixin, BaseEstimator):
                "sample_indices_", "n_features_in_", "feature_names_in_")
 
     def _fit_validated(self, X):
-        # Everything is computed before anything is stored, and an interrupted
-        # or failed fit also drops the attributes of an earlier fit: the
-        # estimator is either fitted on this X or unfitted.
+        """Validate X, then fit; returns the validated X.
+
+        Everything is computed before anything is stored, and a failed or
+        interrupted fit (validation included: validate_data resets
+        n_features_in_ before the precomputed checks run) drops the
+        attributes of an earlier fit: the estimator is either fitted on this
+        X or unfitted.
+        """
         try:
+            X = check_vat_input(X, self.metric, estimator=self, reset=True)
             sample, local_order, cut_weights = self._order(X)
             n_clusters_estimate = estimate_n_clusters(cut_weights)
             k = self.n_clusters if self.n_clusters is not None else n_clusters_estimate
@@ -206,6 +211,7 @@ class VAT(TransformerMixin, BaseEstimator):
         self.n_clusters_estimate_ = n_clusters_estimate
         self.labels_ = labels
         self.sample_indices_ = sample
+        return X
 
     def _order(self, X):
         """(sample or None, VAT order of the sample, its cut weights)."""
@@ -271,8 +277,7 @@ class VAT(TransformerMixin, BaseEstimator):
         image : ndarray of shape (n_samples, n_samples)
             The image of the training data in :attr:`order_`.
         """
-        X = check_vat_input(X, self.metric, estimator=self, reset=True)
-        self._fit_validated(X)
+        X = self._fit_validated(X)
         return self._image(X, self.order_, self.cut_weights_)
 
     def __sklearn_tags__(self):

@@ -70,7 +70,6 @@ def _symmetric(n, seed):
     return pairwise_distances(X)
 
 
-@xfail("item 1")
 @pytest.mark.parametrize("Est", [VAT, IVAT])
 def test_item1_vat_failed_refit_leaves_unfitted(Est):
     est = Est(metric="precomputed").fit(_symmetric(5, 0))
@@ -357,7 +356,6 @@ def test_item7_match_labels_invariant_to_renumbering():
 # --- Item 8: inputs are never modified
 
 
-@xfail("item 8")
 def test_item8_sparse_manhattan_with_duplicates_untouched():
     A = sparse.csr_matrix(
         (np.array([1.0, 2.0, 3.0, 4.0, 5.0]), np.array([0, 0, 1, 1, 0]),
@@ -400,7 +398,6 @@ def test_item9_concurrent_fits_restore_blas_threads():
 # --- Clear errors instead of confusing ones (the unnumbered items)
 
 
-@xfail("precomputed views")
 def test_precomputed_non_contiguous_view_is_accepted():
     D = _symmetric(10, 0)
     view = D[::2, ::2]
@@ -414,7 +411,6 @@ def test_precomputed_non_contiguous_view_is_accepted():
     )
 
 
-@xfail("precomputed checks")
 def test_precomputed_nonzero_diagonal_is_a_value_error():
     D = _symmetric(6, 0)
     D[2, 2] = 5.0
