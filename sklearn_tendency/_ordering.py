@@ -10,16 +10,20 @@ other metric. Every route gives the same order and cut weights.
 """
 
 import time
+from numbers import Integral
 
 import numpy as np
 from scipy import sparse
 from sklearn import get_config
 from sklearn.metrics import pairwise_distances
 from sklearn.utils import gen_batches
+from sklearn.utils._param_validation import StrOptions, validate_params
 
 from . import _vat_prim, _vat_tree
 from ._openmp_helpers import effective_n_threads
-from ._validation import check_vat_input
+from ._validation import METRIC_CONSTRAINT, check_vat_input
+
+ALGORITHMS = {"auto", "prim", "delaunay"}
 
 __all__ = ["ALGORITHMS", "EUCLIDEAN_NAMES", "vat_order", "vat_order_validated"]
 
@@ -137,6 +141,17 @@ def _prim_rowwise(X, start, metric, n_threads, metric_params):
     return order, cut_weights
 
 
+@validate_params(
+    {
+        "X": ["array-like", "sparse matrix"],
+        "metric": METRIC_CONSTRAINT,
+        "metric_params": [dict, None],
+        "n_jobs": [Integral, None],
+        "algorithm": [StrOptions(ALGORITHMS)],
+        "verbose": ["verbose"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None,
               algorithm="auto", verbose=0):
     """VAT order and cut weights of a data set (Bezdek & Hathaway, 2002).
@@ -249,7 +264,6 @@ def vat_order_validated(X, metric, metric_params, n_jobs, algorithm="auto",
         order, cut_weights = _prim_rowwise(X, start, metric, n_threads, metric_params)
     return order, cut_weights
 
-ALGORITHMS = {"auto", "prim", "delaunay"}
 EUCLIDEAN_NAMES = ("euclidean", "l2", "sqeuclidean")
 # Dimensions in which a Delaunay triangulation is cheap (O(n log n), about
 # 3 n edges in 2-d and 7 n in 3-d); 1-d is the sorted chain.

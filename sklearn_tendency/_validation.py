@@ -2,8 +2,14 @@
 
 import numpy as np
 from scipy import sparse
+from sklearn.metrics.pairwise import _VALID_METRICS
 from sklearn.utils import check_array
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import validate_data
+
+# The metric names every VAT entry point accepts (VAT, IVAT, vat_order, the
+# images): one constraint, so that none accepts a name another refuses.
+METRIC_CONSTRAINT = [StrOptions(set(_VALID_METRICS) | {"precomputed"}), callable]
 
 # Rows of a precomputed matrix checked at a time: bounds the temporaries of the
 # symmetry test to a strip instead of a second n x n matrix.

@@ -6,19 +6,18 @@ order and the cut weights (:func:`~sklearn_tendency.vat_order`). Everything else
 from those two arrays.
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.metrics.pairwise import _VALID_METRICS
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._cut_weights import estimate_n_clusters, ivat_from_cut_weights, single_linkage_labels
 from ._image import vat_image
 from ._ordering import ALGORITHMS, vat_order_validated
 from ._svat import extend_labels, maximin_sample
-from ._validation import check_sample_size, check_vat_input
+from ._validation import METRIC_CONSTRAINT, check_sample_size, check_vat_input
 
 __all__ = ["VAT", "IVAT"]
 
@@ -130,14 +129,15 @@ class VAT(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "metric": [StrOptions(set(_VALID_METRICS) | {"precomputed"}), callable],
+        "metric": METRIC_CONSTRAINT,
         "metric_params": [dict, None],
         "n_clusters": [Interval(Integral, 1, None, closed="left"), None],
         "n_jobs": [Integral, None],
         "algorithm": [StrOptions(ALGORITHMS)],
         "sample_size": [
             Interval(Integral, 2, None, closed="left"),
-            Interval(Real, 0, 1, closed="right"),
+            # RealNotInt: a bool is an int, and neither is a size.
+            Interval(RealNotInt, 0, 1, closed="right"),
             None,
         ],
         "random_state": ["random_state"],

@@ -463,7 +463,7 @@ _BAD_PARAMETERS = {
 }
 
 
-_OPEN_PARAMETERS = set(_BAD_PARAMETERS) - {"match_labels([], [])", "vat_order(n_jobs='2')"}
+_OPEN_PARAMETERS = set()
 
 
 @pytest.mark.parametrize("name", sorted(_BAD_PARAMETERS))
@@ -493,7 +493,6 @@ def test_public_functions_validate_their_parameters(name, request):
     assert expected in str(info.value)
 
 
-@xfail("vat_gap values")
 def test_vat_gap_defined_on_duplicates_and_zero_matrix():
     X = np.repeat([[0.0, 0.0], [5.0, 5.0]], 10, axis=0)
     assert st.vat_gap(X).statistic == np.inf
