@@ -11,8 +11,8 @@ and call ``plot``. matplotlib is imported inside ``plot`` only.
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._image import block_edges, downsampled_ivat_image, downsampled_vat_image
 from ._cut_weights import single_linkage_labels
+from ._image import block_edges, downsampled_ivat_image, downsampled_vat_image
 from ._kmeans import LloydKMeans
 from ._validation import check_vat_input
 from ._vat import IVAT, VAT

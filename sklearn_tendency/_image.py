@@ -11,8 +11,8 @@ from numbers import Integral
 
 import numpy as np
 from scipy import sparse
-from sklearn.metrics import pairwise_distances
 from sklearn import get_config
+from sklearn.metrics import pairwise_distances
 from sklearn.utils import check_array, gen_batches
 from sklearn.utils.extmath import row_norms
 

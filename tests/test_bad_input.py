@@ -173,8 +173,9 @@ def _simple(name, values):
 
 def _entry_points():
     """name -> {case: thunk returning (callable, args, kwargs)} for each public name."""
-    import sklearn_tendency as st
     from sklearn.cluster import KMeans
+
+    import sklearn_tendency as st
 
     X_cases, D_cases, w_cases = _X_cases(), _D_cases(), _w_cases()
     rng = np.random.RandomState(3)
@@ -491,9 +492,9 @@ def _child(keys):
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     import faulthandler
+
+    import matplotlib.pyplot as plt
 
     eps = _entry_points()
     for entry, case in keys:

@@ -6,7 +6,6 @@ flips them (and the mark must then go). Item 1 for LloydKMeans and the
 ``max_iter`` history live with the k-means tests.
 """
 
-import os
 import signal
 import subprocess
 import sys
