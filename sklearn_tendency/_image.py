@@ -224,7 +224,8 @@ def downsampled_vat_image(X, order, *, metric="euclidean", metric_params=None,
         working_memory = get_config()["working_memory"]
     # Two strips of s x n doubles live at once (the distances and their column
     # reduction's input copy at worst).
-    chunk_rows = int(min(n, max(1, working_memory * 2**20 // (16 * n))))
+    # At most 2**22 distances a strip, too: Ctrl-C is answered between strips.
+    chunk_rows = int(min(n, max(1, working_memory * 2**20 // (16 * n)), max(1, 2**22 // n)))
     for rows in gen_batches(n, chunk_rows):
         if metric == "precomputed":
             strip = np.asarray(X[order[rows]][:, order], dtype=np.float64)
