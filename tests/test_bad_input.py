@@ -597,7 +597,6 @@ _OPEN = {
     "assess_tendency": "issue 13, item 6: LinAlgError at 1e300",
     "gaussian_hopkins_test": "issue 13, item 6: LinAlgError at 1e300",
     "hopkins_both": "issue 13, item 6: LinAlgError at 1e300",
-    "estimate_n_clusters": "issue 13: validate_params (cut_weights=3.0 or None)",
 }
 
 
