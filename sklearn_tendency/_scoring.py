@@ -1,10 +1,12 @@
 """Tendency scorers for model selection, and the assessment report."""
 
 import inspect
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import is_classifier, is_clusterer
 from sklearn.pipeline import Pipeline
+from sklearn.utils._param_validation import Interval, RealNotInt, validate_params
 
 from . import _tendency
 
@@ -169,6 +171,21 @@ class TendencyReport:
         return f"<TendencyReport verdict={self.verdict!r} n_clusters_estimate={self.n_clusters_estimate}>"
 
 
+@validate_params(
+    {
+        "X": ["array-like"],
+        "alpha": [Interval(Real, 0, 1, closed="neither")],
+        "sample_size": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="right"),
+        ],
+        "dip": ["boolean", None],
+        "n_simulations": [Interval(Integral, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def assess_tendency(X, *, alpha=0.05, sample_size=0.1, dip=None, n_simulations=99,
                     random_state=0, n_jobs=None):
     """Run the tendency statistics on X and give a verdict.
