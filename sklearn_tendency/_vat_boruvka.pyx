@@ -135,13 +135,15 @@ def boruvka_mst(
     """
     cdef:
         intp_t n = X.shape[0], d = X.shape[1]
-        intp_t max_nodes, n_nodes, node, s, e, m, dim, k, top, i, j, p, q, c
+        intp_t max_nodes, n_nodes, node, s, e, m, dim, k, top, i, p, q, c
         intp_t n_edges = 0, best_q, round_ = 0
-        double spread, best_spread, v, best, dist, lb, lb_l, lb_r
+        double spread, best_spread, v, best, dist, lb_l, lb_r
         bint tie, tied = False
     if n < 2 or d < 1 or leaf_size < 1:
-        raise ValueError(f"need n >= 2, d >= 1, leaf_size >= 1; got {n}, {d}, {leaf_size}.")
-    if u_out.shape[0] != n - 1 or v_out.shape[0] != n - 1 or w_out.shape[0] != n - 1:
+        raise ValueError(
+            f"need n >= 2, d >= 1, leaf_size >= 1; got {n}, {d}, {leaf_size}."
+        )
+    if not (u_out.shape[0] == v_out.shape[0] == w_out.shape[0] == n - 1):
         raise ValueError("u_out, v_out and w_out must have n_samples - 1 entries.")
     # Median splits: at most 2 n / leaf_size leaves, twice that in nodes.
     max_nodes = 4 * (n // leaf_size + 1) + 1
@@ -157,7 +159,7 @@ def boruvka_mst(
         intp_t[::1] comp = np.arange(n, dtype=np.intp)     # root of each position
         intp_t[::1] parent = np.arange(n, dtype=np.intp)   # union-find
         intp_t[::1] nn = np.full(n, -1, dtype=np.intp)     # cached foreign neighbour
-        double[::1] nn_d = np.zeros(n)                     # its distance / a lower bound
+        double[::1] nn_d = np.zeros(n)      # its distance, or a lower bound
         unsigned char[::1] nn_tie = np.zeros(n, dtype=np.uint8)
         double[::1] c_best = np.empty(n)
         intp_t[::1] c_u = np.empty(n, dtype=np.intp)
@@ -263,7 +265,8 @@ def boruvka_mst(
                         node = stack[top]
                         if n_comp[node] == c:
                             continue
-                        if _box_lb(xp, &n_lo[node, 0], &n_hi[node, 0], d) * _SLACK > best:
+                        lb_l = _box_lb(xp, &n_lo[node, 0], &n_hi[node, 0], d)
+                        if lb_l * _SLACK > best:
                             continue
                         if n_left[node] < 0:
                             for q in range(n_start[node], n_end[node]):
