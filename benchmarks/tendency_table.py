@@ -1,11 +1,10 @@
 """Which tendency statistic answers "cluster or continuum?" on the reference data.
 
-Reproduces the 32-d embedding study (doc/user_guide/algorithms.rst, section
-algo-hopkins) for every statistic of the package, plus the seminar data sets
-(merce, blobs, moons, circles, none; n = 500, seed 12345), digits and Old
-Faithful, next to the ARI that k-means (k = the true count, n_init = 10) and
-single linkage reach, and the verdict of
-:func:`sklearn_tendency.assess_tendency`. Prints a markdown table.
+Reproduces the 32-d embedding study ("cluster or continuum?") for every
+statistic of the package, plus the seminar data sets (merce, blobs, moons,
+circles, none; n = 500, seed 12345), digits and Old Faithful, next to the ARI
+that k-means (k = the true count, n_init = 10) and single linkage reach, and
+the verdict of :func:`sklearn_tendency.assess_tendency`. Prints a markdown table.
 
 What it showed (seed 0, 99 simulations): the verdict rule "both Hopkins tests
 reject" (the box null alone calls every Gaussian cloud clustered in 32-d; the

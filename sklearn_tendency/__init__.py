@@ -23,8 +23,7 @@ from ._tendency import (
 )
 from ._vat import IVAT, VAT
 from ._vat_functions import ivat, vat
-
-__version__ = "0.1.0.dev0"
+from ._version import __version__
 
 __all__ = [
     "ClusteringAnimation",

@@ -16,7 +16,7 @@ from sklearn import get_config
 from sklearn.utils import check_array, gen_batches
 from sklearn.utils.extmath import row_norms
 
-from . import _vat_image, _vat_prim
+from . import _vat_image
 from ._openmp_helpers import blas_single_threaded, effective_n_threads
 from ._ordering import EUCLIDEAN_NAMES
 from ._validation import check_vat_input
@@ -269,7 +269,7 @@ def vat_image(X, order, metric, metric_params, n_jobs):
         # OpenMP pass runs, which on 2 cores made 2 threads 3x slower than 1
         # at n = 1000 (measured).
         with blas_single_threaded():
-            _vat_prim.euclidean_image(
+            _vat_image.euclidean_image(
                 rows, row_norms(rows, squared=True), image, metric == "sqeuclidean",
                 effective_n_threads(n_jobs),
             )

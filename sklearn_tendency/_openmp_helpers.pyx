@@ -68,4 +68,3 @@ def blas_single_threaded():
 
         _CONTROLLER = ThreadpoolController()
     return _CONTROLLER.limit(limits=1, user_api="blas")
-
