@@ -10,9 +10,9 @@ sample's nearest foreign neighbour from an earlier round stays its nearest
 while it is still foreign (the foreign samples only ever shrink), and its
 distance bounds the next search from below.
 
-Distances are the squared Euclidean distances summed over the features in
-order, exactly as the Prim's kernel and ``_vat_tree.edge_weights`` sum them, so
-the tree's weights are the same bits. The kernel also detects ties: it reports
+Distances are the squared Euclidean distances of ``_distances.pair_distance``,
+the sum the Prim's kernel and ``_vat_tree.edge_weights`` use, so the tree's
+weights are the same bits. The kernel also detects ties: it reports
 one whenever a component's lightest leaving edge was not unique (within the
 component, or for one sample). When no tie is reported every added edge is the
 unique lightest edge of a cut, so it belongs to every MST and the MST is unique
@@ -25,7 +25,8 @@ from libc.math cimport INFINITY
 
 import numpy as np
 
-ctypedef Py_ssize_t intp_t
+from ._distances cimport METRIC_SQEUCLIDEAN, intp_t, pair_distance
+from ._kernel_checks cimport check_shape
 
 # Box lower bounds are summed in another order than the exact distances: a
 # relative slack far above their rounding error (d 2**-52 each) keeps every
@@ -34,15 +35,6 @@ cdef double _SLACK = 1.0 - 1e-9
 
 cdef enum:
     _STACK = 256  # nodes pending in one search; the tree is < 64 levels deep
-
-
-cdef inline double _sqdist(const double* a, const double* b, intp_t d) noexcept nogil:
-    cdef intp_t k
-    cdef double acc = 0.0, diff
-    for k in range(d):
-        diff = a[k] - b[k]
-        acc += diff * diff
-    return acc
 
 
 cdef inline double _box_lb(const double* x, const double* lo, const double* hi,
@@ -143,8 +135,9 @@ def boruvka_mst(
         raise ValueError(
             f"need n >= 2, d >= 1, leaf_size >= 1; got {n}, {d}, {leaf_size}."
         )
-    if not (u_out.shape[0] == v_out.shape[0] == w_out.shape[0] == n - 1):
-        raise ValueError("u_out, v_out and w_out must have n_samples - 1 entries.")
+    check_shape("u_out", (u_out.shape[0],), (n - 1,))
+    check_shape("v_out", (v_out.shape[0],), (n - 1,))
+    check_shape("w_out", (w_out.shape[0],), (n - 1,))
     # Median splits: at most 2 n / leaf_size leaves, twice that in nodes.
     max_nodes = 4 * (n // leaf_size + 1) + 1
     cdef:
@@ -272,7 +265,7 @@ def boruvka_mst(
                             for q in range(n_start[node], n_end[node]):
                                 if comp[q] == c:
                                     continue
-                                dist = _sqdist(xp, &P[q, 0], d)
+                                dist = pair_distance(P, p, q, METRIC_SQEUCLIDEAN)
                                 if dist < best:
                                     best = dist
                                     best_q = q
