@@ -91,6 +91,10 @@ def main():
     parser.add_argument("--only", choices=["issue3", "large", "sampled", "peers"],
                         default=None)
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--peer-n", type=int, nargs="+", default=None,
+                        help="sample sizes of the peers section")
+    parser.add_argument("--peer-d", type=int, nargs="+", default=None,
+                        help="dimensions of the peers section")
     args = parser.parse_args()
 
     if args.only in (None, "issue3"):
@@ -130,7 +134,7 @@ def main():
         sampled(args.quick)
 
     if args.only in (None, "peers"):
-        peers(args.quick)
+        peers(args.quick, sizes=args.peer_n, dims=args.peer_d)
 
 
 def _seminar():
@@ -281,7 +285,7 @@ def run_peer(method, n, d, threads, timeout):
     return json.loads(lines[-1])
 
 
-def peers(quick, timeout=300):
+def peers(quick, timeout=300, sizes=None, dims=None):
     """Time of each peer / time of our exact VAT order (> 1: we are faster),
     at 1 and 2 threads; a peer is skipped past 5 minutes, and at shapes where
     it would need over 8 GB (fastcluster's and mlpack's memory is O(n), so
@@ -291,8 +295,8 @@ def peers(quick, timeout=300):
     print("\n## Exact MST peers: time of peer / time of ours (> 1: we are faster)")
     print(f"# load average at start {os.getloadavg()[0]:.2f}; a peer over "
           f"{timeout:.0f} s is skipped ('> {timeout:.0f} s')")
-    sizes = [20000] if quick else [20000, 100000, 1000000]
-    dims = [2, 8] if quick else [2, 3, 8, 16, 32]
+    sizes = sizes or ([20000] if quick else [20000, 100000, 1000000])
+    dims = dims or ([2, 8] if quick else [2, 3, 8, 16, 32])
     print("| n | d | threads | ours (s) | ours MB | " + " | ".join(PEER_NAMES)
           + " | weights agree |")
     print("|" + "---|" * (6 + len(PEER_NAMES)))
