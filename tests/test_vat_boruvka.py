@@ -193,3 +193,40 @@ def test_ctrl_c_stops_the_kernel(tmp_path):
     out, _ = proc.communicate(timeout=120)
     assert out.strip() == "interrupted False"
     assert time.perf_counter() - t0 < 90
+
+
+@pytest.mark.parametrize(
+    "kind", ["blobs", "grid", "circle", "uniform3", "line"],
+)
+def test_hull_pruned_farthest_pair_is_the_brute_force_start(kind, monkeypatch):
+    # The convex hull prunes the farthest pair's candidates in 2-d and 3-d;
+    # the start must still be the first row of the largest distance, ties
+    # (integer grid) and degenerate hulls (a circle: every sample a vertex;
+    # collinear samples: qhull fails) included.
+    rng = np.random.RandomState(0)
+    n = 6000
+    if kind == "blobs":
+        X = rng.uniform(-10, 10, (10, 2))[rng.randint(10, size=n)] + rng.normal(size=(n, 2))
+    elif kind == "grid":
+        X = rng.randint(0, 20, size=(n, 2)).astype(float)
+    elif kind == "circle":
+        t = rng.uniform(0, 2 * np.pi, 2500)
+        X = np.c_[np.cos(t), np.sin(t)]
+    elif kind == "uniform3":
+        X = rng.uniform(size=(n, 3))
+    else:
+        t = rng.uniform(size=n)
+        X = np.c_[t, 2 * t]
+    code = _vat_prim.NATIVE_METRICS["sqeuclidean"]
+    ref, _ = _vat_prim.farthest_pair_start(np.ascontiguousarray(X), code, 1)
+    # The hull at every size here (by default only past 2000 candidates).
+    monkeypatch.setattr(ordering, "_HULL_MIN_CANDIDATES", 0)
+    pruned = []
+    real = ordering._hull_candidates
+    monkeypatch.setattr(
+        ordering, "_hull_candidates", lambda X, c, tol: pruned.append(real(X, c, tol)) or pruned[-1]
+    )
+    assert ordering._farthest_row_euclidean(X, 1) == ref
+    assert len(pruned) == 1
+    if kind in ("blobs", "grid", "uniform3"):
+        assert 2 <= len(pruned[0]) < 200  # the hull did prune (grid: duplicated corners)
