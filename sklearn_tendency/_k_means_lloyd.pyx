@@ -279,6 +279,7 @@ cdef void _pass(
         floating[:, ::1] dist = ws.dist
         Py_ssize_t[::1] row_start = ws.row_start
         int n_threads = ws.n_threads
+        bint parallel = ws.parallel
         int n_clusters = ws.n_clusters
         int n_features = ws.n_features
         int t, j, f
@@ -288,26 +289,19 @@ cdef void _pass(
         int row_mode = 0 if by_clusters else objective_mode
 
     with nogil:
-        if ws.parallel:
-            for t in prange(n_threads, schedule="static", num_threads=n_threads):
-                _assign_rows(
-                    &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
-                    &labels[0], row_start[t], row_start[t + 1],
-                    n_clusters, n_features, &dist[t, 0],
-                    &sums[t, 0], &weights[t, 0],
-                    &objectives[t], &changes[t], update_centers, unit_weights,
-                    row_mode,
-                )
-        else:
-            for t in range(n_threads):
-                _assign_rows(
-                    &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
-                    &labels[0], row_start[t], row_start[t + 1],
-                    n_clusters, n_features, &dist[t, 0],
-                    &sums[t, 0], &weights[t, 0],
-                    &objectives[t], &changes[t], update_centers, unit_weights,
-                    row_mode,
-                )
+        # A pass below PARALLEL_MIN_FLOPS runs the same chunks, in order, on the
+        # calling thread alone (the region's `if` clause): waking a second
+        # thread costs more than it saves there. Same chunks, same bits.
+        for t in prange(n_threads, schedule="static", num_threads=n_threads,
+                        use_threads_if=parallel):
+            _assign_rows(
+                &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
+                &labels[0], row_start[t], row_start[t + 1],
+                n_clusters, n_features, &dist[t, 0],
+                &sums[t, 0], &weights[t, 0],
+                &objectives[t], &changes[t], update_centers, unit_weights,
+                row_mode,
+            )
         # Thread order: deterministic, and for two threads the same sum as
         # scikit-learn's reduction in whichever order its threads take the lock.
         for t in range(n_threads):
@@ -401,13 +395,14 @@ def lloyd(
     const floating[::1] sample_weight,     # IN (n_samples,)
     const floating[:, ::1] centers_init,   # IN (n_clusters, n_features)
     double x_sq_norms_sum,                 # IN sum_i w_i ||x_i||^2
-    int max_iter,
+    Py_ssize_t max_iter,
     double tol,                            # IN absolute tolerance on the centre shift
     int n_threads,
     bint store_centers=False,
     int verbose=0,
     bint record_objective=True,
     unit_weights=None,
+    bint nonnegative=True,
 ):
     """One run of Lloyd's algorithm, with the objective of every iteration.
 
@@ -448,6 +443,9 @@ def lloyd(
     unit_weights : bool or None, default=None
         Whether every weight is 1 (the caller may know: no sample_weight
         given); None checks, in one pass over the weights.
+    nonnegative : bool, default=True
+        Whether every weight is non-negative: the objective is then clamped
+        at 0 against rounding (with negative weights it may be negative).
 
     Returns
     -------
@@ -477,7 +475,8 @@ def lloyd(
     Peak memory beyond X and the returned arrays: per thread, a block of
     256 x ``n_clusters`` distances and ``n_clusters x (n_features + 1)``
     partial sums; two sets of centres; the int32 labels (n); the history
-    (max_iter + 1 floats) and, with ``store_centers``, a buffer of the frames
+    (grown by doubling: at most ``2 (n_iter + 1)`` floats, whatever
+    ``max_iter``) and, with ``store_centers``, a buffer of the frames
     that doubles as it fills: at most ``2 (n_iter + 1) k d`` floats, trimmed
     to ``(n_iter + 1) k d`` on return. Nothing of size n beyond the labels,
     except a float per sample while relocating an empty cluster.
@@ -497,7 +496,8 @@ def lloyd(
         Py_ssize_t n_samples = X.shape[0]
         int n_features = X.shape[1]
         int n_clusters = centers_init.shape[0]
-        int i = 0, j, n_iter
+        Py_ssize_t i = 0, n_iter
+        int j
         bint strict_convergence = False
         bint unit
         double objective
@@ -532,9 +532,10 @@ def lloyd(
         floating[::1] centers_sq = centers_sq_np
         floating[::1] weights = weights_np
         int[::1] labels = labels_np
-    # The history and the frames are written into preallocated arrays: a list
-    # of copies and np.stack cost 0.5% of a 2 ms fit (n = 20000, d = 2, k = 3).
-    history_np = np.empty(max_iter + 1, dtype=np.float64)
+    # The history and the frames are written into arrays grown by doubling: a
+    # list of copies and np.stack cost 0.5% of a 2 ms fit (n = 20000, d = 2,
+    # k = 3), and max_iter + 1 entries up front could be gigabytes.
+    history_np = np.empty(min(max_iter + 1, 64), dtype=np.float64)
     history = history_np
     if store_centers:
         # Capacity doubles as needed: max_iter + 1 frames up front could be
@@ -547,7 +548,10 @@ def lloyd(
         _centers_sq_norms(centers_np, centers_sq_np)
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
               True, unit, objective_mode, &objective, &n_changed)
-        history[i] = max(x_sq_norms_sum + objective, 0.0) if record_objective else np.nan
+        if i == history.shape[0]:
+            history_np = _grown(history_np)
+            history = history_np
+        history[i] = _total(x_sq_norms_sum, objective, nonnegative) if record_objective else np.nan
         if store_centers:
             frames_np = _push_frame(frames_np, n_frames, centers)
             n_frames += 1
@@ -598,7 +602,7 @@ def lloyd(
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
               True, unit, 1, &objective, &n_changed)
         if n_changed == 0:
-            final = max(x_sq_norms_sum + objective, 0.0)
+            final = _total(x_sq_norms_sum, objective, nonnegative)
         else:
             labels_np[:] = held
             final = _objective_of_labels(X_np, sample_weight_np, centers_np, labels_np)
@@ -608,7 +612,10 @@ def lloyd(
         _centers_sq_norms(centers_np, centers_sq_np)
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
               True, unit, 1, &objective, &n_changed)
-        final = max(x_sq_norms_sum + objective, 0.0)
+        final = _total(x_sq_norms_sum, objective, nonnegative)
+    if n_iter == history.shape[0]:
+        history_np = _grown(history_np)
+        history = history_np
     history[n_iter] = final
     center_history = None
     if store_centers:
@@ -621,6 +628,19 @@ def lloyd(
         labels_np, centers_np, final, n_iter, history_np[:n_iter + 1].copy(),
         center_history,
     )
+
+
+def _grown(history_np):
+    grown = np.empty(2 * history_np.shape[0], dtype=history_np.dtype)
+    grown[:history_np.shape[0]] = history_np
+    return grown
+
+
+cdef inline double _total(double x_sq_norms_sum, double objective, bint nonnegative):
+    # J = sum_i w_i ||x_i||^2 + sum_i w_i (||c||^2 - 2 x_i.c): clamped at 0
+    # against rounding when no weight is negative.
+    cdef double value = x_sq_norms_sum + objective
+    return (0.0 if value < 0.0 else value) if nonnegative else value
 
 
 cdef object _push_frame(
