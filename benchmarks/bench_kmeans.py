@@ -200,9 +200,17 @@ def main():
     parser.add_argument("--d", type=int, default=50_000, help="columns (--sparse)")
     parser.add_argument("--density", type=float, default=0.005, help="(--sparse)")
     parser.add_argument("--k", type=int, nargs="+", default=[20, 100], help="(--sparse)")
+    parser.add_argument(
+        "--peers",
+        choices=["with", "only", "none"],
+        default="with",
+        help="the peers section (scikit-learn-intelex, faiss-cpu)",
+    )
     args = parser.parse_args()
     if args.sparse:
         return main_sparse(args)
+    if args.peers == "only":
+        return peers_section(args)
     shapes = QUICK if args.quick else SHAPES
     repeat = args.repeat or (2 if args.quick else 5)
     print(
@@ -247,6 +255,121 @@ def main():
         f"ours / sklearn: median {statistics.median(ratios):.2f}, max {max(ratios):.2f} "
         "(targets: median <= 0.8, max <= 1.0)"
     )
+    print(f"# load average at end {os.getloadavg()[0]:.2f}")
+    if args.peers == "with":
+        peers_section(args)
+
+
+# --- Peers: scikit-learn-intelex and faiss-cpu (issue 19) -------------------
+# The embedding shape (sentence embeddings: n = 100 000, d = 384, k = 100) is
+# run in float32 only, as such data come.
+PEER_SHAPES = SHAPES + [(100_000, 384, 100, "float32")]
+PEER_QUICK = [(20_000, 2, 3), (50_000, 16, 8)]
+
+
+def _peer_contenders():
+    """Name -> fit(X, init, k, max_iter, threads) returning (n_iter, objective),
+    and the names of the contenders that could not be imported."""
+    contenders, missing = {}, []
+
+    def objective(X, centres):
+        # Same objective for every contender: squared distance to the nearest
+        # centre, in float64.
+        X64 = X.astype(np.float64)
+        C = centres.astype(np.float64)
+        d2 = (X64**2).sum(1)[:, None] - 2 * X64 @ C.T + (C**2).sum(1)[None, :]
+        return float(np.maximum(d2.min(axis=1), 0).sum())
+
+    def ours(X, init, k, max_iter, threads):
+        est = LloydKMeans(k, init=init, n_init=1, tol=0, max_iter=max_iter).fit(X)
+        # The inertia of the final centres, as the peers report theirs.
+        return est.n_iter_, objective(X, est.cluster_centers_)
+
+    contenders["LloydKMeans"] = ours
+
+    def sk(X, init, k, max_iter, threads):
+        est = KMeans(k, init=init, n_init=1, tol=0, max_iter=max_iter,
+                     algorithm="lloyd").fit(X)
+        return est.n_iter_, objective(X, est.cluster_centers_)
+
+    contenders["KMeans lloyd"] = sk
+    try:
+        from sklearnex.cluster import KMeans as IntelKMeans
+
+        def intel(X, init, k, max_iter, threads):
+            est = IntelKMeans(k, init=init, n_init=1, tol=0, max_iter=max_iter).fit(X)
+            return est.n_iter_, objective(X, est.cluster_centers_)
+
+        contenders["sklearnex"] = intel
+    except ImportError:
+        missing.append("scikit-learn-intelex")
+    try:
+        import faiss
+
+        def faiss_fit(X, init, k, max_iter, threads):
+            faiss.omp_set_num_threads(threads)
+            X32 = np.ascontiguousarray(X, dtype=np.float32)
+            # max_points_per_centroid large: faiss would otherwise subsample
+            # the data; the same initial centres; no empty-cluster split
+            # difference matters on these data (checked by the objective).
+            km = faiss.Kmeans(X.shape[1], k, niter=max_iter, seed=0,
+                              max_points_per_centroid=X.shape[0] + 1,
+                              min_points_per_centroid=1, verbose=False)
+            km.train(X32, init_centroids=np.ascontiguousarray(init, dtype=np.float32))
+            return max_iter, objective(X, km.centroids)
+
+        contenders["faiss"] = faiss_fit
+    except ImportError:
+        missing.append("faiss-cpu")
+    return contenders, missing
+
+
+def peers_section(args):
+    """Ratios peer time / LloydKMeans time (> 1: we are faster), interleaved
+    fits, best of ``--repeat``, at 1 and 2 threads; the final objectives must
+    agree (relative 1e-4: faiss computes in float32 with its own summation)."""
+    contenders, missing = _peer_contenders()
+    shapes = PEER_QUICK if args.quick else PEER_SHAPES
+    repeat = args.repeat or (2 if args.quick else 3)
+    print(f"\n## Peers: time of peer / time of LloydKMeans (> 1: we are faster); "
+          f"max_iter={args.max_iter}, tol=0, same initial centres, best of {repeat}")
+    print(f"# load average at start {os.getloadavg()[0]:.2f}")
+    if missing:
+        print("# not installed: " + ", ".join(missing))
+    names = [c for c in contenders if c != "LloydKMeans"]
+    print("| n | d | k | dtype | threads | LloydKMeans (s) | "
+          + " | ".join(names) + " | objectives agree |")
+    print("|" + "---|" * (7 + len(names)))
+    rng = np.random.RandomState(0)
+    for shape in shapes:
+        n, d, k = shape[:3]
+        dtypes = [np.dtype(shape[3])] if len(shape) > 3 else [np.float64, np.float32]
+        X0 = rng.normal(size=(n, d))
+        for dtype in dtypes:
+            X = X0.astype(dtype)
+            init = X[np.random.RandomState(1).choice(n, k, replace=False)].copy()
+            for threads in (1, 2):
+                best, objs = {}, {}
+                # faiss works in float32 only.
+                run = {name: fit for name, fit in contenders.items()
+                       if not (name == "faiss" and dtype == np.float64)}
+                with threadpool_limits(threads):
+                    for _ in range(repeat):
+                        for name, fit in run.items():
+                            t0 = time.perf_counter()
+                            objs[name] = fit(X, init, k, args.max_iter, threads)
+                            t = time.perf_counter() - t0
+                            best[name] = min(best.get(name, np.inf), t)
+                ref_obj = objs["LloydKMeans"][1]
+                agree = all(
+                    it == args.max_iter and abs(o - ref_obj) <= 1e-4 * ref_obj
+                    for it, o in objs.values()
+                )
+                cells = [f"{best[c] / best['LloydKMeans']:.2f}" if c in best else "-"
+                         for c in names]
+                print(f"| {n} | {d} | {k} | {np.dtype(dtype).name} | {threads} "
+                      f"| {best['LloydKMeans']:.3f} | " + " | ".join(cells)
+                      + f" | {agree} |", flush=True)
     print(f"# load average at end {os.getloadavg()[0]:.2f}")
 
 

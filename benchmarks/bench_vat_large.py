@@ -16,6 +16,7 @@ Usage::
     python benchmarks/bench_vat_large.py            # the issue's table
     python benchmarks/bench_vat_large.py --quick    # smoke run (seconds)
     python benchmarks/bench_vat_large.py --only large
+    python benchmarks/bench_vat_large.py --only peers [--quick]   # issue 19's table
 """
 
 import argparse
@@ -87,8 +88,13 @@ def row(*cells):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes only")
-    parser.add_argument("--only", choices=["issue3", "large", "sampled"], default=None)
+    parser.add_argument("--only", choices=["issue3", "large", "sampled", "peers"],
+                        default=None)
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--peer-n", type=int, nargs="+", default=None,
+                        help="sample sizes of the peers section")
+    parser.add_argument("--peer-d", type=int, nargs="+", default=None,
+                        help="dimensions of the peers section")
     args = parser.parse_args()
 
     if args.only in (None, "issue3"):
@@ -126,6 +132,9 @@ def main():
 
     if args.only in (None, "sampled"):
         sampled(args.quick)
+
+    if args.only in (None, "peers"):
+        peers(args.quick, sizes=args.peer_n, dims=args.peer_d)
 
 
 def _seminar():
@@ -193,6 +202,132 @@ def sampled(quick):
             aris.append(adjusted_rand_score(exact.labels_, est.labels_))
         row("5 blobs 2-d", n, 5, size, f"{np.mean(aris):.3f}", f"{np.min(aris):.3f}",
             f"{t_exact:.1f}", f"{np.mean(times):.1f}")
+
+
+# --- Peers: exact Euclidean MST libraries (issue 19) -------------------------
+# Each contender computes an exact Euclidean minimum spanning tree (ours: the
+# whole VAT order, vat_order with algorithm="auto"); the total tree weights
+# must agree. Peers time only their MST; numba's compilation (fast-hdbscan) is
+# done on a small warm-up set first and not timed.
+CHILD_PEER = r"""
+import json, resource, sys, time
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+method, n, d, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+rng = np.random.RandomState(0)
+centres = rng.uniform(-10, 10, size=(10, d))
+X = centres[rng.randint(10, size=n)] + rng.normal(size=(n, d))
+
+def ours(X):
+    from sklearn_tendency import vat_order
+    order, cuts = vat_order(X, n_jobs=threads)
+    return float(cuts.sum())
+
+def mlpack_emst(X):
+    import mlpack
+    return float(mlpack.emst(input_=X)["output"][:, 2].sum())
+
+def fastcluster_single(X):
+    import fastcluster
+    return float(fastcluster.linkage_vector(X, method="single")[:, 2].sum())
+
+def hdbscan_boruvka(X):
+    # hdbscan's dual-tree Boruvka on a k-d tree; with min_samples=1 the mutual
+    # reachability distance is the Euclidean distance (a core distance is at
+    # most the length of any edge at its sample).
+    from hdbscan._hdbscan_boruvka import KDTreeBoruvkaAlgorithm
+    from sklearn.neighbors import KDTree
+    alg = KDTreeBoruvkaAlgorithm(KDTree(X, leaf_size=40), min_samples=1,
+                                 leaf_size=20, approx_min_span_tree=False,
+                                 n_jobs=threads)
+    return float(np.asarray(alg.spanning_tree())[:, 2].sum())
+
+def fast_hdbscan_mst(X):
+    import numba
+    from fast_hdbscan.hdbscan import compute_minimum_spanning_tree
+    numba.set_num_threads(threads)
+    edges = compute_minimum_spanning_tree(X, min_samples=1)[0]
+    return float(np.asarray(edges)[:, 2].sum())
+
+fn = {"ours": ours, "mlpack": mlpack_emst, "fastcluster": fastcluster_single,
+      "hdbscan": hdbscan_boruvka, "fast_hdbscan": fast_hdbscan_mst}[method]
+try:
+    fn(X[:1000].copy())  # imports, JIT, warm caches
+except ImportError as exc:
+    print(json.dumps({"missing": str(exc)}))
+    sys.exit(0)
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with threadpool_limits(threads):
+    t0 = time.perf_counter()
+    weight = fn(X)
+    elapsed = time.perf_counter() - t0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"time": elapsed, "weight": weight, "peak_mb": (peak - base) / 1024}))
+"""
+
+PEER_NAMES = ["mlpack", "fastcluster", "hdbscan", "fast_hdbscan"]
+
+
+def run_peer(method, n, d, threads, timeout):
+    """Result dict, {"missing": ...}, {"skipped": reason}."""
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD_PEER, method, str(n), str(d), str(threads)],
+            capture_output=True, text=True, timeout=timeout, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"skipped": f"> {timeout:.0f} s"}
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        tail = proc.stderr.strip().splitlines()[-1:] or ["?"]
+        return {"skipped": f"failed ({tail[0][:60]})"}
+    return json.loads(lines[-1])
+
+
+def peers(quick, timeout=300, sizes=None, dims=None):
+    """Time of each peer / time of our exact VAT order (> 1: we are faster),
+    at 1 and 2 threads; a peer is skipped past 5 minutes, and at shapes where
+    it would need over 8 GB (fastcluster's and mlpack's memory is O(n), so
+    only time limits apply here)."""
+    import os
+
+    print("\n## Exact MST peers: time of peer / time of ours (> 1: we are faster)")
+    print(f"# load average at start {os.getloadavg()[0]:.2f}; a peer over "
+          f"{timeout:.0f} s is skipped ('> {timeout:.0f} s')")
+    sizes = sizes or ([20000] if quick else [20000, 100000, 1000000])
+    dims = dims or ([2, 8] if quick else [2, 3, 8, 16, 32])
+    print("| n | d | threads | ours (s) | ours MB | " + " | ".join(PEER_NAMES)
+          + " | weights agree |")
+    print("|" + "---|" * (6 + len(PEER_NAMES)))
+    missing = set()
+    for n in sizes:
+        for d in dims:
+            for threads in (1, 2):
+                ours = run_peer("ours", n, d, threads, timeout)
+                cells, agree = [], True
+                for name in PEER_NAMES:
+                    if name in missing:
+                        cells.append("not installed")
+                        continue
+                    res = run_peer(name, n, d, threads, timeout)
+                    if "missing" in res:
+                        missing.add(name)
+                        cells.append("not installed")
+                    elif "skipped" in res:
+                        cells.append(res["skipped"])
+                    elif "time" not in ours:
+                        cells.append(f"{res['time']:.2f} s")
+                    else:
+                        cells.append(f"{res['time'] / ours['time']:.2f}")
+                        agree &= abs(res["weight"] - ours["weight"]) <= 1e-6 * ours["weight"]
+                if "time" in ours:
+                    head = f"{ours['time']:.2f} | {ours['peak_mb']:.0f}"
+                else:
+                    head = f"{ours.get('skipped', '?')} | -"
+                print(f"| {n} | {d} | {threads} | {head} | " + " | ".join(cells)
+                      + f" | {agree} |", flush=True)
+    print(f"# load average at end {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -58,10 +58,11 @@ class VAT(TransformerMixin, BaseEstimator):
         Threads of the kernels and of :func:`~sklearn.metrics.pairwise_distances`.
         ``None`` follows ``OMP_NUM_THREADS`` and threadpoolctl limits; ``-1``
         uses every CPU. See :func:`vat_order` for when the ordering uses them.
-    algorithm : {"auto", "prim", "delaunay"}, default="auto"
+    algorithm : {"auto", "prim", "delaunay", "boruvka"}, default="auto"
         How the minimum spanning tree behind the order is found; all give the
         same order and cut weights. ``"delaunay"`` (Euclidean, at most 3
-        features) runs in O(n log n); see :func:`vat_order`.
+        features) and ``"boruvka"`` (Euclidean, low dimension) run in
+        O(n log n); see :func:`vat_order`.
     sample_size : int or float, default=None
         ``None`` orders every sample (exact). Otherwise order a sample of about
         this many objects (a float is a fraction of n) drawn as sVAT/siVAT
@@ -410,7 +411,7 @@ class IVAT(VAT):
         :attr:`n_clusters_estimate_`, each of at least 2% of the samples.
     n_jobs : int, default=None
         Threads; see :class:`VAT`.
-    algorithm : {"auto", "prim", "delaunay"}, default="auto"
+    algorithm : {"auto", "prim", "delaunay", "boruvka"}, default="auto"
         How the minimum spanning tree is found; see :class:`VAT`.
     sample_size : int or float, default=None
         ``None`` orders every sample (exact). Otherwise order a sample of about

@@ -1,0 +1,327 @@
+"""Exact Euclidean minimum spanning tree by Boruvka's algorithm over a k-d tree.
+
+Boruvka's algorithm adds, in each round, the lightest edge leaving every
+component; with a k-d tree each sample's nearest sample outside its own
+component is a pruned nearest-neighbour search (March, Ram & Gray, 2010). The
+search here is single-tree, with three prunings that make the rounds after the
+first cheap: a node whose samples all lie in the query's component is skipped;
+a node farther than the best edge its component has so far is skipped; and a
+sample's nearest foreign neighbour from an earlier round stays its nearest
+while it is still foreign (the foreign samples only ever shrink), and its
+distance bounds the next search from below.
+
+Distances are the squared Euclidean distances of ``_distances.pair_distance``,
+the sum the Prim's kernel and ``_vat_tree.edge_weights`` use, so the tree's
+weights are the same bits. The kernel also detects ties: it reports
+one whenever a component's lightest leaving edge was not unique (within the
+component, or for one sample). When no tie is reported every added edge is the
+unique lightest edge of a cut, so it belongs to every MST and the MST is unique
+(cut property; doc/user_guide/algorithms.rst, section algo-tree-route, then
+gives the VAT order from the tree).
+"""
+
+from cpython.exc cimport PyErr_CheckSignals
+from libc.math cimport INFINITY
+
+import numpy as np
+
+from ._distances cimport METRIC_SQEUCLIDEAN, intp_t, pair_distance
+from ._kernel_checks cimport check_shape
+
+# Box lower bounds are summed in another order than the exact distances: a
+# relative slack far above their rounding error (d 2**-52 each) keeps every
+# prune safe.
+cdef double _SLACK = 1.0 - 1e-9
+
+cdef enum:
+    _STACK = 256  # nodes pending in one search; the tree is < 64 levels deep
+
+
+cdef inline double _box_lb(const double* x, const double* lo, const double* hi,
+                           intp_t d) noexcept nogil:
+    cdef intp_t k
+    cdef double acc = 0.0, g
+    for k in range(d):
+        if x[k] < lo[k]:
+            g = lo[k] - x[k]
+            acc += g * g
+        elif x[k] > hi[k]:
+            g = x[k] - hi[k]
+            acc += g * g
+    return acc
+
+
+cdef void _select(intp_t* idx, const double* X, intp_t d, intp_t dim,
+                  intp_t lo, intp_t hi, intp_t kth) noexcept nogil:
+    """Quickselect on idx[lo:hi] by X[idx, dim]: the kth smallest at kth."""
+    cdef intp_t i, j, t, mid
+    cdef double pivot, a, b, c
+    hi -= 1
+    while hi > lo:
+        mid = lo + (hi - lo) // 2
+        a = X[idx[lo] * d + dim]
+        b = X[idx[mid] * d + dim]
+        c = X[idx[hi] * d + dim]
+        # Median of three as the pivot.
+        if (a <= b) == (b <= c):
+            pivot = b
+        elif (b <= a) == (a <= c):
+            pivot = a
+        else:
+            pivot = c
+        i = lo
+        j = hi
+        while i <= j:
+            while X[idx[i] * d + dim] < pivot:
+                i += 1
+            while X[idx[j] * d + dim] > pivot:
+                j -= 1
+            if i <= j:
+                t = idx[i]
+                idx[i] = idx[j]
+                idx[j] = t
+                i += 1
+                j -= 1
+        if kth <= j:
+            hi = j
+        elif kth >= i:
+            lo = i
+        else:
+            return
+
+
+cdef inline intp_t _find(intp_t* parent, intp_t a) noexcept nogil:
+    cdef intp_t r = a, t
+    while parent[r] != r:
+        r = parent[r]
+    while parent[a] != r:
+        t = parent[a]
+        parent[a] = r
+        a = t
+    return r
+
+
+def boruvka_mst(
+    const double[:, ::1] X,     # IN (n_samples, n_features), n_samples >= 2
+    intp_t leaf_size,           # IN samples per leaf of the k-d tree, >= 1
+    intp_t[::1] u_out,          # OUT (n_samples - 1,) tree edges, sample indices
+    intp_t[::1] v_out,          # OUT (n_samples - 1,)
+    double[::1] w_out,          # OUT (n_samples - 1,) squared Euclidean lengths
+):
+    """Exact Euclidean MST, or a report that a tie made it possibly not unique.
+
+    Time O(n log n) per round in low dimension for well-spread data, at most
+    log2(n) rounds (each round at least halves the components), in practice
+    the first round dominates; it degrades towards O(n^2 d) as d grows (the
+    k-d tree stops pruning). Peak memory: a copy of X in tree order (8 n d
+    bytes), the node boxes (about 16 d (4 n / leaf_size) bytes) and eight
+    arrays of n entries (about 64 n bytes). Checks for Ctrl-C between rounds and
+    every 8192 searched samples (and raises ``KeyboardInterrupt``).
+
+    Returns
+    -------
+    tied : bool
+        True when some component's lightest leaving edge was not unique: the
+        edges written are then an MST but maybe not the one VAT's tie rule
+        follows, and the caller must use another route. Returns at once.
+    """
+    cdef:
+        intp_t n = X.shape[0], d = X.shape[1]
+        intp_t max_nodes, n_nodes, node, s, e, m, dim, k, top, i, p, q, c
+        intp_t n_edges = 0, best_q, round_ = 0
+        double spread, best_spread, v, best, dist, lb_l, lb_r
+        bint tie, tied = False
+    if n < 2 or d < 1 or leaf_size < 1:
+        raise ValueError(
+            f"need n >= 2, d >= 1, leaf_size >= 1; got {n}, {d}, {leaf_size}."
+        )
+    check_shape("u_out", (u_out.shape[0],), (n - 1,))
+    check_shape("v_out", (v_out.shape[0],), (n - 1,))
+    check_shape("w_out", (w_out.shape[0],), (n - 1,))
+    # Median splits: at most 2 n / leaf_size leaves, twice that in nodes.
+    max_nodes = 4 * (n // leaf_size + 1) + 1
+    cdef:
+        intp_t[::1] idx = np.arange(n, dtype=np.intp)
+        intp_t[::1] n_start = np.empty(max_nodes, dtype=np.intp)
+        intp_t[::1] n_end = np.empty(max_nodes, dtype=np.intp)
+        intp_t[::1] n_left = np.full(max_nodes, -1, dtype=np.intp)
+        intp_t[::1] n_comp = np.empty(max_nodes, dtype=np.intp)
+        double[:, ::1] n_lo = np.empty((max_nodes, d))
+        double[:, ::1] n_hi = np.empty((max_nodes, d))
+        double[:, ::1] P                     # X in tree order
+        intp_t[::1] comp = np.arange(n, dtype=np.intp)     # root of each position
+        intp_t[::1] parent = np.arange(n, dtype=np.intp)   # union-find
+        intp_t[::1] nn = np.full(n, -1, dtype=np.intp)     # cached foreign neighbour
+        double[::1] nn_d = np.zeros(n)      # its distance, or a lower bound
+        unsigned char[::1] nn_tie = np.zeros(n, dtype=np.uint8)
+        double[::1] c_best = np.empty(n)
+        intp_t[::1] c_u = np.empty(n, dtype=np.intp)
+        intp_t[::1] c_v = np.empty(n, dtype=np.intp)
+        unsigned char[::1] c_tie = np.empty(n, dtype=np.uint8)
+        intp_t stack[_STACK]
+        const double* xp
+        const double* Xd = &X[0, 0]
+
+    with nogil:
+        # Build: node 0 holds every sample; a node splits at the median of
+        # its widest feature; children are stored as a pair (left, left + 1).
+        n_start[0] = 0
+        n_end[0] = n
+        n_nodes = 1
+        node = 0
+        while node < n_nodes:
+            s = n_start[node]
+            e = n_end[node]
+            for k in range(d):
+                n_lo[node, k] = INFINITY
+                n_hi[node, k] = -INFINITY
+            for i in range(s, e):
+                for k in range(d):
+                    v = Xd[idx[i] * d + k]
+                    if v < n_lo[node, k]:
+                        n_lo[node, k] = v
+                    if v > n_hi[node, k]:
+                        n_hi[node, k] = v
+            if e - s > leaf_size and n_nodes + 2 <= max_nodes:
+                dim = 0
+                best_spread = -1.0
+                for k in range(d):
+                    spread = n_hi[node, k] - n_lo[node, k]
+                    if spread > best_spread:
+                        best_spread = spread
+                        dim = k
+                if best_spread > 0:
+                    m = s + (e - s) // 2
+                    _select(&idx[0], Xd, d, dim, s, e, m)
+                    n_left[node] = n_nodes
+                    n_start[n_nodes] = s
+                    n_end[n_nodes] = m
+                    n_start[n_nodes + 1] = m
+                    n_end[n_nodes + 1] = e
+                    n_nodes += 2
+            node += 1
+    P = np.asarray(X)[np.asarray(idx)]
+    with nogil:
+        while n_edges < n - 1:
+            # Which nodes lie in one component (children come after parents).
+            for node in range(n_nodes - 1, -1, -1):
+                if n_left[node] < 0:
+                    c = comp[n_start[node]]
+                    for i in range(n_start[node] + 1, n_end[node]):
+                        if comp[i] != c:
+                            c = -1
+                            break
+                    n_comp[node] = c
+                elif n_comp[n_left[node]] == n_comp[n_left[node] + 1]:
+                    n_comp[node] = n_comp[n_left[node]]
+                else:
+                    n_comp[node] = -1
+            for i in range(n):
+                if comp[i] == i:
+                    c_best[i] = INFINITY
+                    c_u[i] = -1
+                    c_tie[i] = 0
+            # First the samples whose cached neighbour is still foreign (no
+            # search): their edges bound every component's searches below.
+            for p in range(n):
+                c = comp[p]
+                if nn[p] >= 0 and comp[nn[p]] != c:
+                    if nn_d[p] < c_best[c]:
+                        c_best[c] = nn_d[p]
+                        c_u[c] = p
+                        c_v[c] = nn[p]
+                        c_tie[c] = nn_tie[p]
+                    elif nn_d[p] == c_best[c]:
+                        c_tie[c] = True
+            for p in range(n):
+                if p % 8192 == 8191:
+                    # A round can take seconds (the first one in 10-d and up).
+                    with gil:
+                        PyErr_CheckSignals()
+                c = comp[p]
+                if nn[p] >= 0 and comp[nn[p]] != c:
+                    continue  # counted above
+                elif nn_d[p] > c_best[c]:
+                    continue  # its nearest foreign sample is farther than c's best
+                else:
+                    # Search with the component's best as the bound: samples
+                    # at exactly that distance are still visited (ties).
+                    best = c_best[c]
+                    best_q = -1
+                    tie = False
+                    xp = &P[p, 0]
+                    top = 0
+                    stack[top] = 0
+                    top += 1
+                    while top > 0:
+                        top -= 1
+                        node = stack[top]
+                        if n_comp[node] == c:
+                            continue
+                        lb_l = _box_lb(xp, &n_lo[node, 0], &n_hi[node, 0], d)
+                        if lb_l * _SLACK > best:
+                            continue
+                        if n_left[node] < 0:
+                            for q in range(n_start[node], n_end[node]):
+                                if comp[q] == c:
+                                    continue
+                                dist = pair_distance(P, p, q, METRIC_SQEUCLIDEAN)
+                                if dist < best:
+                                    best = dist
+                                    best_q = q
+                                    tie = False
+                                elif dist == best:
+                                    if best_q >= 0:
+                                        tie = True
+                                    else:
+                                        best_q = q
+                        else:
+                            # Nearer child last, so it is searched first.
+                            lb_l = _box_lb(xp, &n_lo[n_left[node], 0],
+                                           &n_hi[n_left[node], 0], d)
+                            lb_r = _box_lb(xp, &n_lo[n_left[node] + 1, 0],
+                                           &n_hi[n_left[node] + 1, 0], d)
+                            if lb_l <= lb_r:
+                                stack[top] = n_left[node] + 1
+                                stack[top + 1] = n_left[node]
+                            else:
+                                stack[top] = n_left[node]
+                                stack[top + 1] = n_left[node] + 1
+                            top += 2
+                    if best_q < 0:
+                        # Nothing within the bound: the bound is a lower bound.
+                        nn[p] = -1
+                        if best > nn_d[p]:
+                            nn_d[p] = best
+                        continue
+                    nn[p] = best_q
+                    nn_d[p] = best
+                    nn_tie[p] = tie
+                if best < c_best[c]:
+                    c_best[c] = best
+                    c_u[c] = p
+                    c_v[c] = best_q
+                    c_tie[c] = tie
+                elif best == c_best[c]:
+                    c_tie[c] = True
+            for i in range(n):
+                if comp[i] == i and c_u[i] >= 0 and c_tie[i]:
+                    tied = True
+            if tied:
+                break
+            for i in range(n):
+                if comp[i] == i and c_u[i] >= 0:
+                    p = _find(&parent[0], c_u[i])
+                    q = _find(&parent[0], c_v[i])
+                    if p != q:
+                        parent[p] = q
+                        u_out[n_edges] = idx[c_u[i]]
+                        v_out[n_edges] = idx[c_v[i]]
+                        w_out[n_edges] = c_best[i]
+                        n_edges += 1
+            for i in range(n):
+                comp[i] = _find(&parent[0], i)
+            round_ += 1
+            with gil:
+                PyErr_CheckSignals()
+    return bool(tied)

@@ -1,0 +1,233 @@
+"""Exactness of the Boruvka route (exact Euclidean MST over a k-d tree)."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+from scipy.sparse.csgraph import minimum_spanning_tree
+from scipy.spatial.distance import cdist, pdist, squareform
+
+from sklearn_tendency import IVAT, VAT, _vat_boruvka, _vat_prim, vat_order
+from sklearn_tendency import _ordering as ordering
+
+
+def core_prim(X, metric="euclidean"):
+    """The two-pass reference: brute-force first maximum, then Prim's from it."""
+    X = np.ascontiguousarray(X)
+    code = _vat_prim.NATIVE_METRICS[metric]
+    start, _ = _vat_prim.farthest_pair_start(X, code, 1)
+    n = X.shape[0]
+    order, cuts = np.empty(n, dtype=np.intp), np.empty(n)
+    _vat_prim.prim_features(X, start, code, order, cuts, np.empty(n, dtype=np.intp), 1)
+    if metric == "euclidean":
+        cuts = np.sqrt(cuts)
+    return order, cuts
+
+
+def reference_vat(D):
+    """Textbook VAT on a full matrix (as in test_vat.py)."""
+    n = D.shape[0]
+    start = int(np.argmax(D)) // n
+    order, cuts = [start], [0.0]
+    open_ = [j for j in range(n) if j != start]
+    while open_:
+        dists = D[np.ix_(order, open_)].min(axis=0)
+        k = int(np.argmin(dists))
+        order.append(open_[k])
+        cuts.append(dists[k])
+        open_.pop(k)
+    return np.array(order), np.array(cuts)
+
+
+def mixed(n, d, seed):
+    """A Gaussian blob and a uniform box: dense and sparse regions, no ties."""
+    rng = np.random.RandomState(seed)
+    return np.vstack([rng.normal(size=(n // 2, d)),
+                      rng.uniform(3, 9, size=(n - n // 2, d))])
+
+
+def boruvka_edges(X, leaf_size=16):
+    n = X.shape[0]
+    u, v = np.empty(n - 1, dtype=np.intp), np.empty(n - 1, dtype=np.intp)
+    w = np.empty(n - 1)
+    tied = _vat_boruvka.boruvka_mst(np.ascontiguousarray(X, dtype=np.float64),
+                                    leaf_size, u, v, w)
+    return tied, u, v, w
+
+
+# n up to 20 000, d = 1..16; the large cases are few to keep the run short.
+@pytest.mark.parametrize(
+    "n, d", [(3000, 1), pytest.param(20000, 2, marks=pytest.mark.slow), (8000, 3), (4000, 4), (3000, 6), (3000, 8),
+             (2000, 12), (2000, 16)],
+)
+def test_boruvka_equals_core_prim(n, d):
+    X = mixed(n, d, seed=n + d)
+    ref_order, ref_cuts = core_prim(X)
+    assert ref_order[0] != 0
+    order, cuts = vat_order(X, algorithm="boruvka")
+    np.testing.assert_array_equal(order, ref_order)
+    np.testing.assert_array_equal(cuts, ref_cuts)
+    # sqeuclidean: same order, squared cut weights (the kernel's own bits).
+    order2, cuts2 = vat_order(X, metric="sqeuclidean", algorithm="boruvka")
+    np.testing.assert_array_equal(order2, ref_order)
+    np.testing.assert_array_equal(np.sqrt(cuts2), ref_cuts)
+
+
+@pytest.mark.parametrize("leaf_size", [1, 2, 16, 5000])
+@pytest.mark.parametrize("n, d", [(600, 2), (400, 5), (300, 16)])
+def test_kernel_gives_the_mst_edges(n, d, leaf_size):
+    # Against scipy's MST of the full matrix: the same edge set (the MST is
+    # unique on these data) with the same squared weights.
+    X = np.random.RandomState(d).uniform(size=(n, d))
+    tied, u, v, w = boruvka_edges(X, leaf_size)
+    assert not tied
+    ref = minimum_spanning_tree(squareform(pdist(X, "sqeuclidean"))).tocoo()
+    assert set(zip(np.minimum(u, v), np.maximum(u, v))) == set(
+        zip(np.minimum(ref.row, ref.col), np.maximum(ref.row, ref.col))
+    )
+    np.testing.assert_allclose(np.sort(w), np.sort(ref.data), rtol=1e-12)
+
+
+def test_kernel_reports_ties():
+    # An integer grid: many equal edges, some a component's lightest.
+    X = np.random.RandomState(0).randint(0, 6, size=(150, 2)).astype(float)
+    assert boruvka_edges(X)[0]
+    X = np.array([[0.0], [1.0], [2.0]])  # sample 1 at distance 1 from both
+    assert boruvka_edges(X)[0]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ties_follow_the_reference(seed):
+    rng = np.random.RandomState(seed)
+    X = rng.randint(0, 6, size=(150, 2)).astype(float)
+    X[0] = [2, 3]
+    ref_order, ref_cuts = reference_vat(cdist(X, X))
+    order, cuts = vat_order(X, algorithm="boruvka")
+    np.testing.assert_array_equal(order, ref_order)
+    np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-12)
+    # Duplicated rows (zero-length edges).
+    Xd = np.vstack([X[:40] + 0.1 * rng.normal(size=(40, 2)), X[:40]])
+    Xd = np.vstack([Xd, Xd[:5]])
+    np.testing.assert_array_equal(vat_order(Xd, algorithm="boruvka")[0],
+                                  reference_vat(cdist(Xd, Xd))[0])
+
+
+def test_float32_input_and_estimators():
+    X = mixed(3000, 5, seed=1).astype(np.float32)
+    a = IVAT(algorithm="boruvka").fit(X)
+    b = IVAT(algorithm="prim").fit(X)
+    np.testing.assert_array_equal(a.order_, b.order_)
+    np.testing.assert_array_equal(a.cut_weights_, b.cut_weights_)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+
+
+def test_kernel_checks_its_arguments():
+    X = np.zeros((5, 2))
+    out = np.empty(4, dtype=np.intp)
+    with pytest.raises(ValueError, match="w_out must have shape"):
+        _vat_boruvka.boruvka_mst(X, 16, out, out, np.empty(3))
+    with pytest.raises(ValueError, match="leaf_size"):
+        _vat_boruvka.boruvka_mst(X, 0, out, out, np.empty(4))
+
+
+def test_boruvka_rejects_unsupported_inputs():
+    X = np.random.RandomState(0).normal(size=(50, 4))
+    with pytest.raises(ValueError, match="Euclidean"):
+        VAT(algorithm="boruvka", metric="manhattan").fit(X)
+
+
+def test_auto_picks_boruvka_where_measured_fastest(monkeypatch):
+    calls = []
+    real = ordering._vat_order_boruvka
+    monkeypatch.setattr(
+        ordering, "_vat_order_boruvka",
+        lambda *a: calls.append(a[0].shape) or real(*a),
+    )
+    rng = np.random.RandomState(0)
+    # n_references=0: the gap statistic's reference orders take routes too.
+    VAT(n_references=0).fit(rng.normal(size=(2500, 2)))
+    VAT(n_references=0).fit(rng.normal(size=(12000, 4)))
+    VAT(n_references=0).fit(rng.normal(size=(3000, 4)))  # Prim's faster at this n
+    VAT(n_references=0).fit(rng.normal(size=(100, 2)))  # small: Prim's
+    VAT(n_references=0).fit(rng.normal(size=(3000, 32)))  # high dimension: Prim's
+    VAT(metric="manhattan", n_references=0).fit(rng.normal(size=(2500, 2)))
+    assert calls == [(2500, 2), (12000, 4)]
+
+
+def test_verbose(capsys):
+    VAT(algorithm="boruvka", verbose=1).fit(mixed(1000, 3, seed=0))
+    assert "Boruvka MST of 1000 samples" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
+def test_ctrl_c_stops_the_kernel(tmp_path):
+    # Rounds of a fit that would take minutes (10**6 samples in 12-d) must
+    # notice a real SIGINT and leave the estimator unfitted.
+    script = textwrap.dedent(
+        """
+        import numpy as np
+        from sklearn_tendency import VAT
+        X = np.random.RandomState(0).normal(size=(1000000, 12))
+        est = VAT(algorithm="boruvka", n_jobs=1)
+        print("started", flush=True)
+        try:
+            est.fit(X)
+        except KeyboardInterrupt:
+            print("interrupted", hasattr(est, "order_"), flush=True)
+        """
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env,
+        cwd=tmp_path,
+    )
+    assert proc.stdout.readline().strip() == "started"
+    time.sleep(1.0)
+    t0 = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=120)
+    assert out.strip() == "interrupted False"
+    assert time.perf_counter() - t0 < 90
+
+
+@pytest.mark.parametrize(
+    "kind", ["blobs", "grid", "circle", "uniform3", "line"],
+)
+def test_hull_pruned_farthest_pair_is_the_brute_force_start(kind, monkeypatch):
+    # The convex hull prunes the farthest pair's candidates in 2-d and 3-d;
+    # the start must still be the first row of the largest distance, ties
+    # (integer grid) and degenerate hulls (a circle: every sample a vertex;
+    # collinear samples: qhull fails) included.
+    rng = np.random.RandomState(0)
+    n = 6000
+    if kind == "blobs":
+        X = rng.uniform(-10, 10, (10, 2))[rng.randint(10, size=n)] + rng.normal(size=(n, 2))
+    elif kind == "grid":
+        X = rng.randint(0, 20, size=(n, 2)).astype(float)
+    elif kind == "circle":
+        t = rng.uniform(0, 2 * np.pi, 2500)
+        X = np.c_[np.cos(t), np.sin(t)]
+    elif kind == "uniform3":
+        X = rng.uniform(size=(n, 3))
+    else:
+        t = rng.uniform(size=n)
+        X = np.c_[t, 2 * t]
+    code = _vat_prim.NATIVE_METRICS["sqeuclidean"]
+    ref, _ = _vat_prim.farthest_pair_start(np.ascontiguousarray(X), code, 1)
+    # The hull at every size here (by default only past 2000 candidates).
+    monkeypatch.setattr(ordering, "_HULL_MIN_CANDIDATES", 0)
+    pruned = []
+    real = ordering._hull_candidates
+    monkeypatch.setattr(
+        ordering, "_hull_candidates", lambda X, c, tol: pruned.append(real(X, c, tol)) or pruned[-1]
+    )
+    assert ordering._farthest_row_euclidean(X, 1) == ref
+    assert len(pruned) == 1
+    if kind in ("blobs", "grid", "uniform3"):
+        assert 2 <= len(pruned[0]) < 200  # the hull did prune (grid: duplicated corners)
