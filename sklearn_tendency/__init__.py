@@ -24,7 +24,7 @@ from ._tendency import (
 )
 from ._vat import IVAT, VAT
 from ._vat_functions import ivat, vat
-from ._version import __version__
+from ._version import __version__ as __version__
 
 __all__ = [
     "ClusteringAnimation",
