@@ -43,9 +43,9 @@ def test_npy(tmp_path, capsys):
     "content, args, message",
     [
         ("a,b\n1,2\n3,x\n", [], "'x' is not a number"),
-        ("a,b\n1,2\n3\n", [], "has 1 fields"),
-        ("a,b\n1,2\n", [], "at least 2 samples"),
-        ("a,b\n1,2\n3,nan\n", [], "NaN or inf"),
+        ("a,b\n1,2\n3\n5,6\n", [], "has 1 fields"),
+        ("a,b\n1,2\n3,4\n", [], "at least 3 rows"),
+        ("a,b\n1,2\n3,nan\n5,6\n", [], "NaN or inf"),
         ("", [], "empty"),
         ("a,b\n1,2\n3,4\n", ["--columns", "c"], "unknown column 'c'"),
     ],
