@@ -236,6 +236,11 @@ def _load(args, log):
         from ._io import Table
 
         table = Table(np.asarray(data, dtype=np.float64), names)
+        if args.columns and Path(args.columns[-1]).is_file():
+            raise InputError(
+                f"--columns took {args.columns[-1]} as a column name; give the data "
+                "file before the options, or end the columns with --."
+            )
         if args.columns is not None or args.label is not None:
             raise InputError("--columns and --label need a data file.")
         return table, "Old Faithful (bundled)"
@@ -307,11 +312,11 @@ def _vat(X, sample_size, random_state, log):
         with log.step(f"VAT: maximin sample of {sample_size:,} of the {n:,} rows (sVAT)"):
             rows = maximin_sample(X, sample_size, random_state=random_state)
     Xi = X if rows is None else X[rows]
-    with log.step(f"VAT: ordering {Xi.shape[0]:,} rows"):
-        # The ordering engine prints its progress on stdout; stdout is the report's.
-        with contextlib.redirect_stdout(sys.stderr):
-            # (only worth reading for large n).
-            est = IVAT(verbose=int(not log.quiet and Xi.shape[0] >= 5000)).fit(Xi)
+    # The ordering engine prints its progress on stdout, the report's
+    # stream; it is worth reading for large n only.
+    with log.step(f"VAT: ordering {Xi.shape[0]:,} rows"), \
+            contextlib.redirect_stdout(sys.stderr):
+        est = IVAT(verbose=int(not log.quiet and Xi.shape[0] >= 5000)).fit(Xi)
     return est, Xi, rows
 
 
@@ -438,7 +443,6 @@ def run(argv=None, stdout=None):
 
     # The report.
     results = getattr(report, "results", {})
-    simulated = [name for name in results if name in ("gaussian_hopkins", "vat_gap")]
     doc = {
         "data": {
             "source": source, "n_samples": int(n), "n_features": int(d),

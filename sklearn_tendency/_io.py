@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["InputError", "Table", "read_table", "DELIMITERS"]
+__all__ = ["DELIMITERS", "InputError", "Table", "read_table"]
 
 # Names a user may give to --delimiter, and the separators tried, in order
 # of preference when several split the first lines consistently.
@@ -403,6 +403,7 @@ def _read_npz(path, columns, label):
 
 def _read_parquet(path, columns, label):
     try:
+        import pyarrow as pa
         import pyarrow.parquet as pq
         import pyarrow.types as pt
     except ImportError:
@@ -412,7 +413,7 @@ def _read_parquet(path, columns, label):
         ) from None
     try:
         table = pq.read_table(path)
-    except Exception as exc:  # pyarrow raises its own ArrowInvalid and OSError
+    except (OSError, pa.ArrowException) as exc:
         raise InputError(f"{path}: not a readable Parquet file ({exc}).") from None
     names = list(table.column_names)
     numeric = [
