@@ -399,3 +399,28 @@ def test_large_file_is_sampled_and_says_so(tmp_path, capsys):
     assert main([str(tmp_path / "x.npy"), "--quiet", "--n-simulations", "0",
                  "--sample-size", "all", "--no-plots"]) == 0
     assert "VAT order of all 600 rows (exact)" in capsys.readouterr().out
+
+
+def test_bad_cell_line_number_across_chunks(tmp_path, capsys, monkeypatch):
+    from sklearn_tendency import _io
+
+    # Chunks of a few lines: the bad cell sits in a later chunk than the first.
+    monkeypatch.setattr(_io, "_CHUNK_BYTES", 64)
+    rows = [f"{i},{i % 7}.5" for i in range(200)]
+    rows[148] = "148,oops"
+    (tmp_path / "long.csv").write_text("a,b\n" + "\n".join(rows) + "\n")
+    assert main([str(tmp_path / "long.csv"), "--no-plots"]) == 2
+    # Header on line 1: data row 149 is line 150.
+    assert "long.csv: line 150, column 'b': 'oops' is not a number" in capsys.readouterr().err
+    table = _io.read_table(tmp_path / "long.csv", columns=["a"])
+    np.testing.assert_array_equal(table.data[:, 0], np.arange(200))
+
+
+def test_gzip_csv(tmp_path, capsys):
+    import gzip
+
+    with gzip.open(tmp_path / "d.csv.gz", "wt") as f:
+        f.write(_csv_text(";"))
+    assert main([str(tmp_path / "d.csv.gz"), "--no-plots", "--quiet", "--n-simulations", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "samples: 120, features: 2" in out and "separator: semicolon" in out
