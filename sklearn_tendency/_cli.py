@@ -323,7 +323,7 @@ def _vat(X, sample_size, random_state, log):
 def _label_agreement(labels, est):
     from sklearn.metrics import adjusted_rand_score
 
-    from ._vat import single_linkage_labels
+    from ._cut_weights import single_linkage_labels
 
     classes = np.unique(labels)
     k = len(classes)

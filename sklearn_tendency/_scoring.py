@@ -12,17 +12,17 @@ from . import _tendency
 
 __all__ = ["TendencyReport", "assess_tendency", "make_tendency_scorer", "STATISTICS"]
 
-# name -> (function, whether it takes random_state, what it tests against)
+# name -> (function, what it tests against); every function takes random_state
 STATISTICS = {
-    "hopkins_both": (_tendency.hopkins_both, True,
+    "hopkins_both": (_tendency.hopkins_both,
                      "both a uniform box and a single Gaussian (the smaller H)"),
-    "hopkins": (_tendency.hopkins_test, True,
+    "hopkins": (_tendency.hopkins_test,
                 "uniform points in the data's bounding box (Wright 2022)"),
-    "gaussian_hopkins": (_tendency.gaussian_hopkins_test, True,
+    "gaussian_hopkins": (_tendency.gaussian_hopkins_test,
                          "a single Gaussian with the data's mean and covariance"),
-    "dip": (_tendency.dip_test, True,
+    "dip": (_tendency.dip_test,
             "unimodal pairwise distances (Hartigan's dip, Adolfsson et al. 2019)"),
-    "vat_gap": (_tendency.vat_gap, True,
+    "vat_gap": (_tendency.vat_gap,
                 "a single Gaussian (simulated): the largest jump between VAT blocks"),
 }
 
@@ -33,10 +33,8 @@ def _compute(statistic, X, params, random_state):
             f"Unknown tendency statistic {statistic!r}; choose one of "
             f"{sorted(STATISTICS)}."
         )
-    func, takes_seed, _ = STATISTICS[statistic]
-    if takes_seed:
-        params = {"random_state": random_state, **params}
-    return func(X, **params)
+    func = STATISTICS[statistic][0]
+    return func(X, **{"random_state": random_state, **params})
 
 
 def _statistic_only(statistic, params):
@@ -163,8 +161,8 @@ class TendencyReport:
     def __str__(self):
         lines = [f"samples: {self.n_samples}, features: {self.n_features}"]
         for name, res in self.results.items():
-            p = "" if res.pvalue is None or np.isnan(res.pvalue) else f", p-value {res.pvalue:.3g}"
-            lines.append(f"  {name:17s} {res.statistic:8.4f}{p}   (vs {STATISTICS[name][2]})")
+            p = "" if np.isnan(res.pvalue) else f", p-value {res.pvalue:.3g}"
+            lines.append(f"  {name:17s} {res.statistic:8.4f}{p}   (vs {STATISTICS[name][1]})")
         lines.append(f"VAT cluster-count estimate: {self.n_clusters_estimate}")
         lines.append(f"verdict: {self.verdict} ({self.rule})")
         return "\n".join(lines)

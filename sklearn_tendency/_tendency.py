@@ -13,8 +13,8 @@ Each statistic says what it tests against:
 - :func:`vat_gap`: the largest jump between VAT blocks; its optional p-value
   is against a single Gaussian fitted to the data (simulated).
 
-:func:`assess_tendency` runs them and gives a verdict; NOTES.md and
-``benchmarks/tendency_table.py`` measure where each works.
+:func:`assess_tendency` runs them and gives a verdict; :ref:`algo-hopkins`
+and ``benchmarks/tendency_table.py`` measure where each works.
 """
 
 from dataclasses import dataclass
@@ -26,8 +26,10 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_random_state
 from threadpoolctl import threadpool_limits
 
-from ._openmp_helpers import _openmp_effective_n_threads
-from ._validation import check_precomputed_dissimilarity, check_sample_size
+from ._cut_weights import block_split, resolve_min_cluster_size
+from ._openmp_helpers import effective_n_threads
+from ._ordering import vat_order_validated
+from ._validation import check_precomputed_dissimilarity, check_sample_size, check_vat_input
 
 __all__ = [
     "HopkinsResult",
@@ -56,7 +58,8 @@ class HopkinsResult:
     pvalue : float
         Probability under complete spatial randomness, where H ~ Beta(m, m), of
         a statistic at least as extreme as the one observed, in the direction of
-        ``alternative``.
+        ``alternative``; NaN when no p-value is computed
+        (:func:`gaussian_hopkins_test` with ``n_simulations=0``).
     sample_size : int
         m, the number of sampled points.
     dimension : int
@@ -291,9 +294,9 @@ class TendencyResult:
     ----------
     statistic : float
         Larger means more cluster structure.
-    pvalue : float or None
+    pvalue : float
         Probability of a statistic at least as large under the statistic's
-        null; None for descriptive statistics.
+        null; NaN when no p-value is computed (as scipy's tests return).
     """
 
     statistic: float
@@ -308,7 +311,7 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
     """Hopkins test against a single Gaussian fitted to the data.
 
     The box null of :func:`hopkins_test` calls every Gaussian cloud
-    "clustered" in high dimension (NOTES.md). Here the reference points come
+    "clustered" in high dimension (:ref:`algo-hopkins`). Here the reference points come
     from N(mean, covariance) of X instead: the data are whitened with their
     covariance (constant directions dropped), m reference points are drawn from
     N(0, I), and each distance to the power d is weighted by the reference
@@ -380,7 +383,7 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
     # resolves to for the duration of the call. n_jobs=None means one thread,
     # as in scikit-learn: on digits (1797 x 64, 2 loaded cores) 84 s with two
     # threads against 6.6 s with one, same result (issue 15).
-    n_threads = 1 if n_jobs is None else _openmp_effective_n_threads(n_jobs)
+    n_threads = 1 if n_jobs is None else effective_n_threads(n_jobs)
     with threadpool_limits(limits=n_threads):
         statistic = _gaussian_hopkins(Z, data_idx, rng)
         pvalue = _simulated_pvalue(
@@ -417,7 +420,8 @@ def hopkins_both(X, *, sample_size=0.1, n_simulations=99, random_state=None, n_j
     sample_size : int or float, default=0.1
         m of the box-null test (the Gaussian-null test uses its default, 0.3).
     n_simulations : int, default=99
-        Simulations of the Gaussian-null test; 0 skips its p-value (NaN).
+        Simulations of the Gaussian-null test; 0 skips its p-value, and the
+        combined p-value is then NaN.
     random_state : int, RandomState instance or None, default=None
         Draws of both tests.
     n_jobs : int, default=None
@@ -441,7 +445,7 @@ def hopkins_both(X, *, sample_size=0.1, n_simulations=99, random_state=None, n_j
         X, n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs)
     return TendencyResult(
         statistic=min(box.statistic, gauss.statistic),
-        pvalue=max(box.pvalue, gauss.pvalue),
+        pvalue=float(np.maximum(box.pvalue, gauss.pvalue)),
     )
 
 
@@ -615,7 +619,7 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
     n_simulations : int, default=0
         Samples simulated from the Gaussian with the data's mean and
         covariance for a p-value (what it tests against: a single Gaussian
-        cloud); 0 gives the statistic alone (p-value None).
+        cloud); 0 gives the statistic alone (p-value NaN).
     random_state : int, RandomState instance or None, default=None
         Draws of the simulations.
     n_jobs : int, default=None
@@ -625,7 +629,7 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
     -------
     result : TendencyResult
         ``statistic`` as above; ``pvalue``
-        ``(1 + #{G_sim >= G}) / (1 + n_simulations)``, or None without
+        ``(1 + #{G_sim >= G}) / (1 + n_simulations)``, or NaN without
         simulations.
 
     Notes
@@ -639,25 +643,23 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
     Time O((1 + n_simulations) n^2 d), memory O(n d) (the VAT order and cut
     weights; one simulated sample at a time).
     """
-    from ._vat import _block_split, _check_vat_input, _vat_order_validated
-
     _check_n_simulations(n_simulations)
     if n_simulations and metric == "precomputed":
         raise ValueError(
             "vat_gap simulates a Gaussian in feature space for its p-value; "
             "metric='precomputed' supports n_simulations=0 only."
         )
-    X = _check_vat_input(X, metric)
+    X = check_vat_input(X, metric)
 
     def gap(data):
-        _, cut_weights = _vat_order_validated(data, metric, None, n_jobs)
+        _, cut_weights = vat_order_validated(data, metric, None, n_jobs)
         n = len(cut_weights)
-        size = max(2, int(np.ceil(0.02 * n))) if min_cluster_size is None else int(min_cluster_size)
-        split = _block_split(cut_weights, 0, n, size, quantile)
+        size = resolve_min_cluster_size(min_cluster_size, n)
+        split = block_split(cut_weights, 0, n, size, quantile)
         return 1.0 if split is None else float(split[0])
 
     statistic = gap(X)
-    pvalue = None
+    pvalue = float("nan")
     if n_simulations:
         dense = X.toarray() if hasattr(X, "toarray") else X
         _, colour = _fit_gaussian(np.asarray(dense, dtype=np.float64))

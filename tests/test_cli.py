@@ -65,6 +65,7 @@ def test_missing_file(capsys):
     assert "no such file" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_module_entry_point(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "sklearn_tendency", "--no-plots"],
@@ -75,7 +76,7 @@ def test_module_entry_point(tmp_path):
 
 
 # Acceptance (issue 15): the command line run as a user runs it, in a
-# subprocess, on files the test writes. Every outcome is the documented
+# subprocess (hence marked slow), on files the test writes. Every outcome is the documented
 # report or one line on stderr with exit status 2, never a traceback.
 
 def _two_blobs(seed=0):
@@ -124,6 +125,7 @@ CSV_VARIANTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CSV_VARIANTS))
 def test_csv_variants_are_read(tmp_path, name):
     content, note = CSV_VARIANTS[name]
@@ -145,6 +147,7 @@ def test_csv_variants_are_read(tmp_path, name):
         assert "columns: length, width" in out
 
 
+@pytest.mark.slow
 def test_label_column_bar_and_agreement(tmp_path):
     (tmp_path / "iris_like.csv").write_text(_csv_text(","))
     proc = _cli("iris_like.csv", "--label", "species", "--out", "report",
@@ -189,6 +192,7 @@ def test_labels_bar_is_drawn(tmp_path, monkeypatch):
         assert sorted(set(disp.labels)) == ["setosa", "versicolor"]
 
 
+@pytest.mark.slow
 def test_json_to_stdout(tmp_path):
     (tmp_path / "d.csv").write_text(_csv_text(","))
     proc = _cli("d.csv", "--json", "-", "--no-plots", "--n-simulations", "0", cwd=tmp_path)
@@ -199,6 +203,7 @@ def test_json_to_stdout(tmp_path):
     assert doc["verdict"] in ("clustered", "no evidence of clusters")
 
 
+@pytest.mark.slow
 def test_npz_npy_and_parquet(tmp_path):
     X, y = _two_blobs()
     np.savez(tmp_path / "d.npz", X=X, y=(y == "setosa").astype(int))
@@ -211,6 +216,7 @@ def test_npz_npy_and_parquet(tmp_path):
     assert "samples: 120, features: 1" in proc.stdout
 
 
+@pytest.mark.slow
 def test_parquet(tmp_path):
     pytest.importorskip("pyarrow")
     pd = pytest.importorskip("pandas")
@@ -222,6 +228,7 @@ def test_parquet(tmp_path):
     assert "columns: a, b; label: species" in proc.stdout
 
 
+@pytest.mark.slow
 def test_options_before_the_file(tmp_path):
     (tmp_path / "data.csv").write_text(_csv_text(","))
     proc = _cli("--columns", "length", "width", "data.csv", "--no-plots",
@@ -231,6 +238,7 @@ def test_options_before_the_file(tmp_path):
     assert "note: input file data.csv" in proc.stdout
 
 
+@pytest.mark.slow
 def test_bad_out_is_reported_before_any_work(tmp_path):
     (tmp_path / "data.csv").write_text(_csv_text(","))
     (tmp_path / "taken").write_text("not a folder")
@@ -252,6 +260,7 @@ def _write(tmp_path, files):
             np.save(tmp_path / name, content)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "files, args, message",
     [

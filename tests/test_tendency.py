@@ -35,6 +35,7 @@ def _grid_counts(pvals):
     return counts
 
 
+@pytest.mark.slow
 def test_gaussian_hopkins_calibrated_on_gaussian_data():
     # Null: one Gaussian, any mean and covariance. The simulated null makes the
     # p-value uniform on the grid {1/20, ..., 1} at any dimension; the Beta(m, m)
@@ -56,6 +57,7 @@ def test_gaussian_hopkins_calibrated_on_gaussian_data():
     assert stats.kstest(beta_pvals, "uniform").pvalue < 1e-6
 
 
+@pytest.mark.slow
 def test_box_hopkins_calibration_test_catches_exponent_one():
     # The calibration test of tests/test_hopkins.py (KS of the Beta(m, m)
     # p-values on uniform data) passes for exponent d and fails for exponent 1
@@ -140,6 +142,7 @@ def test_vat_gap():
     assert res.statistic == vat_gap(_blobs(0.3)).statistic
 
 
+@pytest.mark.slow
 def test_vat_gap_calibrated_on_gaussian_data():
     # The simulated null: a Gaussian with the data's mean and covariance. The
     # broken variant simulates N(0, I), ignoring the covariance, and fails the
@@ -259,7 +262,7 @@ def test_bad_input():
 
 
 def test_hopkins_both_is_the_weaker_evidence_and_ranks_the_embedding_study():
-    # NOTES.md's embedding study: uniform data in [0, 1]^32 against 10 centres
+    # The embedding study: uniform data in [0, 1]^32 against 10 centres
     # with std 0.3 (k-means recovers them). The Gaussian null alone scores the
     # box as high as the clusters; the box null alone scores every Gaussian
     # cloud 1.0; the smaller of the two ranks them right.
