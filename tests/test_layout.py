@@ -84,13 +84,17 @@ def _parse(root=ROOT, package=PACKAGE):
 
 
 def private_name_imports(modules, submodules, package=PACKAGE):
-    """``from <our module> import _name`` where ``_name`` is not a module."""
+    """``from <our module> import _name`` where ``_name`` is not a module.
+
+    Dunder names (``__version__``) are a module's public metadata, not private.
+    """
     bad = []
     for name, (tree, is_package) in modules.items():
         for target, imported, _ in _imports(tree, name, is_package):
             if imported is None or not (target == package or target.startswith(package + ".")):
                 continue
-            if imported.startswith("_") and f"{target}.{imported}" not in submodules:
+            dunder = imported.startswith("__") and imported.endswith("__")
+            if imported.startswith("_") and not dunder and f"{target}.{imported}" not in submodules:
                 bad.append(f"{name}: from {target} import {imported}")
     return bad
 
