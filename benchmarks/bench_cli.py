@@ -35,14 +35,13 @@ def write_csv(path, n, d=10, n_clusters=5, seed=0):
             m = min(100_000, n - start)
             y = rng.randint(0, n_clusters, m)
             X = centers[y] + rng.normal(size=(m, d))
-            f.write("\n".join(
-                ",".join(f"{v:.6g}" for v in row) + f",c{label}" for row, label in zip(X, y)
-            ) + "\n")
+            f.write(
+                "\n".join(",".join(f"{v:.6g}" for v in row) + f",c{label}" for row, label in zip(X, y)) + "\n"
+            )
 
 
 def run_cli(path, out):
-    cmd = [sys.executable, "-m", "sklearn_tendency", str(path), "--label", "species",
-           "--out", str(out)]
+    cmd = [sys.executable, "-m", "sklearn_tendency", str(path), "--label", "species", "--out", str(out)]
     timer = shutil.which("time") and Path("/usr/bin/time").exists()
     if timer:
         cmd = ["/usr/bin/time", "-v", *cmd]
@@ -85,8 +84,10 @@ def main():
     folder = Path(args.keep or tempfile.mkdtemp(prefix="bench_cli_"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"{'n':>9} {'MB':>6} {'wall s':>7} {'peak MB':>8} {'read s':>7} "
-          f"{'pandas s':>8} {'ratio':>6}  steps (s)")
+    print(
+        f"{'n':>9} {'MB':>6} {'wall s':>7} {'peak MB':>8} {'read s':>7} "
+        f"{'pandas s':>8} {'ratio':>6}  steps (s)"
+    )
     for n in args.n:
         path = folder / f"bench_{n}.csv"
         if not path.exists():
@@ -94,8 +95,11 @@ def main():
         wall, peak, steps, _ = run_cli(path, folder / f"out_{n}")
         ours, pandas = read_times(path)
         step_text = "; ".join(f"{what.split(' (')[0]}: {t}" for what, t in steps)
-        print(f"{n:>9} {path.stat().st_size / 2**20:6.1f} {wall:7.1f} {peak:8.0f} "
-              f"{ours:7.2f} {pandas:8.2f} {ours / pandas:6.2f}  {step_text}", flush=True)
+        print(
+            f"{n:>9} {path.stat().st_size / 2**20:6.1f} {wall:7.1f} {peak:8.0f} "
+            f"{ours:7.2f} {pandas:8.2f} {ours / pandas:6.2f}  {step_text}",
+            flush=True,
+        )
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
     if args.keep is None:
         shutil.rmtree(folder)

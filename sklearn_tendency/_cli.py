@@ -112,55 +112,77 @@ def _parse_args(argv):
         ),
     )
     parser.add_argument(
-        "file", nargs="?", default=None,
+        "file",
+        nargs="?",
+        default=None,
         help="data file of samples x features; default: the bundled Old Faithful data.",
     )
     parser.add_argument(
-        "--columns", nargs="+", default=None, metavar="COL",
-        help="columns to use, by header name or 0-based index (default: every "
-        "numeric column but the label).",
+        "--columns",
+        nargs="+",
+        default=None,
+        metavar="COL",
+        help="columns to use, by header name or 0-based index (default: every numeric column but the label).",
     )
     parser.add_argument(
-        "--label", default=None, metavar="COL",
+        "--label",
+        default=None,
+        metavar="COL",
         help="column of known classes: drawn as a bar beside the VAT image and "
         "compared with the VAT blocks (adjusted Rand index).",
     )
     parser.add_argument(
-        "--delimiter", default=None, metavar="SEP",
-        help="separator of a text file: comma, semicolon, tab, bar, whitespace "
-        "(default: detected).",
+        "--delimiter",
+        default=None,
+        metavar="SEP",
+        help="separator of a text file: comma, semicolon, tab, bar, whitespace (default: detected).",
     )
     parser.add_argument(
-        "--standardize", action="store_true",
+        "--standardize",
+        action="store_true",
         help="scale every column to zero mean and unit variance first.",
     )
     parser.add_argument(
-        "--out", default="tendency_report", metavar="DIR",
+        "--out",
+        default="tendency_report",
+        metavar="DIR",
         help="folder for vat.png and ivat.png (default: %(default)s).",
     )
     parser.add_argument("--no-plots", action="store_true", help="do not write the images.")
     parser.add_argument(
-        "--json", default=None, metavar="PATH",
-        help="also write the whole report as JSON to PATH ('-': to stdout, "
-        "instead of the text report).",
+        "--json",
+        default=None,
+        metavar="PATH",
+        help="also write the whole report as JSON to PATH ('-': to stdout, instead of the text report).",
     )
     parser.add_argument(
-        "--sample-size", type=_size, default=DEFAULT_SAMPLE_SIZE, metavar="N",
+        "--sample-size",
+        type=_size,
+        default=DEFAULT_SAMPLE_SIZE,
+        metavar="N",
         help="files with more rows are VAT-ordered on a maximin sample of N rows "
         "(sVAT); 'all' forces the exact order, O(n^2 d) time (default: %(default)s).",
     )
     parser.add_argument(
-        "--test-size", type=_size, default=DEFAULT_TEST_SIZE, metavar="N",
+        "--test-size",
+        type=_size,
+        default=DEFAULT_TEST_SIZE,
+        metavar="N",
         help="the tests run on a uniform random sample of N rows when the file "
         "has more; 'all' uses every row (default: %(default)s).",
     )
     parser.add_argument(
-        "--n-simulations", type=_non_negative, default=99, metavar="B",
+        "--n-simulations",
+        type=_non_negative,
+        default=99,
+        metavar="B",
         help="simulated data sets of the simulated p-values; their smallest "
         "value is 1/(B+1) (default: %(default)s).",
     )
     parser.add_argument(
-        "--random-state", type=int, default=0,
+        "--random-state",
+        type=int,
+        default=0,
         help="seed of the samples and simulations (default: %(default)s).",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr.")
@@ -168,8 +190,7 @@ def _parse_args(argv):
     # nargs="+" takes the file too when the options come first
     # ("--columns x y data.csv"): the last item that is a file is the input.
     args.file_from_columns = False
-    if args.file is None and args.columns and len(args.columns) > 1 \
-            and Path(args.columns[-1]).is_file():
+    if args.file is None and args.columns and len(args.columns) > 1 and Path(args.columns[-1]).is_file():
         args.file = args.columns.pop()
         args.file_from_columns = True
     return args
@@ -245,7 +266,10 @@ def _load(args, log):
             raise InputError("--columns and --label need a data file.")
         return table, "Old Faithful (bundled)"
     table = read_table(
-        args.file, columns=args.columns, label=args.label, delimiter=args.delimiter,
+        args.file,
+        columns=args.columns,
+        label=args.label,
+        delimiter=args.delimiter,
         verbose=not args.quiet,
     )
     return table, str(args.file)
@@ -271,8 +295,7 @@ def _scale_warning(X, names):
     positive = std > 0
     if positive.sum() < 2:
         return None
-    big, small = np.argmax(np.where(positive, std, -np.inf)), np.argmin(
-        np.where(positive, std, np.inf))
+    big, small = np.argmax(np.where(positive, std, -np.inf)), np.argmin(np.where(positive, std, np.inf))
     ratio = std[big] / std[small]
     if ratio <= SCALE_RATIO_WARNING:
         return None
@@ -314,8 +337,7 @@ def _vat(X, sample_size, random_state, log):
     Xi = X if rows is None else X[rows]
     # The ordering engine prints its progress on stdout, the report's
     # stream; it is worth reading for large n only.
-    with log.step(f"VAT: ordering {Xi.shape[0]:,} rows"), \
-            contextlib.redirect_stdout(sys.stderr):
+    with log.step(f"VAT: ordering {Xi.shape[0]:,} rows"), contextlib.redirect_stdout(sys.stderr):
         est = IVAT(verbose=int(not log.quiet and Xi.shape[0] >= 5000)).fit(Xi)
     return est, Xi, rows
 
@@ -328,10 +350,8 @@ def _label_agreement(labels, est):
     classes = np.unique(labels)
     k = len(classes)
     at_estimate = adjusted_rand_score(labels, est.labels_)
-    at_classes = adjusted_rand_score(
-        labels, single_linkage_labels(est.order_, est.cut_weights_, k))
-    return {"n_classes": int(k), "ari_at_estimate": float(at_estimate),
-            "ari_at_n_classes": float(at_classes)}
+    at_classes = adjusted_rand_score(labels, single_linkage_labels(est.order_, est.cut_weights_, k))
+    return {"n_classes": int(k), "ari_at_estimate": float(at_estimate), "ari_at_n_classes": float(at_classes)}
 
 
 def _write_images(est, Xi, labels, source, out, log):
@@ -354,7 +374,11 @@ def _write_images(est, Xi, labels, source, out, log):
             with config_context(working_memory=128):
                 target = est if method == "iVAT" else _as_vat(est)
                 VATDisplay.from_estimator(
-                    target, Xi, labels=labels, show_clusters=True, ax=ax,
+                    target,
+                    Xi,
+                    labels=labels,
+                    show_clusters=True,
+                    ax=ax,
                     title=f"{method} of {name}",
                 )
             fig.savefig(out / filename, dpi=100, bbox_inches="tight")
@@ -426,7 +450,9 @@ def run(argv=None, stdout=None):
     X_test = X if test_rows is None else X[test_rows]
     with log.step(f"tests on {X_test.shape[0]:,} rows, {args.n_simulations} simulations"):
         report = assess_tendency(
-            X_test, n_simulations=args.n_simulations, random_state=args.random_state,
+            X_test,
+            n_simulations=args.n_simulations,
+            random_state=args.random_state,
             verbose=0 if args.quiet else 1,
         )
     est, Xi, vat_rows = _vat(X, args.sample_size, args.random_state, log)
@@ -445,25 +471,31 @@ def run(argv=None, stdout=None):
     results = getattr(report, "results", {})
     doc = {
         "data": {
-            "source": source, "n_samples": int(n), "n_features": int(d),
-            "columns": list(table.names), "label": table.label_name,
-            "standardized": bool(args.standardize), "notes": list(table.notes),
+            "source": source,
+            "n_samples": int(n),
+            "n_features": int(d),
+            "columns": list(table.names),
+            "label": table.label_name,
+            "standardized": bool(args.standardize),
+            "notes": list(table.notes),
         },
         "tests": {
             "n_rows": int(X_test.shape[0]),
             "sampled": test_rows is not None,
             "n_simulations": args.n_simulations,
-            "results": {name: {**_result_dict(res), "meaning": MEANINGS.get(name)}
-                        for name, res in results.items()},
-            "smallest_simulated_pvalue": (
-                1 / (args.n_simulations + 1) if args.n_simulations else None),
+            "results": {
+                name: {**_result_dict(res), "meaning": MEANINGS.get(name)} for name, res in results.items()
+            },
+            "smallest_simulated_pvalue": (1 / (args.n_simulations + 1) if args.n_simulations else None),
         },
         "verdict": str(report.verdict),
         "rule": str(getattr(report, "rule", "")),
         "alpha": getattr(report, "alpha", None),
         "vat": {
-            "exact": vat_rows is None, "n_ordered": int(Xi.shape[0]),
-            "n_clusters_estimate": k, "meaning": COUNT_MEANING,
+            "exact": vat_rows is None,
+            "n_ordered": int(Xi.shape[0]),
+            "n_clusters_estimate": k,
+            "meaning": COUNT_MEANING,
             "verdict_vs_count": _reconcile(clustered, k),
         },
         "labels": agreement,
@@ -490,16 +522,17 @@ def _print_report(doc, args, stdout):
     data, tests, vat = doc["data"], doc["tests"], doc["vat"]
     say(f"data: {data['source']}")
     say(f"samples: {data['n_samples']}, features: {data['n_features']}")
-    say(f"columns: {', '.join(data['columns'])}"
-        + (f"; label: {data['label']}" if data["label"] else ""))
+    say(f"columns: {', '.join(data['columns'])}" + (f"; label: {data['label']}" if data["label"] else ""))
     if data["standardized"]:
         say("(standardized)")
     for note in data["notes"]:
         say(f"note: {note}")
     say()
     if tests["sampled"]:
-        say(f"Tests on a uniform random sample of {tests['n_rows']:,} of the "
-            f"{data['n_samples']:,} rows (--test-size; 'all' uses every row):")
+        say(
+            f"Tests on a uniform random sample of {tests['n_rows']:,} of the "
+            f"{data['n_samples']:,} rows (--test-size; 'all' uses every row):"
+        )
     else:
         say("Tests:")
     for name, res in tests["results"].items():
@@ -508,40 +541,51 @@ def _print_report(doc, args, stdout):
         say(f"  {name:17s} {value}{_fmt_p(res.get('pvalue'))}")
         if res["meaning"]:
             say(f"      {res['meaning']}")
-    say("  p-value: the chance of a statistic at least this large if the data "
-        "came from the test's null; small = evidence of structure.")
+    say(
+        "  p-value: the chance of a statistic at least this large if the data "
+        "came from the test's null; small = evidence of structure."
+    )
     if tests["smallest_simulated_pvalue"] is not None and any(
-            name in tests["results"] for name in ("gaussian_hopkins", "vat_gap")):
+        name in tests["results"] for name in ("gaussian_hopkins", "vat_gap")
+    ):
         b = tests["n_simulations"]
-        say(f"  A simulated p-value is (1 + simulations at least as large) / "
+        say(
+            f"  A simulated p-value is (1 + simulations at least as large) / "
             f"(1 + {b}): it cannot go below 1/({b} + 1) = "
             f"{tests['smallest_simulated_pvalue']:.3g}; more --n-simulations "
-            "resolve smaller ones.")
+            "resolve smaller ones."
+        )
         alpha = doc["alpha"]
         if alpha is not None and tests["smallest_simulated_pvalue"] >= alpha:
-            say(f"  warning: with {b} simulations no simulated p-value is below the "
+            say(
+                f"  warning: with {b} simulations no simulated p-value is below the "
                 f"level {alpha:g}, so those tests cannot reject; use at least "
-                f"--n-simulations {int(np.ceil(1 / alpha))}.")
+                f"--n-simulations {int(np.ceil(1 / alpha))}."
+            )
     say()
     say(f"VAT cluster-count estimate: {vat['n_clusters_estimate']}")
     say(f"      {vat['meaning']}")
     if vat["exact"]:
         say(f"      VAT order of all {vat['n_ordered']:,} rows (exact).")
     else:
-        say(f"      VAT order of a maximin sample of {vat['n_ordered']:,} of the "
+        say(
+            f"      VAT order of a maximin sample of {vat['n_ordered']:,} of the "
             f"{data['n_samples']:,} rows (sVAT: every cluster keeps rows in "
             "proportion to its size); --sample-size all forces the exact order "
-            "(O(n^2 d) time).")
+            "(O(n^2 d) time)."
+        )
     say(f"verdict: {doc['verdict']} ({doc['rule']})")
     if vat["verdict_vs_count"]:
         say(f"      verdict and count differ: {vat['verdict_vs_count']}")
     if doc["labels"]:
         lab = doc["labels"]
         where = "" if vat["exact"] else f" (on the {vat['n_ordered']:,} sampled rows)"
-        say(f"labels {data['label']!r}: {lab['n_classes']} classes; adjusted Rand index "
+        say(
+            f"labels {data['label']!r}: {lab['n_classes']} classes; adjusted Rand index "
             f"with the VAT blocks{where}: {lab['ari_at_estimate']:.3f} at the estimated "
             f"count, {lab['ari_at_n_classes']:.3f} with {lab['n_classes']} blocks "
-            "(1 = same partition, 0 = chance).")
+            "(1 = same partition, 0 = chance)."
+        )
     for warning in doc["warnings"]:
         say(f"warning: {warning}")
     for image in doc["images"]:
@@ -561,8 +605,10 @@ def main(argv=None):
         print(f"sklearn-tendency: error: {exc}", file=sys.stderr)
         return 2
     except MemoryError:
-        print("sklearn-tendency: error: out of memory; try a smaller --sample-size "
-              "or --test-size.", file=sys.stderr)
+        print(
+            "sklearn-tendency: error: out of memory; try a smaller --sample-size or --test-size.",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         print("sklearn-tendency: interrupted.", file=sys.stderr)

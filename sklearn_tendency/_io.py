@@ -26,8 +26,18 @@ __all__ = ["DELIMITERS", "InputError", "Table", "read_table"]
 # Names a user may give to --delimiter, and the separators tried, in order
 # of preference when several split the first lines consistently.
 DELIMITERS = {
-    ",": ",", "comma": ",", ";": ";", "semicolon": ";", "\t": "\t", "\\t": "\t",
-    "tab": "\t", "|": "|", "bar": "|", "whitespace": None, "space": None, " ": None,
+    ",": ",",
+    "comma": ",",
+    ";": ";",
+    "semicolon": ";",
+    "\t": "\t",
+    "\\t": "\t",
+    "tab": "\t",
+    "|": "|",
+    "bar": "|",
+    "whitespace": None,
+    "space": None,
+    " ": None,
 }
 _CANDIDATES = (",", ";", "\t", "|")
 _SNIFF_BYTES = 1 << 16
@@ -76,8 +86,9 @@ def _is_number(cell):
 
 
 def _display_delimiter(delimiter):
-    return {None: "whitespace", "\t": "tab", ",": "comma", ";": "semicolon",
-            "|": "bar"}.get(delimiter, repr(delimiter))
+    return {None: "whitespace", "\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}.get(
+        delimiter, repr(delimiter)
+    )
 
 
 def _split(line, delimiter):
@@ -126,9 +137,7 @@ def _resolve(spec, names, what):
     try:
         j = int(spec)
     except ValueError:
-        raise InputError(
-            f"unknown {what} {spec!r} (columns: {', '.join(names)})."
-        ) from None
+        raise InputError(f"unknown {what} {spec!r} (columns: {', '.join(names)}).") from None
     if not 0 <= j < len(names):
         raise InputError(f"{what} index {j} is out of range for {len(names)} columns.")
     return j
@@ -210,23 +219,31 @@ def _locate_bad_cell(path, lines, first_line, delimiter, use, names, width):
         cells = _split(line.rstrip("\r\n"), delimiter)
         where = f"{path.name}: line {first_line + k}"
         if len(cells) != width:
-            return (f"{where} has {len(cells)} fields, expected {width} "
-                    f"(separator: {_display_delimiter(delimiter)}).")
+            return (
+                f"{where} has {len(cells)} fields, expected {width} "
+                f"(separator: {_display_delimiter(delimiter)})."
+            )
         for j in use:
             cell = cells[j].strip()
             if not cell:
-                return (f"{where}, column {names[j]!r}: empty cell (missing value); "
-                        "fill or remove the rows with missing values.")
+                return (
+                    f"{where}, column {names[j]!r}: empty cell (missing value); "
+                    "fill or remove the rows with missing values."
+                )
             if cell.lower() in _MISSING:
-                return (f"{where}, column {names[j]!r}: {cell!r}, a missing value; "
-                        "fill or remove the rows with missing values.")
+                return (
+                    f"{where}, column {names[j]!r}: {cell!r}, a missing value; "
+                    "fill or remove the rows with missing values."
+                )
             if not _is_number(cell):
                 hint = ""
                 others = [d for d in _CANDIDATES if d != delimiter and d in cell]
                 if others:
-                    hint = (f"; the separator may be {_display_delimiter(others[0])} "
-                            f"rather than {_display_delimiter(delimiter)} "
-                            f"(--delimiter {_display_delimiter(others[0])})")
+                    hint = (
+                        f"; the separator may be {_display_delimiter(others[0])} "
+                        f"rather than {_display_delimiter(delimiter)} "
+                        f"(--delimiter {_display_delimiter(others[0])})"
+                    )
                 elif _DECIMAL_COMMA.match(cell):
                     hint = "; decimal commas are not read: use a point as decimal mark"
                 return f"{where}, column {names[j]!r}: {cell!r} is not a number{hint}."
@@ -267,8 +284,7 @@ def _read_csv_encoded(path, columns, label, delimiter, verbose, encoding):
     rows = [_split(line, delimiter) for line in sample]
     width = len(rows[0])
     header = _has_header(rows)
-    if not header and commented_header is not None \
-            and len(_split(commented_header, delimiter)) == width:
+    if not header and commented_header is not None and len(_split(commented_header, delimiter)) == width:
         names = [c.strip() for c in _split(commented_header, delimiter)]
     elif header:
         names = [c.strip() for c in rows[0]]
@@ -309,14 +325,26 @@ def _read_csv_encoded(path, columns, label, delimiter, verbose, encoding):
                 break
             try:
                 block = np.loadtxt(
-                    lines, delimiter=delimiter, usecols=use, ndmin=2, dtype=np.float64,
-                    quotechar='"', comments="#",
+                    lines,
+                    delimiter=delimiter,
+                    usecols=use,
+                    ndmin=2,
+                    dtype=np.float64,
+                    quotechar='"',
+                    comments="#",
                 )
                 if label_j is not None:
-                    label_chunks.append(np.loadtxt(
-                        lines, delimiter=delimiter, usecols=[label_j], dtype=str,
-                        quotechar='"', comments="#", ndmin=1,
-                    ))
+                    label_chunks.append(
+                        np.loadtxt(
+                            lines,
+                            delimiter=delimiter,
+                            usecols=[label_j],
+                            dtype=str,
+                            quotechar='"',
+                            comments="#",
+                            ndmin=1,
+                        )
+                    )
             except ValueError as exc:
                 message = _locate_bad_cell(path, lines, line_no, delimiter, use, names, width)
                 raise InputError(message or f"{path.name}: {exc}") from None
@@ -329,8 +357,7 @@ def _read_csv_encoded(path, columns, label, delimiter, verbose, encoding):
     labels = None
     if label_j is not None:
         labels = np.char.strip(np.concatenate(label_chunks))
-    return Table(data, [names[j] for j in use], labels,
-                 None if label_j is None else names[label_j], notes)
+    return Table(data, [names[j] for j in use], labels, None if label_j is None else names[label_j], notes)
 
 
 _AUTO = object()
@@ -352,8 +379,7 @@ def _from_matrix(data, columns, label, path, labels=None, label_name=None):
         notes.append("1-d array read as one column")
     if data.ndim != 2:
         raise InputError(
-            f"{path}: expected a 2-d array (samples x features), got "
-            f"{data.ndim}-d of shape {data.shape}."
+            f"{path}: expected a 2-d array (samples x features), got {data.ndim}-d of shape {data.shape}."
         )
     names = [str(j) for j in range(data.shape[1])]
     if label is not None and labels is None:
@@ -364,8 +390,9 @@ def _from_matrix(data, columns, label, path, labels=None, label_name=None):
         keep = list(range(data.shape[1]))
     if columns is not None:
         keep = [_resolve(c, names, "column") for c in columns]
-    return Table(np.asarray(data[:, keep], dtype=np.float64), [names[j] for j in keep],
-                 labels, label_name, notes)
+    return Table(
+        np.asarray(data[:, keep], dtype=np.float64), [names[j] for j in keep], labels, label_name, notes
+    )
 
 
 def _read_npy(path, columns, label):
@@ -397,8 +424,14 @@ def _read_npz(path, columns, label):
             )
         candidates = named
     key = candidates[0]
-    table = _from_matrix(_numeric_array(arrays[key], path), columns,
-                         None if labels is not None else label, path, labels, label_name)
+    table = _from_matrix(
+        _numeric_array(arrays[key], path),
+        columns,
+        None if labels is not None else label,
+        path,
+        labels,
+        label_name,
+    )
     table.notes.insert(0, f"array {key!r}")
     return table
 
@@ -410,8 +443,7 @@ def _read_parquet(path, columns, label):
         import pyarrow.types as pt
     except ImportError:
         raise InputError(
-            f"{path}: reading Parquet needs pyarrow (pip install pyarrow), "
-            "or save the data as CSV or .npy."
+            f"{path}: reading Parquet needs pyarrow (pip install pyarrow), or save the data as CSV or .npy."
         ) from None
     try:
         table = pq.read_table(path)
@@ -422,17 +454,12 @@ def _read_parquet(path, columns, label):
         pt.is_integer(t) or pt.is_floating(t) or pt.is_boolean(t) or pt.is_decimal(t)
         for t in table.schema.types
     ]
-    use, label_j, notes = _select(
-        names, numeric, columns, label, lambda j: f"type {table.schema.types[j]}"
-    )
-    data = np.column_stack([
-        table.column(j).to_numpy(zero_copy_only=False).astype(np.float64) for j in use
-    ])
+    use, label_j, notes = _select(names, numeric, columns, label, lambda j: f"type {table.schema.types[j]}")
+    data = np.column_stack([table.column(j).to_numpy(zero_copy_only=False).astype(np.float64) for j in use])
     labels = None
     if label_j is not None:
         labels = np.asarray(table.column(label_j).to_numpy(zero_copy_only=False))
-    return Table(data, [names[j] for j in use], labels,
-                 None if label_j is None else names[label_j], notes)
+    return Table(data, [names[j] for j in use], labels, None if label_j is None else names[label_j], notes)
 
 
 def read_table(path, *, columns=None, label=None, delimiter=None, verbose=False):

@@ -24,8 +24,9 @@ def test_csv_with_columns_and_standardize(tmp_path, capsys):
     rng = np.random.RandomState(0)
     X = np.vstack([rng.normal(0, 0.3, (60, 2)), rng.normal(5, 0.3, (60, 2))])
     path = tmp_path / "data.csv"
-    np.savetxt(path, np.column_stack([X, rng.uniform(size=120)]), delimiter=",",
-               header="a,b,noise", comments="")
+    np.savetxt(
+        path, np.column_stack([X, rng.uniform(size=120)]), delimiter=",", header="a,b,noise", comments=""
+    )
     assert main([str(path), "--columns", "a", "1", "--standardize", "--no-plots"]) == 0
     out = capsys.readouterr().out
     assert "columns: a, b" in out and "(standardized)" in out
@@ -69,7 +70,10 @@ def test_missing_file(capsys):
 def test_module_entry_point(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "sklearn_tendency", "--no-plots"],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "Old Faithful" in proc.stdout
@@ -78,6 +82,7 @@ def test_module_entry_point(tmp_path):
 # Acceptance (issue 15): the command line run as a user runs it, in a
 # subprocess (hence marked slow), on files the test writes. Every outcome is the documented
 # report or one line on stderr with exit status 2, never a traceback.
+
 
 def _two_blobs(seed=0):
     rng = np.random.RandomState(seed)
@@ -90,7 +95,10 @@ def _cli(*args, cwd):
     # the simulated p-values (which take seconds).
     proc = subprocess.run(
         [sys.executable, "-m", "sklearn_tendency", *map(str, args)],
-        capture_output=True, text=True, cwd=cwd, check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
     )
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc
@@ -150,8 +158,18 @@ def test_csv_variants_are_read(tmp_path, name):
 @pytest.mark.slow
 def test_label_column_bar_and_agreement(tmp_path):
     (tmp_path / "iris_like.csv").write_text(_csv_text(","))
-    proc = _cli("iris_like.csv", "--label", "species", "--out", "report",
-                "--json", "report.json", "--n-simulations", "0", cwd=tmp_path)
+    proc = _cli(
+        "iris_like.csv",
+        "--label",
+        "species",
+        "--out",
+        "report",
+        "--json",
+        "report.json",
+        "--n-simulations",
+        "0",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "columns: length, width; label: species" in proc.stdout
     # Two separated blobs, one class each: the VAT blocks are the classes.
@@ -184,8 +202,21 @@ def test_labels_bar_is_drawn(tmp_path, monkeypatch):
 
     monkeypatch.setattr(_display.VATDisplay, "plot", spy)
     (tmp_path / "d.csv").write_text(_csv_text(","))
-    assert main([str(tmp_path / "d.csv"), "--label", "species", "--quiet",
-                 "--n-simulations", "0", "--out", str(tmp_path / "out")]) == 0
+    assert (
+        main(
+            [
+                str(tmp_path / "d.csv"),
+                "--label",
+                "species",
+                "--quiet",
+                "--n-simulations",
+                "0",
+                "--out",
+                str(tmp_path / "out"),
+            ]
+        )
+        == 0
+    )
     assert len(drawn) == 2
     for disp in drawn:
         assert disp.labels_im_ is not None
@@ -222,8 +253,7 @@ def test_parquet(tmp_path):
     pd = pytest.importorskip("pandas")
     X, y = _two_blobs()
     pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "species": y}).to_parquet(tmp_path / "d.parquet")
-    proc = _cli("d.parquet", "--label", "species", "--no-plots", "--n-simulations", "0",
-                cwd=tmp_path)
+    proc = _cli("d.parquet", "--label", "species", "--no-plots", "--n-simulations", "0", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "columns: a, b; label: species" in proc.stdout
 
@@ -231,8 +261,9 @@ def test_parquet(tmp_path):
 @pytest.mark.slow
 def test_options_before_the_file(tmp_path):
     (tmp_path / "data.csv").write_text(_csv_text(","))
-    proc = _cli("--columns", "length", "width", "data.csv", "--no-plots",
-                "--n-simulations", "0", cwd=tmp_path)
+    proc = _cli(
+        "--columns", "length", "width", "data.csv", "--no-plots", "--n-simulations", "0", cwd=tmp_path
+    )
     assert proc.returncode == 0, proc.stderr
     assert "data: data.csv" in proc.stdout
     assert "note: input file data.csv" in proc.stdout
@@ -278,19 +309,26 @@ def test_bad_input_one_line_status_2_subprocess(tmp_path, files, args, message):
     "files, args, message",
     [
         ({"x.npy": np.zeros((4, 3))}, ["--columns", "a", "x.npy"], "unknown column 'a'"),
-        ({"bad.csv": b"a,b\n1,2\n3,x\n5,6\n"}, ["bad.csv"],
-         "bad.csv: line 3, column 'b': 'x' is not a number"),
-        ({"semi.csv": b"a\tb\n1\t2\n3\t4;5\n4\t5\n"}, ["semi.csv"],
-         "the separator may be semicolon"),
+        (
+            {"bad.csv": b"a,b\n1,2\n3,x\n5,6\n"},
+            ["bad.csv"],
+            "bad.csv: line 3, column 'b': 'x' is not a number",
+        ),
+        ({"semi.csv": b"a\tb\n1\t2\n3\t4;5\n4\t5\n"}, ["semi.csv"], "the separator may be semicolon"),
         ({"na.csv": b"a,b\n1,2\n3,NA\n5,6\n"}, ["na.csv"], "'NA', a missing value"),
         ({"gap.csv": b"a,b\n1,2\n3,\n5,6\n"}, ["gap.csv"], "line 3, column 'b': empty cell"),
         ({"dec.csv": b"a;b\n1,5;2,5\n3,5;4,5\n"}, ["dec.csv"], "decimal commas"),
-        ({"d.csv": b"a,b\n1,2\n3,4\n5,6\n"}, ["d.csv", "--label", "c"],
-         "unknown label column 'c' (columns: a, b)"),
-        ({"d.csv": b"a,b,s\n1,2,u\n3,4,v\n5,6,w\n"}, ["d.csv", "--columns", "a", "s"],
-         "column 's' is not numeric"),
-        ({"d.csv": b"a,b\n1,2\n3,4\n5,6\n"}, ["d.csv", "--delimiter", "%"],
-         "unknown --delimiter"),
+        (
+            {"d.csv": b"a,b\n1,2\n3,4\n5,6\n"},
+            ["d.csv", "--label", "c"],
+            "unknown label column 'c' (columns: a, b)",
+        ),
+        (
+            {"d.csv": b"a,b,s\n1,2,u\n3,4,v\n5,6,w\n"},
+            ["d.csv", "--columns", "a", "s"],
+            "column 's' is not numeric",
+        ),
+        ({"d.csv": b"a,b\n1,2\n3,4\n5,6\n"}, ["d.csv", "--delimiter", "%"], "unknown --delimiter"),
         ({"d.xlsx": b"PK"}, ["d.xlsx"], "save the sheet as CSV"),
         ({"d.csv": b"a,b\n1,2\n1,2\n1,2\n"}, ["d.csv"], "every row is the same point"),
         ({"u16.csv": "a,b\n1,2\n".encode("utf-16")}, ["u16.csv"], "UTF-16"),
@@ -324,8 +362,14 @@ def test_20000_rows_images_under_1GB(tmp_path):
     centers = rng.uniform(-10, 10, (5, 10))
     y = rng.randint(0, 5, 20_000)
     X = centers[y] + rng.normal(size=(20_000, 10))
-    np.savetxt(tmp_path / "big.csv", X, delimiter=",", fmt="%.6g",
-               header=",".join(f"x{j}" for j in range(10)), comments="")
+    np.savetxt(
+        tmp_path / "big.csv",
+        X,
+        delimiter=",",
+        fmt="%.6g",
+        header=",".join(f"x{j}" for j in range(10)),
+        comments="",
+    )
     wrapper = (
         "import resource, subprocess, sys\n"
         "proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
@@ -334,9 +378,23 @@ def test_20000_rows_images_under_1GB(tmp_path):
         "sys.exit(proc.returncode)\n"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", wrapper, sys.executable, "-m", "sklearn_tendency",
-         "big.csv", "--out", "out", "--n-simulations", "39"],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
+        [
+            sys.executable,
+            "-c",
+            wrapper,
+            sys.executable,
+            "-m",
+            "sklearn_tendency",
+            "big.csv",
+            "--out",
+            "out",
+            "--n-simulations",
+            "39",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -352,15 +410,15 @@ def test_20000_rows_images_under_1GB(tmp_path):
 def test_scale_warning_and_quiet(tmp_path, capsys):
     X, _ = _two_blobs()
     path = tmp_path / "scales.csv"
-    np.savetxt(path, np.column_stack([X[:, 0] * 1000, X[:, 1]]), delimiter=",",
-               header="grams,metres", comments="")
+    np.savetxt(
+        path, np.column_stack([X[:, 0] * 1000, X[:, 1]]), delimiter=",", header="grams,metres", comments=""
+    )
     assert main([str(path), "--no-plots", "--quiet", "--n-simulations", "0"]) == 0
     captured = capsys.readouterr()
     assert "warning: feature scales differ by a factor of 1e+03" in captured.out
     assert "dominated by 'grams'" in captured.out
     assert captured.err == ""
-    assert main([str(path), "--no-plots", "--quiet", "--n-simulations", "0",
-                 "--standardize"]) == 0
+    assert main([str(path), "--no-plots", "--quiet", "--n-simulations", "0", "--standardize"]) == 0
     assert "feature scales differ" not in capsys.readouterr().out
 
 
@@ -397,16 +455,34 @@ def test_large_file_is_sampled_and_says_so(tmp_path, capsys):
     rng = np.random.RandomState(0)
     X = np.vstack([rng.normal(0, 0.3, (300, 2)), rng.normal(5, 0.3, (300, 2))])
     np.save(tmp_path / "x.npy", X)
-    assert main([str(tmp_path / "x.npy"), "--quiet", "--n-simulations", "0",
-                 "--sample-size", "200", "--test-size", "100",
-                 "--out", str(tmp_path / "out")]) == 0
+    assert (
+        main(
+            [
+                str(tmp_path / "x.npy"),
+                "--quiet",
+                "--n-simulations",
+                "0",
+                "--sample-size",
+                "200",
+                "--test-size",
+                "100",
+                "--out",
+                str(tmp_path / "out"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "uniform random sample of 100 of the 600 rows" in out
     assert "maximin sample of 2" in out and "of the 600 rows" in out
     assert "--sample-size all forces the exact order" in out
     assert "VAT cluster-count estimate: 2" in out
-    assert main([str(tmp_path / "x.npy"), "--quiet", "--n-simulations", "0",
-                 "--sample-size", "all", "--no-plots"]) == 0
+    assert (
+        main(
+            [str(tmp_path / "x.npy"), "--quiet", "--n-simulations", "0", "--sample-size", "all", "--no-plots"]
+        )
+        == 0
+    )
     assert "VAT order of all 600 rows (exact)" in capsys.readouterr().out
 
 
