@@ -133,10 +133,20 @@ def test_dip_statistic_equals_diptest_on_all_distances():
     assert dip_test(X).statistic == pytest.approx(diptest.dipstat(pdist(X)))
 
 
+
+def test_a_pvalue_not_computed_is_nan():
+    # One convention everywhere: NaN, a float, as scipy's tests return.
+    X = _blobs(0.3)
+    assert np.isnan(vat_gap(X).pvalue)
+    assert np.isnan(gaussian_hopkins_test(X, n_simulations=0, random_state=0).pvalue)
+    # The intersection-union p-value needs both; max() would drop the NaN.
+    assert np.isnan(hopkins_both(X, n_simulations=0, random_state=0).pvalue)
+    assert not np.isnan(hopkins_both(X, n_simulations=9, random_state=0).pvalue)
+
 def test_vat_gap():
     assert vat_gap(_blobs(0.3)).statistic > 5
     assert vat_gap(np.random.RandomState(0).uniform(size=(500, 2))).statistic < 2
-    assert vat_gap(_blobs(0.3)).pvalue is None
+    assert np.isnan(vat_gap(_blobs(0.3)).pvalue)
     res = vat_gap(_blobs(0.3), n_simulations=19, random_state=0)
     assert res.pvalue == pytest.approx(1 / 20)
     assert res.statistic == vat_gap(_blobs(0.3)).statistic
