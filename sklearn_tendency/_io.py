@@ -289,6 +289,8 @@ def _read_csv_encoded(path, columns, label, delimiter, verbose, encoding):
     elif header:
         names = [c.strip() for c in rows[0]]
         rows = rows[1:]
+        if not rows:
+            raise InputError(f"{path}: a header row and no data rows.")
     else:
         names = [str(j) for j in range(width)]
     if len(set(names)) != len(names):

@@ -332,6 +332,7 @@ def test_bad_input_one_line_status_2_subprocess(tmp_path, files, args, message):
         ({"d.xlsx": b"PK"}, ["d.xlsx"], "save the sheet as CSV"),
         ({"d.csv": b"a,b\n1,2\n1,2\n1,2\n"}, ["d.csv"], "every row is the same point"),
         ({"u16.csv": "a,b\n1,2\n".encode("utf-16")}, ["u16.csv"], "UTF-16"),
+        ({"head.csv": b"a,b\n"}, ["head.csv"], "a header row and no data rows"),
     ],
 )
 def test_bad_input_one_line_status_2(tmp_path, capsys, monkeypatch, files, args, message):
