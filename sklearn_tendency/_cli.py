@@ -62,9 +62,10 @@ MEANINGS = {
     ),
 }
 COUNT_MEANING = (
-    "number of diagonal blocks the VAT order splits into at large "
-    "single-linkage gaps (estimate_n_clusters): it counts gap-separated groups "
-    "only, so 1 means 'no clear gap', not 'no clusters'."
+    "number of dark diagonal blocks of the VAT order that stand out (VAT's "
+    "n_clusters_estimate_): the larger of the single-linkage count (blocks cut "
+    "off by a jump of the cut weights) and the gap statistic over contiguous "
+    "blocks; 1 means no block stands out, not that the data are uniform."
 )
 
 
@@ -338,7 +339,10 @@ def _vat(X, sample_size, random_state, log):
     # The ordering engine prints its progress on stdout, the report's
     # stream; it is worth reading for large n only.
     with log.step(f"VAT: ordering {Xi.shape[0]:,} rows"), contextlib.redirect_stdout(sys.stderr):
-        est = IVAT(verbose=int(not log.quiet and Xi.shape[0] >= 5000)).fit(Xi)
+        est = IVAT(
+            random_state=random_state,
+            verbose=int(not log.quiet and Xi.shape[0] >= 5000),
+        ).fit(Xi)
     return est, Xi, rows
 
 

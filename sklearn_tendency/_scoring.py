@@ -257,7 +257,7 @@ def assess_tendency(X, *, alpha=0.05, sample_size=0.1, dip=None, n_simulations=9
     results["vat_gap"] = _tendency.vat_gap(
         X, n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs)
     say("VAT order")
-    vat = VAT(n_jobs=n_jobs).fit(X)
+    vat = VAT(n_jobs=n_jobs, random_state=random_state).fit(X)
     say("done")
     n = X.shape[0]
     clustered = results["hopkins"].pvalue < alpha and results["gaussian_hopkins"].pvalue < alpha
