@@ -6,7 +6,10 @@ maxima are the iVAT image, and the jumps among them estimate the number of
 clusters.
 """
 
+from numbers import Integral, Real
+
 import numpy as np
+from sklearn.utils._param_validation import Interval, validate_params
 
 from ._image import downsampled_ivat_image
 
@@ -66,6 +69,16 @@ def ivat_from_cut_weights(cut_weights, *, dtype=np.float64, n_jobs=None):
     image = downsampled_ivat_image(cut_weights, max_pixels=n, reduce="min", n_jobs=n_jobs)
     return image.astype(dtype, copy=False)
 
+@validate_params(
+    {
+        "cut_weights": ["array-like"],
+        "min_cluster_size": [Interval(Integral, 1, None, closed="left"), None],
+        "ratio": [Interval(Real, 0, None, closed="left")],
+        "quantile": [Interval(Real, 0, 1, closed="both")],
+        "max_clusters": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def estimate_n_clusters(cut_weights, *, min_cluster_size=None, ratio=2.0,
                         quantile=0.9, max_clusters=50):
     """Cluster count from the cut weights: splits of the VAT order that stand out.

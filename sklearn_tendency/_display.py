@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._image import block_edges, downsampled_ivat_image, downsampled_vat_image
+from ._kmeans import LloydKMeans
 from ._validation import check_vat_input
 from ._vat import IVAT, VAT
 
@@ -316,13 +317,26 @@ class VATDisplay:
         memory O(m^2 + n), with m = min(n, max_pixels). VAT: time O(n^2 d),
         memory O(m^2 + strip) (:func:`~sklearn_tendency.downsampled_vat_image`).
         """
-        check_is_fitted(estimator, ("order_", "cut_weights_"))
         if not isinstance(estimator, VAT):
             raise TypeError(
-                f"estimator must be a fitted VAT or IVAT; got {type(estimator).__name__}."
+                "VATDisplay.from_estimator draws a fitted VAT or IVAT; got "
+                f"{type(estimator).__name__}. For any data, "
+                "VATDisplay.from_data(X) orders and draws it."
             )
+        check_is_fitted(estimator, ("order_", "cut_weights_"))
         order = estimator.order_
         n = order.shape[0]
+        if X is not None and n < _num_samples(X) == len(estimator.labels_):
+            # Sampled VAT (sample_size): the order covers the sample only.
+            raise ValueError(
+                f"This {type(estimator).__name__} was fitted with sample_size="
+                f"{estimator.sample_size!r}: its order_ and cut_weights_ cover "
+                f"only the {n} sampled objects (sample_indices_), not the "
+                f"{_num_samples(X)} rows of X. Draw the sample's image with "
+                "VATDisplay.from_data(X[estimator.sample_indices_], "
+                f"method={'ivat' if isinstance(estimator, IVAT) else 'vat'!r}) "
+                "(the same order), or fit with sample_size=None for every sample."
+            )
         if isinstance(estimator, IVAT):
             if X is not None and _num_samples(X) != n:
                 raise ValueError(
@@ -571,6 +585,16 @@ class ObjectiveHistoryDisplay:
         -------
         display : ObjectiveHistoryDisplay
         """
+        # Any estimator that records a history may be drawn; one that never
+        # does (scikit-learn's KMeans) is the wrong estimator, not an unfitted one.
+        if not (isinstance(estimator, LloydKMeans) or hasattr(estimator, "inertia_history_")):
+            raise TypeError(
+                "ObjectiveHistoryDisplay.from_estimator draws the inertia_history_ "
+                "of a fitted sklearn_tendency.LloydKMeans (it records the "
+                f"objective at every iteration); got {type(estimator).__name__}. "
+                "Refit with LloydKMeans, or pass a history to "
+                "ObjectiveHistoryDisplay(inertia_history)."
+            )
         check_is_fitted(estimator, "inertia_history_")
         disp = cls(
             estimator.inertia_history_,
@@ -681,8 +705,22 @@ class ClusteringAnimation:
                 "center_history must have shape (n_frames, n_clusters, n_features) "
                 f"with n_features = {X.shape[1]}; got {history.shape}."
             )
-        n_frames, k, _ = history.shape
-        fx, fy = self.features
+        n_frames, k, d = history.shape
+        features = np.asarray(self.features)
+        if (
+            features.shape != (2,) or features.dtype.kind not in "iu"
+            or not ((-d <= features) & (features < d)).all()
+        ):
+            raise ValueError(
+                f"features must be two feature indices in [0, {d}); got "
+                f"{self.features!r}."
+            )
+        if not -n_frames <= frame < n_frames:
+            raise ValueError(
+                f"frame={frame} is out of range: the history has {n_frames} "
+                f"frames (0 .. {n_frames - 1}, or negative from the end)."
+            )
+        fx, fy = (int(f) % d for f in features)
         if ax is None:
             _, ax = plt.subplots(figsize=(5.5, 5))
         cmap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
@@ -754,6 +792,12 @@ class ClusteringAnimation:
         -------
         display : ClusteringAnimation
         """
+        if not (isinstance(estimator, LloydKMeans) or hasattr(estimator, "center_history_")):
+            raise TypeError(
+                "ClusteringAnimation.from_estimator replays the center_history_ "
+                "of a sklearn_tendency.LloydKMeans fitted with "
+                f"store_centers=True; got {type(estimator).__name__}."
+            )
         check_is_fitted(estimator)
         if getattr(estimator, "center_history_", None) is None:
             raise ValueError(

@@ -11,13 +11,13 @@ from numbers import Integral
 
 import numpy as np
 from scipy import sparse
-from sklearn.metrics import pairwise_distances
 from sklearn import get_config
+from sklearn.metrics import pairwise_distances
 from sklearn.utils import check_array, gen_batches
 from sklearn.utils.extmath import row_norms
 
 from . import _vat_image
-from ._openmp_helpers import blas_single_threaded, effective_n_threads
+from ._openmp_helpers import blas_single_threaded, check_n_jobs, effective_n_threads
 from ._ordering import EUCLIDEAN_NAMES
 from ._validation import check_vat_input
 
@@ -203,6 +203,7 @@ def downsampled_vat_image(X, order, *, metric="euclidean", metric_params=None,
            [4.9, 0. ]])
     """
     _check_reduce(reduce, {"mean", "min"})
+    n_jobs = check_n_jobs(n_jobs)
     X = check_vat_input(X, metric)
     n = X.shape[0]
     order = np.asarray(order)
@@ -223,7 +224,8 @@ def downsampled_vat_image(X, order, *, metric="euclidean", metric_params=None,
         working_memory = get_config()["working_memory"]
     # Two strips of s x n doubles live at once (the distances and their column
     # reduction's input copy at worst).
-    chunk_rows = int(min(n, max(1, working_memory * 2**20 // (16 * n))))
+    # At most 2**22 distances a strip, too: Ctrl-C is answered between strips.
+    chunk_rows = int(min(n, max(1, working_memory * 2**20 // (16 * n)), max(1, 2**22 // n)))
     for rows in gen_batches(n, chunk_rows):
         if metric == "precomputed":
             strip = np.asarray(X[order[rows]][:, order], dtype=np.float64)

@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fi
 from sklearn.metrics import confusion_matrix
 from sklearn.metrics.cluster import contingency_matrix
 from sklearn.neighbors import NearestNeighbors
-from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d, validate_data
 
@@ -20,10 +20,22 @@ def _mapping(y_true, y_pred, method, noise_label):
     y_true = column_or_1d(y_true, warn=True)
     y_pred = column_or_1d(y_pred, warn=True)
     check_consistent_length(y_true, y_pred)
+    if y_true.shape[0] == 0:
+        raise ValueError(
+            "match_labels needs at least one sample; got empty y_true and y_pred."
+        )
     classes, class_idx = np.unique(y_true, return_inverse=True)
-    clusters, cluster_idx = np.unique(y_pred, return_inverse=True)
-    # rows: clusters, columns: classes, in sorted order of each.
-    C = contingency_matrix(cluster_idx, class_idx)
+    clusters, first_seen, cluster_idx = np.unique(
+        y_pred, return_index=True, return_inverse=True
+    )
+    # Rows: clusters in order of first appearance in y_pred; columns: classes
+    # in sorted order. Cluster ids are arbitrary names, so the matrix, hence
+    # every choice made from it, must not depend on them: only on the
+    # partition of the samples.
+    by_appearance = np.argsort(first_seen, kind="stable")
+    rank = np.empty_like(by_appearance)
+    rank[by_appearance] = np.arange(len(clusters))
+    C = contingency_matrix(rank[cluster_idx.ravel()], class_idx.ravel())
     # Majority: each cluster's most frequent class, ties to the first class in
     # sorted order (what scipy.stats.mode returns).
     majority = np.argmax(C, axis=1)
@@ -31,16 +43,45 @@ def _mapping(y_true, y_pred, method, noise_label):
     if method == "hungarian":
         is_noise = np.zeros(len(clusters), dtype=bool)
         if noise_label is not None:
-            is_noise = clusters == noise_label
+            is_noise = clusters[by_appearance] == noise_label
         rows = np.flatnonzero(~is_noise)
-        matched_rows, matched_cols = linear_sum_assignment(C[rows], maximize=True)
+        matched_rows, matched_cols = linear_sum_assignment(
+            _lexicographic_gain(C[rows]), maximize=True
+        )
         # Clusters left over (more clusters than classes) and noise keep their
         # majority class: every sample gets a class, and the one-to-one part is
-        # the optimal matching.
+        # an optimal matching.
         target[rows[matched_rows]] = matched_cols
-    return {c: classes[t] for c, t in zip(clusters.tolist(), target)}, classes
+    return {
+        c: classes[t] for c, t in zip(clusters[by_appearance].tolist(), target)
+    }, classes
 
 
+def _lexicographic_gain(C):
+    """Gains whose best assignment is the best of C, then the best final one.
+
+    Among the one-to-one assignments that agree with the most samples (the
+    optimum of C), the final predictions also count the clusters left over,
+    which take their majority class: leaving over the clusters with the largest
+    majorities gets the most predictions right. With integer counts summing to
+    n, a gain of ``C * (n + 1)`` plus ``C - max(C row)`` (in ``[-n, 0]`` over
+    any assignment) ranks assignments by the first criterion, then by the
+    second; both stay exact in float64 for n below 2**26.
+    """
+    n = int(C.sum())
+    return C * (n + 1.0) + (C - C.max(axis=1, keepdims=True))
+
+
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "y_pred": ["array-like"],
+        "method": [StrOptions({"hungarian", "majority"})],
+        "noise_label": [None, Integral],
+        "return_mapping": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def match_labels(y_true, y_pred, *, method="hungarian", noise_label=-1,
                  return_mapping=False):
     """Relabel cluster ids with the class labels they best match.
@@ -57,7 +98,11 @@ def match_labels(y_true, y_pred, *, method="hungarian", noise_label=-1,
         :func:`scipy.optimize.linear_sum_assignment` on the contingency matrix;
         rectangular allowed). Clusters left over when there are more clusters
         than classes take their majority class; classes no cluster gets are
-        simply never predicted.
+        simply never predicted. Among optimal assignments, the one whose final
+        predictions (leftover clusters included) are right most often; any tie
+        left is broken by the order in which clusters first appear in
+        ``y_pred``, so the result depends on the clustering, never on how its
+        clusters are numbered.
         ``"majority"``: each cluster takes its most frequent class (ties: the
         smallest class, as ``scipy.stats.mode``), so several clusters may map to
         one class.
@@ -91,8 +136,6 @@ def match_labels(y_true, y_pred, *, method="hungarian", noise_label=-1,
     >>> match_labels(["a", "a", "b", "b", "c"], [1, 1, 0, 0, 0])
     array(['a', 'a', 'b', 'b', 'b'], dtype='<U1')
     """
-    if method not in ("hungarian", "majority"):
-        raise ValueError(f"method must be 'hungarian' or 'majority'; got {method!r}.")
     mapping, classes = _mapping(y_true, y_pred, method, noise_label)
     y_pred = column_or_1d(y_pred)
     matched = np.array([mapping[c] for c in y_pred.tolist()], dtype=classes.dtype)
@@ -187,6 +230,21 @@ class LabelMatcher(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
+        # A fit that raises or is interrupted leaves the matcher unfitted,
+        # never half-refitted (validate_data alone resets n_features_in_).
+        try:
+            return self._fit(X, y)
+        except BaseException:
+            for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]:
+                delattr(self, name)
+            for name in ("_fallback_class", "_nn", "_train_clusters"):
+                self.__dict__.pop(name, None)
+            raise
+
+    def _fit(self, X, y):
+        # The neighbour index of an earlier fit must not outlive it.
+        for name in ("_nn", "_train_clusters"):
+            self.__dict__.pop(name, None)
         X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], dtype=None,
                              ensure_all_finite=False)
         check_classification_targets(y)

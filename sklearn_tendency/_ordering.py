@@ -10,16 +10,71 @@ other metric. Every route gives the same order and cut weights.
 """
 
 import time
+from numbers import Integral
 
 import numpy as np
 from scipy import sparse
-from sklearn.metrics import pairwise_distances, pairwise_distances_chunked
+from sklearn import get_config
+from sklearn.metrics import pairwise_distances
+from sklearn.utils import gen_batches
+from sklearn.utils._param_validation import StrOptions, validate_params
 
 from . import _vat_prim, _vat_tree
 from ._openmp_helpers import effective_n_threads
-from ._validation import check_vat_input
+from ._validation import METRIC_CONSTRAINT, check_vat_input
+
+ALGORITHMS = {"auto", "prim", "delaunay"}
 
 __all__ = ["ALGORITHMS", "EUCLIDEAN_NAMES", "vat_order", "vat_order_validated"]
+
+
+class _DistanceRows:
+    """Rows of the dissimilarity matrix for the routes outside the kernels.
+
+    scikit-learn computes sparse Euclidean distances as ``(-2 <x, y> +
+    ||x||^2) + ||y||^2``, whose rounding depends on which sample is the row:
+    d(a, b) and d(b, a) differ in the last bit, enough to start VAT at the
+    other end of the farthest pair (issue 13). Here they are
+    ``(||x||^2 + ||y||^2) - 2 <x, y>``, the same in both directions (sums of
+    two terms commute, and the sparse dot product of canonical rows adds the
+    same products in the same order). Every row is checked: a callable or
+    parametrised metric that returns NaN, infinity or negative values is a
+    ValueError, not NaN cut weights.
+    """
+
+    def __init__(self, X, metric, metric_params, n_threads):
+        self.X, self.metric, self.params = X, metric, metric_params or {}
+        self.n_threads = n_threads
+        self.sparse_euclidean = (
+            sparse.issparse(X) and metric in EUCLIDEAN_NAMES and not metric_params
+        )
+        if self.sparse_euclidean:
+            self.sq_norms = np.asarray(X.multiply(X).sum(axis=1), dtype=np.float64).ravel()
+
+    def __call__(self, rows):
+        X = self.X
+        if self.sparse_euclidean:
+            dot = np.asarray((X[rows] @ X.T).todense(), dtype=np.float64)
+            D = (self.sq_norms[rows, None] + self.sq_norms[None, :]) - 2.0 * dot
+            np.maximum(D, 0.0, out=D)
+            D[np.arange(D.shape[0]), np.arange(X.shape[0])[rows]] = 0.0
+            if self.metric != "sqeuclidean":
+                np.sqrt(D, out=D)
+        else:
+            D = pairwise_distances(
+                X[rows], X, metric=self.metric, n_jobs=self.n_threads, **self.params
+            )
+        if not np.isfinite(D).all():
+            raise ValueError(
+                f"The metric {self.metric!r} returned NaN or infinite "
+                "dissimilarities for finite data; VAT needs finite ones."
+            )
+        if (D < 0).any():
+            raise ValueError(
+                f"The metric {self.metric!r} returned negative dissimilarities "
+                f"(min {D.min()}); VAT needs non-negative ones."
+            )
+        return D
 
 
 def _first_max_row(X, metric, n_threads, metric_params):
@@ -27,43 +82,76 @@ def _first_max_row(X, metric, n_threads, metric_params):
     if metric == "precomputed":
         return int(np.argmax(X) // X.shape[1])
     # (Native metrics get the start from the Prim's pass itself.)
-    # Any other metric: strips of rows through scikit-learn, memory bounded by
-    # its working_memory setting.
-    best, start, offset = -np.inf, 0, 0
-    for strip in pairwise_distances_chunked(
-        X, metric=metric, n_jobs=n_threads, **(metric_params or {})
-    ):
-        row_max = strip.max(axis=1)
+    # Any other metric: strips of rows, memory bounded by scikit-learn's
+    # working_memory setting.
+    distance_rows = _DistanceRows(X, metric, metric_params, n_threads)
+    n = X.shape[0]
+    best, start = -np.inf, 0
+    chunk_rows = max(1, int(get_config()["working_memory"] * 2**20 // (8 * n)))
+    for rows in gen_batches(n, chunk_rows):
+        row_max = distance_rows(rows).max(axis=1)
         i = int(np.argmax(row_max))
         if row_max[i] > best:
-            best, start = row_max[i], offset + i
-        offset += strip.shape[0]
+            best, start = row_max[i], rows.start + i
     return start
 
 
 def _prim_rowwise(X, start, metric, n_threads, metric_params):
-    """Prim's algorithm with one row of distances from scikit-learn per step."""
+    """Prim's algorithm with one row of distances per step.
+
+    Each step also reads the distances from the new sample back to the samples
+    before it: their minimum must be the cut weight that attached it, read the
+    other way, or the metric is not symmetric (a ValueError).
+    """
     n = X.shape[0]
+    distance_rows = _DistanceRows(X, metric, metric_params, n_threads)
     to_tree = np.full(n, np.inf)
+    parent = np.zeros(n, dtype=np.intp)
     closed = np.zeros(n, dtype=bool)
     order = np.empty(n, dtype=np.intp)
     cut_weights = np.zeros(n)
     current = order[0] = start
     closed[start] = True
     for step in range(1, n):
-        row = pairwise_distances(
-            X[current : current + 1], X, metric=metric, **(metric_params or {})
-        ).ravel()
-        np.minimum(to_tree, row, out=to_tree)
+        row = distance_rows(slice(current, current + 1)).ravel()
+        if step > 1:
+            back = row[order[: step - 1]].min()
+            if not np.isclose(back, cut_weights[step - 1]):
+                raise ValueError(
+                    f"The metric {metric!r} is not symmetric: sample {current} "
+                    f"is at {back} from the samples ordered before it, but "
+                    f"they are at {cut_weights[step - 1]} from it."
+                )
+        nearer = (row < to_tree) & ~closed
+        to_tree[nearer] = row[nearer]
+        parent[nearer] = current
         to_tree[closed] = np.inf
         # argmin returns the first minimum: ties go to the lowest index.
         current = int(np.argmin(to_tree))
         order[step] = current
         cut_weights[step] = to_tree[current]
         closed[current] = True
+    if distance_rows.sparse_euclidean and n > 1:
+        # The order is decided; the cut weights are the attaching edges
+        # recomputed from differences, without the cancellation of the
+        # norms formula, as the dense kernel computes them.
+        diff = X[order[1:]] - X[parent[order[1:]]]
+        d2 = np.asarray(diff.multiply(diff).sum(axis=1), dtype=np.float64).ravel()
+        cut_weights[1:] = d2 if metric == "sqeuclidean" else np.sqrt(d2)
     return order, cut_weights
 
 
+@validate_params(
+    {
+        "X": ["array-like", "sparse matrix"],
+        "metric": METRIC_CONSTRAINT,
+        "metric_params": [dict, None],
+        "n_jobs": [Integral, None],
+        "algorithm": [StrOptions(ALGORITHMS)],
+        "verbose": ["verbose"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None,
               algorithm="auto", verbose=0):
     """VAT order and cut weights of a data set (Bezdek & Hathaway, 2002).
@@ -176,7 +264,6 @@ def vat_order_validated(X, metric, metric_params, n_jobs, algorithm="auto",
         order, cut_weights = _prim_rowwise(X, start, metric, n_threads, metric_params)
     return order, cut_weights
 
-ALGORITHMS = {"auto", "prim", "delaunay"}
 EUCLIDEAN_NAMES = ("euclidean", "l2", "sqeuclidean")
 # Dimensions in which a Delaunay triangulation is cheap (O(n log n), about
 # 3 n edges in 2-d and 7 n in 3-d); 1-d is the sorted chain.

@@ -3,10 +3,12 @@
 import inspect
 import sys
 import time
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import is_classifier, is_clusterer
 from sklearn.pipeline import Pipeline
+from sklearn.utils._param_validation import Interval, RealNotInt, validate_params
 
 from . import _tendency
 
@@ -183,6 +185,22 @@ def _progress(verbose):
     return say
 
 
+@validate_params(
+    {
+        "X": ["array-like"],
+        "alpha": [Interval(Real, 0, 1, closed="neither")],
+        "sample_size": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="right"),
+        ],
+        "dip": ["boolean", None],
+        "n_simulations": [Interval(Integral, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def assess_tendency(X, *, alpha=0.05, sample_size=0.1, dip=None, n_simulations=99,
                     random_state=0, n_jobs=None, verbose=0):
     """Run the tendency statistics on X and give a verdict.

@@ -17,6 +17,8 @@ from sklearn.metrics import pairwise_distances
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 
+from ._openmp_helpers import check_n_jobs
+
 __all__ = ["maximin_sample", "extend_labels"]
 
 
@@ -137,7 +139,7 @@ def extend_labels(X, sample, sample_labels, *, metric="euclidean",
         nearest = np.asarray(X[:, sample]).argmin(axis=1)
     else:
         nn = NearestNeighbors(
-            n_neighbors=1, metric=metric, metric_params=metric_params, n_jobs=n_jobs
+            n_neighbors=1, metric=metric, metric_params=metric_params, n_jobs=check_n_jobs(n_jobs)
         ).fit(X[sample])
         nearest = nn.kneighbors(X, return_distance=False).ravel()
     labels = np.asarray(sample_labels)[nearest]

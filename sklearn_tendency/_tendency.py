@@ -18,18 +18,25 @@ and ``benchmarks/tendency_table.py`` measure where each works.
 """
 
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 import numpy as np
 from scipy import stats
 from scipy.special import expit, logsumexp
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_random_state
+from sklearn.utils._param_validation import Interval, validate_params
 from threadpoolctl import threadpool_limits
 
 from ._cut_weights import block_split, resolve_min_cluster_size
-from ._openmp_helpers import effective_n_threads
+from ._openmp_helpers import check_n_jobs, effective_n_threads
 from ._ordering import vat_order_validated
-from ._validation import check_precomputed_dissimilarity, check_sample_size, check_vat_input
+from ._validation import (
+    METRIC_CONSTRAINT,
+    check_precomputed_dissimilarity,
+    check_sample_size,
+    check_vat_input,
+)
 
 __all__ = [
     "HopkinsResult",
@@ -227,7 +234,7 @@ def hopkins_test(X, *, sample_size=0.1, metric="euclidean", alternative="greater
     data_idx, rng, m = hopkins_samples(X, sample_size, random_state)
     uniform = rng.uniform(lo, hi, size=(m, X.shape[1])).astype(X.dtype, copy=False)
 
-    nn = NearestNeighbors(metric=metric, n_jobs=n_jobs).fit(X)
+    nn = NearestNeighbors(metric=metric, n_jobs=check_n_jobs(n_jobs)).fit(X)
     u = nn.kneighbors(uniform, n_neighbors=1)[0][:, 0].astype(np.float64)
     w = _nearest_other_distance(nn, X, data_idx).astype(np.float64)
     statistic = _hopkins_from_distances(u, w, d)
@@ -596,6 +603,18 @@ def dip_test(X, *, metric="euclidean", sample_size=None, random_state=None):
     return TendencyResult(statistic=float(dip), pvalue=float(pvalue))
 
 
+@validate_params(
+    {
+        "X": ["array-like", "sparse matrix"],
+        "metric": METRIC_CONSTRAINT,
+        "min_cluster_size": [Interval(Integral, 1, None, closed="left"), None],
+        "quantile": [Interval(Real, 0, 1, closed="both")],
+        "n_simulations": [Interval(Integral, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
             n_simulations=0, random_state=None, n_jobs=None):
     """The largest jump between two VAT blocks, relative to the blocks' own edges.
@@ -604,7 +623,11 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
     ``min_cluster_size`` samples, the largest, divided by the ``quantile`` of
     the cut weights inside the sparser of the two blocks: the first split of
     :func:`~sklearn_tendency.estimate_n_clusters`. About 1 for a continuum,
-    large for clusters single linkage separates.
+    large for clusters single linkage separates. Defined values at the edges:
+    1.0 when no cut leaves ``min_cluster_size`` samples on both sides or the
+    largest such cut is 0 (all samples identical, an all-zero precomputed
+    matrix); ``inf`` when the cut is positive but the edges inside the blocks
+    are all 0 (blocks of exactly duplicated samples, perfectly separated).
 
     Parameters
     ----------
@@ -656,7 +679,9 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
         n = len(cut_weights)
         size = resolve_min_cluster_size(min_cluster_size, n)
         split = block_split(cut_weights, 0, n, size, quantile)
-        return 1.0 if split is None else float(split[0])
+        # No admissible cut, or only cuts of length 0 (duplicates, an all-zero
+        # matrix): no jump, the value of a continuum.
+        return 1.0 if split is None or split[0] == 0.0 else float(split[0])
 
     statistic = gap(X)
     pvalue = float("nan")

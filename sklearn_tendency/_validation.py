@@ -1,8 +1,15 @@
 """Input checks shared by the estimators and functions of the package."""
 
 import numpy as np
+from scipy import sparse
+from sklearn.metrics.pairwise import _VALID_METRICS
 from sklearn.utils import check_array
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import validate_data
+
+# The metric names every VAT entry point accepts (VAT, IVAT, vat_order, the
+# images): one constraint, so that none accepts a name another refuses.
+METRIC_CONSTRAINT = [StrOptions(set(_VALID_METRICS) | {"precomputed"}), callable]
 
 # Rows of a precomputed matrix checked at a time: bounds the temporaries of the
 # symmetry test to a strip instead of a second n x n matrix.
@@ -20,8 +27,10 @@ def check_precomputed_dissimilarity(D):
     Raises
     ------
     ValueError
-        If ``D`` is not square, has negative entries or is not symmetric
-        (within ``numpy.isclose``'s default tolerances).
+        If ``D`` is not square, has negative entries, a non-zero diagonal
+        (a sample's dissimilarity to itself, beyond 1e-8 of the largest
+        entry) or is not symmetric (within ``numpy.isclose``'s default
+        tolerances).
 
     Notes
     -----
@@ -32,6 +41,17 @@ def check_precomputed_dissimilarity(D):
         raise ValueError(
             "A precomputed dissimilarity matrix must be square; got shape "
             f"{D.shape}."
+        )
+    # Rounding noise on the diagonal (1e-16 from a cosine distance) is not a
+    # dissimilarity of a sample to itself; anything above 1e-8 of the largest
+    # entry is.
+    diagonal = np.abs(np.diagonal(D))
+    scale = float(np.max(D)) if D.size else 0.0
+    if (diagonal > 1e-8 * scale).any():
+        i = int(np.flatnonzero(diagonal > 1e-8 * scale)[0])
+        raise ValueError(
+            "A precomputed dissimilarity matrix must have a zero diagonal (a "
+            f"sample's dissimilarity to itself); D[{i}, {i}] = {diagonal[i]}."
         )
     for lo in range(0, n_rows, _CHECK_ROWS):
         hi = min(lo + _CHECK_ROWS, n_rows)
@@ -89,7 +109,14 @@ def check_sample_size(sample_size, n_samples, *, name="sample_size"):
 
 
 def check_vat_input(X, metric, *, estimator=None, reset=True):
-    """Validate X for VAT; ``estimator`` routes through ``validate_data``."""
+    """Validate X for VAT; ``estimator`` routes through ``validate_data``.
+
+    A sparse X comes back in canonical format (sorted indices, no duplicate
+    entries), copied first if it was not: scikit-learn's sparse distances
+    canonicalise their argument in place, and the caller's matrix must never
+    change. A precomputed matrix comes back C-contiguous (a strided view is
+    copied; a symmetric column-major one is read through its transpose).
+    """
     precomputed = metric == "precomputed"
     params = dict(
         accept_sparse=False if precomputed else "csr",
@@ -108,4 +135,9 @@ def check_vat_input(X, metric, *, estimator=None, reset=True):
         # as rows without copying.
         if not X.flags.c_contiguous and X.flags.f_contiguous:
             X = X.T
+        elif not X.flags.c_contiguous:
+            X = np.ascontiguousarray(X)
+    elif sparse.issparse(X) and not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
     return X

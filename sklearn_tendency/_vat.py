@@ -6,14 +6,13 @@ order and the cut weights (:func:`~sklearn_tendency.vat_order`). Everything else
 from those two arrays.
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.metrics.pairwise import _VALID_METRICS
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._blocks import gap_block_count
@@ -26,7 +25,7 @@ from ._cut_weights import (
 from ._image import vat_image
 from ._ordering import ALGORITHMS, EUCLIDEAN_NAMES, vat_order_validated
 from ._svat import extend_labels, maximin_sample
-from ._validation import check_sample_size, check_vat_input
+from ._validation import METRIC_CONSTRAINT, check_sample_size, check_vat_input
 
 __all__ = ["VAT", "IVAT"]
 
@@ -184,14 +183,15 @@ class VAT(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "metric": [StrOptions(set(_VALID_METRICS) | {"precomputed"}), callable],
+        "metric": METRIC_CONSTRAINT,
         "metric_params": [dict, None],
         "n_clusters": [Interval(Integral, 1, None, closed="left"), None],
         "n_jobs": [Integral, None],
         "algorithm": [StrOptions(ALGORITHMS)],
         "sample_size": [
             Interval(Integral, 2, None, closed="left"),
-            Interval(Real, 0, 1, closed="right"),
+            # RealNotInt: a bool is an int, and neither is a size.
+            Interval(RealNotInt, 0, 1, closed="right"),
             None,
         ],
         "n_references": [Interval(Integral, 0, None, closed="left")],
@@ -229,7 +229,6 @@ class VAT(TransformerMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        X = check_vat_input(X, self.metric, estimator=self, reset=True)
         self._fit_validated(X)
         return self
 
@@ -240,10 +239,16 @@ class VAT(TransformerMixin, BaseEstimator):
                "feature_names_in_")
 
     def _fit_validated(self, X):
-        # Everything is computed before anything is stored, and an interrupted
-        # or failed fit also drops the attributes of an earlier fit: the
-        # estimator is either fitted on this X or unfitted.
+        """Validate X, then fit; returns the validated X.
+
+        Everything is computed before anything is stored, and a failed or
+        interrupted fit (validation included: validate_data resets
+        n_features_in_ before the precomputed checks run) drops the
+        attributes of an earlier fit: the estimator is either fitted on this
+        X or unfitted.
+        """
         try:
+            X = check_vat_input(X, self.metric, estimator=self, reset=True)
             sample, local_order, cut_weights = self._order(X)
             blocks = self._blocks(X, sample, local_order, cut_weights)
             labels = labels_from_edges(local_order, blocks["cluster_edges_"])
@@ -263,6 +268,7 @@ class VAT(TransformerMixin, BaseEstimator):
         self.__dict__.update(blocks)
         self.labels_ = labels
         self.sample_indices_ = sample
+        return X
 
     def _blocks(self, X, sample, local_order, cut_weights):
         """The cluster-count estimates and the blocks of the order behind labels_."""
@@ -369,8 +375,7 @@ class VAT(TransformerMixin, BaseEstimator):
         image : ndarray of shape (n_samples, n_samples)
             The image of the training data in :attr:`order_`.
         """
-        X = check_vat_input(X, self.metric, estimator=self, reset=True)
-        self._fit_validated(X)
+        X = self._fit_validated(X)
         return self._image(X, self.order_, self.cut_weights_)
 
     def __sklearn_tags__(self):

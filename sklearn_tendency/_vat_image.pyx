@@ -27,6 +27,7 @@ weights with no n x n matrix:
   ``w[s0 + 1 .. s1 - 1]``, one pass with a stack.
 """
 
+from cpython.exc cimport PyErr_CheckSignals
 from cython.parallel cimport prange
 from libc.math cimport sqrt
 from scipy.linalg.cython_blas cimport dsyrk
@@ -94,7 +95,10 @@ def ivat_block_image(
     """
     cdef:
         intp_t n = cut_weights.shape[0], m = edges.shape[0] - 1
-        intp_t a, b, k, s0, s1, top, p
+        intp_t a, b, k, s0, s1, top, p, a0, a1
+        # Rows of pixels between two checks for Ctrl-C: about 2**22 operations
+        # (a row of "mean" pixels costs O(n + m), of "min"/"max" O(m)).
+        intp_t group = max(n_threads, (1 << 22) // (m + (n if reduce == REDUCE_MEAN else 0)))
         double gap, f_sum, diag_sum
         # inner[a] = max(w[edges[a] + 1 .. edges[a + 1] - 1]), 0 if empty.
         double[::1] inner = np.zeros(m, dtype=np.float64)
@@ -117,38 +121,45 @@ def ivat_block_image(
                 if cut_weights[k] > inner[a]:
                     inner[a] = cut_weights[k]
 
-        for a in prange(m, num_threads=n_threads, schedule="dynamic"):
-            gap = 0.0
-            for b in range(a + 1, m):
-                # max(w[edges[a + 1] .. edges[b]]): grows by the inner maximum
-                # of block b - 1 and the first weight of block b.
-                if b > a + 1:
-                    gap = _dmax(gap, inner[b - 1])
-                gap = _dmax(gap, cut_weights[edges[b]])
-                if reduce == REDUCE_MIN:
-                    out[a, b] = gap
-                elif reduce == REDUCE_MAX:
-                    out[a, b] = _dmax(_dmax(inner[a], gap), inner[b])
-                else:
-                    out[a, b] = _off_diagonal_sum(
-                        cut_weights, edges[a], edges[a + 1], edges[b],
-                        edges[b + 1], gap,
-                    ) / (<double> (edges[a + 1] - edges[a]) * (edges[b + 1] - edges[b]))
-            if reduce != REDUCE_MEAN:
-                # min and max cost O(1) a pixel: the row's left half comes from
-                # the same gap seen from the pair's other end, max(w[edges[b +
-                # 1] .. edges[a]]), so each thread writes only its own rows
-                # (writing out[b, a] from row a made two threads share cache
-                # lines: 2 threads were slower than 1).
+        a0 = 0
+        while a0 < m:
+            a1 = min(a0 + group, m)
+            for a in prange(a0, a1, num_threads=n_threads, schedule="dynamic"):
                 gap = 0.0
-                for b in range(a - 1, -1, -1):
-                    if b < a - 1:
-                        gap = _dmax(gap, inner[b + 1])
-                        gap = _dmax(gap, cut_weights[edges[b + 1]])
+                for b in range(a + 1, m):
+                    # max(w[edges[a + 1] .. edges[b]]): grows by the inner maximum
+                    # of block b - 1 and the first weight of block b.
+                    if b > a + 1:
+                        gap = _dmax(gap, inner[b - 1])
+                    gap = _dmax(gap, cut_weights[edges[b]])
+                    if reduce == REDUCE_MIN:
+                        out[a, b] = gap
+                    elif reduce == REDUCE_MAX:
+                        out[a, b] = _dmax(_dmax(inner[a], gap), inner[b])
                     else:
-                        gap = cut_weights[edges[a]]
-                    out[a, b] = gap if reduce == REDUCE_MIN else _dmax(
-                        _dmax(inner[b], gap), inner[a])
+                        out[a, b] = _off_diagonal_sum(
+                            cut_weights, edges[a], edges[a + 1], edges[b],
+                            edges[b + 1], gap,
+                        ) / (<double> (edges[a + 1] - edges[a]) * (edges[b + 1] - edges[b]))
+                if reduce != REDUCE_MEAN:
+                    # min and max cost O(1) a pixel: the row's left half comes from
+                    # the same gap seen from the pair's other end, max(w[edges[b +
+                    # 1] .. edges[a]]), so each thread writes only its own rows
+                    # (writing out[b, a] from row a made two threads share cache
+                    # lines: 2 threads were slower than 1).
+                    gap = 0.0
+                    for b in range(a - 1, -1, -1):
+                        if b < a - 1:
+                            gap = _dmax(gap, inner[b + 1])
+                            gap = _dmax(gap, cut_weights[edges[b + 1]])
+                        else:
+                            gap = cut_weights[edges[a]]
+                        out[a, b] = gap if reduce == REDUCE_MIN else _dmax(
+                            _dmax(inner[b], gap), inner[a])
+            a0 = a1
+            with gil:
+                PyErr_CheckSignals()
+
         if reduce == REDUCE_MEAN:
             # A mean pixel costs O(block sizes): mirrored, row by row.
             for a in prange(m, num_threads=n_threads, schedule="static"):
@@ -213,7 +224,9 @@ def euclidean_image(
         char uplo = b'L'
         char trans = b'T'
         double alpha = 1.0, beta = 0.0, v
-        intp_t n_tiles = (n + IMAGE_TILE - 1) // IMAGE_TILE, ti, tj, i, j, j0
+        intp_t n_tiles = (n + IMAGE_TILE - 1) // IMAGE_TILE, ti, tj, i, j, j0, t0, t1
+        # Rows of tiles between two checks for Ctrl-C: about 2**22 entries.
+        intp_t tile_group = max(n_threads, (1 << 22) // (IMAGE_TILE * max(n, 1)))
     check_shape("sq_norms", (sq_norms.shape[0],), (n,))
     check_shape("out", (out.shape[0], out.shape[1]), (n, n))
     if n == 0:
@@ -224,22 +237,28 @@ def euclidean_image(
         # beta = 0: the uninitialised output is never read.
         dsyrk(&uplo, &trans, &n, &d, &alpha, <double*> &X[0, 0], &lda, &beta,
               &out[0, 0], &ldc)
-        for ti in prange(n_tiles, num_threads=n_threads, schedule="dynamic"):
-            for tj in range(ti, n_tiles):
-                for i in range(ti * IMAGE_TILE, min((ti + 1) * IMAGE_TILE, n)):
-                    j0 = max(tj * IMAGE_TILE, i)
-                    for j in range(j0, min((tj + 1) * IMAGE_TILE, n)):
-                        # Only upper entries are read, and a lower entry is
-                        # written only once its upper twin has been read.
-                        if j == i:
-                            v = 0.0
-                        else:
-                            v = -2.0 * out[i, j]
-                            v = v + sq_norms[i]
-                            v = v + sq_norms[j]
-                            if v < 0.0:
+        t0 = 0
+        while t0 < n_tiles:
+            t1 = min(t0 + tile_group, n_tiles)
+            for ti in prange(t0, t1, num_threads=n_threads, schedule="dynamic"):
+                for tj in range(ti, n_tiles):
+                    for i in range(ti * IMAGE_TILE, min((ti + 1) * IMAGE_TILE, n)):
+                        j0 = max(tj * IMAGE_TILE, i)
+                        for j in range(j0, min((tj + 1) * IMAGE_TILE, n)):
+                            # Only upper entries are read, and a lower entry is
+                            # written only once its upper twin has been read.
+                            if j == i:
                                 v = 0.0
-                            if not squared:
-                                v = sqrt(v)
-                        out[i, j] = v
-                        out[j, i] = v
+                            else:
+                                v = -2.0 * out[i, j]
+                                v = v + sq_norms[i]
+                                v = v + sq_norms[j]
+                                if v < 0.0:
+                                    v = 0.0
+                                if not squared:
+                                    v = sqrt(v)
+                            out[i, j] = v
+                            out[j, i] = v
+            t0 = t1
+            with gil:
+                PyErr_CheckSignals()
