@@ -1,6 +1,8 @@
 """Tendency scorers for model selection, and the assessment report."""
 
 import inspect
+import sys
+import time
 from numbers import Integral, Real
 
 import numpy as np
@@ -171,6 +173,18 @@ class TendencyReport:
         return f"<TendencyReport verdict={self.verdict!r} n_clusters_estimate={self.n_clusters_estimate}>"
 
 
+def _progress(verbose):
+    """``say(step)``: the step and the time since the start, on stderr, when verbose."""
+    t0 = time.perf_counter()
+
+    def say(step):
+        if verbose:
+            print(f"[assess_tendency] {time.perf_counter() - t0:6.1f} s: {step}",
+                  file=sys.stderr, flush=True)
+
+    return say
+
+
 @validate_params(
     {
         "X": ["array-like"],
@@ -183,11 +197,12 @@ class TendencyReport:
         "n_simulations": [Interval(Integral, 0, None, closed="left")],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
     },
     prefer_skip_nested_validation=True,
 )
 def assess_tendency(X, *, alpha=0.05, sample_size=0.1, dip=None, n_simulations=99,
-                    random_state=0, n_jobs=None):
+                    random_state=0, n_jobs=None, verbose=0):
     """Run the tendency statistics on X and give a verdict.
 
     Verdict rule (chosen from ``benchmarks/tendency_table.py``): **clustered**
@@ -220,6 +235,9 @@ def assess_tendency(X, *, alpha=0.05, sample_size=0.1, dip=None, n_simulations=9
         Sampling of the statistics.
     n_jobs : int, default=None
         Threads of the neighbour searches and of the VAT kernel.
+    verbose : int, default=0
+        When positive, print each step and the time since the start on
+        stderr: the simulated nulls take seconds on a few thousand samples.
 
     Returns
     -------
@@ -236,6 +254,8 @@ def assess_tendency(X, *, alpha=0.05, sample_size=0.1, dip=None, n_simulations=9
     from ._vat import VAT
 
     X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=3)
+    say = _progress(verbose)
+    say(f"Hopkins tests: uniform box; single Gaussian ({n_simulations} simulations)")
     results = {
         "hopkins": _tendency.hopkins_test(X, sample_size=sample_size, random_state=random_state),
         "gaussian_hopkins": _tendency.gaussian_hopkins_test(
@@ -249,10 +269,14 @@ def assess_tendency(X, *, alpha=0.05, sample_size=0.1, dip=None, n_simulations=9
         except ImportError:
             dip = False
     if dip:
+        say("dip test")
         results["dip"] = _tendency.dip_test(X, random_state=random_state)
+    say(f"VAT gap ({n_simulations} simulations, one VAT order each)")
     results["vat_gap"] = _tendency.vat_gap(
         X, n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs)
+    say("VAT order")
     vat = VAT(n_jobs=n_jobs, random_state=random_state).fit(X)
+    say("done")
     n = X.shape[0]
     clustered = results["hopkins"].pvalue < alpha and results["gaussian_hopkins"].pvalue < alpha
     rule = (f"both Hopkins tests (uniform box, single Gaussian) "

@@ -357,9 +357,9 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
         Draws of the data sample, the reference points and the simulations.
     n_jobs : int, default=None
         Threads of the nearest-neighbour searches and of BLAS (a limit set
-        with threadpoolctl for the duration of the call); ``None`` follows
-        ``OMP_NUM_THREADS`` and threadpoolctl limits. On a busy machine
-        ``n_jobs=1`` is much faster: the searches are small.
+        with threadpoolctl for the duration of the call); ``None`` means 1,
+        the fast choice for these many small searches (13x faster than two
+        threads on digits on a busy 2-core machine); ``-1`` uses every CPU.
 
     Returns
     -------
@@ -387,8 +387,11 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
     # Many small neighbour searches and covariances: OpenMP and BLAS threads
     # per small problem only spin on a busy machine (8-100x slower measured
     # on 2 loaded cores), so every thread pool is held to what n_jobs
-    # resolves to for the duration of the call.
-    with threadpool_limits(limits=effective_n_threads(n_jobs)):
+    # resolves to for the duration of the call. n_jobs=None means one thread,
+    # as in scikit-learn: on digits (1797 x 64, 2 loaded cores) 84 s with two
+    # threads against 6.6 s with one, same result (issue 15).
+    n_threads = 1 if n_jobs is None else effective_n_threads(n_jobs)
+    with threadpool_limits(limits=n_threads):
         statistic = _gaussian_hopkins(Z, data_idx, rng)
         pvalue = _simulated_pvalue(
             statistic,
@@ -477,7 +480,9 @@ def _simulated_pvalue(statistic, simulate, n_simulations):
 def _gaussian_hopkins(Z, data_idx, rng):
     m, d = len(data_idx), Z.shape[1]
     reference = rng.standard_normal(size=(m, d))
-    nn = NearestNeighbors().fit(Z)
+    # Whitened data fill their box evenly: from about 8 dimensions a k-d tree
+    # prunes little and brute force is 3x faster (n = 2000-10000, d = 10).
+    nn = NearestNeighbors(algorithm="brute" if d >= 8 else "auto").fit(Z)
     u = nn.kneighbors(reference, n_neighbors=1)[0][:, 0]
     w = _nearest_other_distance(nn, Z, data_idx)
     # Each r^d weighted by the reference density phi at its point: n phi r^d
