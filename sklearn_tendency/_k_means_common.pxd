@@ -8,7 +8,7 @@
 # Inline functions only: no extension module of its own.
 
 from cython cimport floating
-from libc.string cimport memset
+from libc.string cimport memcpy, memset
 
 # scikit-learn's CHUNK_SIZE: the unit of its static split of rows among threads.
 cdef enum:
@@ -146,3 +146,46 @@ cdef inline double total_objective(double x_sq_norms_sum, double objective, bint
     # against rounding when no weight is negative.
     cdef double value = x_sq_norms_sum + objective
     return (0.0 if value < 0.0 else value) if nonnegative else value
+
+
+cdef inline object grow(object history_np, Py_ssize_t n):
+    """``history_np`` (a history or frames) with room for entry ``n``.
+
+    Twice the capacity when full: amortised O(1) per entry, and no
+    ``max_iter + 1`` entries up front (max_iter may be 10**9).
+    """
+    import numpy as np
+    if n < history_np.shape[0]:
+        return history_np
+    grown = np.empty((max(2 * history_np.shape[0], n + 1),) + history_np.shape[1:],
+                     dtype=history_np.dtype)
+    grown[:history_np.shape[0]] = history_np
+    return grown
+
+
+cdef inline object push_frame(
+    object frames_np,                  # IN (capacity, n_clusters, n_features)
+    Py_ssize_t n_frames,               # IN frames filled
+    const floating[:, ::1] centers,    # IN (n_clusters, n_features)
+):
+    """The frames with ``centers`` as frame ``n_frames``, grown when full."""
+    cdef floating[:, :, ::1] frames
+    frames_np = grow(frames_np, n_frames)
+    frames = frames_np
+    memcpy(&frames[n_frames, 0, 0], &centers[0, 0],
+           centers.shape[0] * centers.shape[1] * sizeof(floating))
+    return frames_np
+
+
+cdef inline object farthest_samples(object distances, Py_ssize_t n_empty):
+    """The ``n_empty`` samples that empty clusters move to, or None.
+
+    scikit-learn's choice in ``_relocate_empty_clusters_*``: its
+    ``argpartition`` of the distances of the samples to their centres, so that
+    the same samples are chosen in the same order. None when every distance
+    is 0: more clusters than distinct samples, nowhere to move them.
+    """
+    import numpy as np
+    if np.max(distances) == 0:
+        return None
+    return np.argpartition(distances, -n_empty)[:-n_empty - 1:-1]

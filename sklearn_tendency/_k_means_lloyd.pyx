@@ -35,13 +35,16 @@ import numpy as np
 from cython cimport floating
 from cython.parallel cimport prange
 from libc.math cimport sqrt
-from libc.string cimport memcpy, memset
+from libc.string cimport memset
 from scipy.linalg.cython_blas cimport dgemm, sgemm
 
 from ._k_means_common cimport (
     SKLEARN_CHUNK,
     average_centers,
+    farthest_samples,
+    grow,
     padded_rows,
+    push_frame,
     reduce_threads,
     sq_dist,
     thread_row_starts,
@@ -291,10 +294,9 @@ def _relocate_empty_clusters(X, sample_weight, centers_old, sums, weights, label
     step = 65536
     for s in range(0, X.shape[0], step):
         distances[s:s + step] = ((X[s:s + step] - centers_old[labels[s:s + step]]) ** 2).sum(axis=1)
-    if np.max(distances) == 0:
-        # More clusters than distinct samples: nowhere to move them.
+    far_from_centers = farthest_samples(distances, n_empty)
+    if far_from_centers is None:
         return
-    far_from_centers = np.argpartition(distances, -n_empty)[:-n_empty - 1:-1]
     for new_id, far_idx in zip(empty, far_from_centers):
         weight = sample_weight[far_idx]
         old_id = labels[far_idx]
@@ -469,11 +471,11 @@ def lloyd(
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
               True, unit, objective_mode, &objective, &n_changed)
         if i == history.shape[0]:
-            history_np = _grown(history_np)
+            history_np = grow(history_np, i)
             history = history_np
         history[i] = total_objective(x_sq_norms_sum, objective, nonnegative) if record_objective else np.nan
         if store_centers:
-            frames_np = _push_frame(frames_np, n_frames, centers)
+            frames_np = push_frame(frames_np, n_frames, centers)
             n_frames += 1
         if verbose:
             print(f"Iteration {i}, inertia {history[i]}.")
@@ -534,12 +536,12 @@ def lloyd(
               True, unit, 1, &objective, &n_changed)
         final = total_objective(x_sq_norms_sum, objective, nonnegative)
     if n_iter == history.shape[0]:
-        history_np = _grown(history_np)
+        history_np = grow(history_np, n_iter)
         history = history_np
     history[n_iter] = final
     center_history = None
     if store_centers:
-        frames_np = _push_frame(frames_np, n_frames, centers)
+        frames_np = push_frame(frames_np, n_frames, centers)
         n_frames += 1
         center_history = frames_np[:n_frames]
         if n_frames < frames_np.shape[0]:
@@ -548,29 +550,6 @@ def lloyd(
         labels_np, centers_np, final, n_iter, history_np[:n_iter + 1].copy(),
         center_history,
     )
-
-
-def _grown(history_np):
-    grown = np.empty(2 * history_np.shape[0], dtype=history_np.dtype)
-    grown[:history_np.shape[0]] = history_np
-    return grown
-
-
-cdef object _push_frame(
-    object frames_np,                  # IN (capacity, n_clusters, n_features)
-    Py_ssize_t n_frames,               # IN frames filled
-    const floating[:, ::1] centers,    # IN (n_clusters, n_features)
-):
-    """The frames with ``centers`` as frame ``n_frames``: a copy of twice the capacity when full."""
-    cdef floating[:, :, ::1] frames
-    if n_frames == frames_np.shape[0]:
-        grown = np.empty((2 * n_frames,) + frames_np.shape[1:], dtype=frames_np.dtype)
-        grown[:n_frames] = frames_np
-        frames_np = grown
-    frames = frames_np
-    memcpy(&frames[n_frames, 0, 0], &centers[0, 0],
-           centers.shape[0] * centers.shape[1] * sizeof(floating))
-    return frames_np
 
 
 def _objective_of_labels(X, sample_weight, centers, labels):

@@ -29,7 +29,10 @@ from libc.string cimport memset
 
 from ._k_means_common cimport (
     average_centers,
+    farthest_samples,
+    grow,
     padded_rows,
+    push_frame,
     reduce_threads,
     sq_dist,
     thread_row_starts,
@@ -226,10 +229,9 @@ def _relocate_empty_clusters(X_data, X_indices, X_indptr, sample_weight, centers
     distances = np.empty(X_indptr.shape[0] - 1, dtype=X_data.dtype)
     _sparse_dense_sq(X_data, X_indices, X_indptr, centers_old,
                      np.einsum("ij,ij->i", centers_old, centers_old), labels, distances)
-    if np.max(distances) == 0:
-        # More clusters than distinct samples: nowhere to move them.
+    far_from_centers = farthest_samples(distances, n_empty)
+    if far_from_centers is None:
         return
-    far_from_centers = np.argpartition(distances, -n_empty)[:-n_empty - 1:-1]
     for new_id, far_idx in zip(empty, far_from_centers):
         weight = sample_weight[far_idx]
         old_id = labels[far_idx]
@@ -253,25 +255,6 @@ def _center_shift(const floating[:, ::1] centers_old, const floating[:, ::1] cen
     for j in range(n_clusters):
         out[j] = <floating> sqrt(sq_dist(&centers_new[j, 0], &centers_old[j, 0], n_features))
     return out_np
-
-
-def _grow(history_np, Py_ssize_t n):
-    """``history_np`` (a history or frames) with room for entry ``n``.
-
-    Twice the capacity when full: amortised O(1) per entry.
-    """
-    if n < history_np.shape[0]:
-        return history_np
-    grown = np.empty((max(2 * history_np.shape[0], n + 1),) + history_np.shape[1:],
-                     dtype=history_np.dtype)
-    grown[:history_np.shape[0]] = history_np
-    return grown
-
-
-def _push_frame(frames_np, Py_ssize_t n_frames, centers_np):
-    frames_np = _grow(frames_np, n_frames)
-    frames_np[n_frames] = centers_np
-    return frames_np
 
 
 def lloyd_sparse(
@@ -382,11 +365,11 @@ def lloyd_sparse(
         _pass[floating](ws, X_data, X_indices, X_indptr, sample_weight, centers_np,
                         centers_sq_np, labels, centers_new_np, weights_np, True,
                         record_objective, &objective, &n_changed)
-        history_np = _grow(history_np, i)
+        history_np = grow(history_np, i)
         history_np[i] = (total_objective(x_sq_norms_sum, objective, nonnegative)
                          if record_objective else np.nan)
         if store_centers:
-            frames_np = _push_frame(frames_np, n_frames, centers_np)
+            frames_np = push_frame[floating](frames_np, n_frames, centers_np)
             n_frames += 1
         if verbose:
             print(f"Iteration {i}, inertia {history_np[i]}.")
@@ -427,11 +410,11 @@ def lloyd_sparse(
                         centers_sq_np, labels, centers_new_np, weights_np, False,
                         True, &objective, &n_changed)
         final = total_objective(x_sq_norms_sum, objective, nonnegative)
-    history_np = _grow(history_np, n_iter)
+    history_np = grow(history_np, n_iter)
     history_np[n_iter] = final
     center_history = None
     if store_centers:
-        frames_np = _push_frame(frames_np, n_frames, centers_np)
+        frames_np = push_frame[floating](frames_np, n_frames, centers_np)
         n_frames += 1
         center_history = frames_np[:n_frames].copy()
     return (
