@@ -35,22 +35,32 @@ import numpy as np
 from cython cimport floating
 from cython.parallel cimport prange
 from libc.math cimport sqrt
-from libc.string cimport memcpy, memset
+from libc.string cimport memset
 from scipy.linalg.cython_blas cimport dgemm, sgemm
 
+from ._k_means_common cimport (
+    SKLEARN_CHUNK,
+    average_centers,
+    farthest_samples,
+    grow,
+    padded_rows,
+    push_frame,
+    reduce_threads,
+    sq_dist,
+    thread_row_starts,
+    total_objective,
+)
 from ._kernel_checks cimport check_shape
 
-# scikit-learn's CHUNK_SIZE: the unit of its static split of rows among threads.
-# Our centre sums follow the same split (see the module docstring), and it is
-# also our rows per GEMM call: every call then covers exactly one of
-# scikit-learn's chunks, so the distances are its bits without relying on BLAS
-# giving the same bits for any number of rows (with 1024-row float32 chunks on
-# two threads, one 200000-sample run ended on labels different from
-# scikit-learn's), and 256 rows were as fast as or faster than any larger size
-# for every benchmark shape (1M x 8, k = 8, float64: 512 rows took 7% longer).
-cdef enum:
-    SKLEARN_CHUNK = 256
-
+# SKLEARN_CHUNK (_k_means_common.pxd), scikit-learn's CHUNK_SIZE: the unit of
+# its static split of rows among threads. Our centre sums follow the same
+# split (see the module docstring), and it is also our rows per GEMM call:
+# every call then covers exactly one of scikit-learn's chunks, so the
+# distances are its bits without relying on BLAS giving the same bits for any
+# number of rows (with 1024-row float32 chunks on two threads, one
+# 200000-sample run ended on labels different from scikit-learn's), and 256
+# rows were as fast as or faster than any larger size for every benchmark
+# shape (1M x 8, k = 8, float64: 512 rows took 7% longer).
 
 # The loops of the assignment step that follow each GEMM call, in C (see the
 # header) so that the compiler sees restrict pointers and constant widths.
@@ -94,32 +104,6 @@ cdef inline void _gemm_minus_2_x_ct_add(
     else:
         sgemm(&transa, &transb, &m, &n, &k, &alpha, <float*> C, &ld,
               <float*> X, &ld, &beta, D, &ldc)
-
-
-cdef inline floating _sq_dist(
-    const floating *a,   # IN (n_features,)
-    const floating *b,   # IN (n_features,)
-    int n_features,
-) noexcept nogil:
-    # scikit-learn's _euclidean_dense_dense, the same unrolling, so that the
-    # centre shifts, hence the tol test, round as they do there.
-    cdef:
-        int i, _block
-        int n = n_features // 4
-        int rem = n_features % 4
-        floating result = 0
-    for _block in range(n):
-        result += (
-            (a[0] - b[0]) * (a[0] - b[0])
-            + (a[1] - b[1]) * (a[1] - b[1])
-            + (a[2] - b[2]) * (a[2] - b[2])
-            + (a[3] - b[3]) * (a[3] - b[3])
-        )
-        a += 4
-        b += 4
-    for i in range(rem):
-        result += (a[i] - b[i]) * (a[i] - b[i])
-    return result
 
 
 cdef void _assign_rows(
@@ -182,7 +166,7 @@ cdef void _assign_rows(
         if objective_mode == 2:
             for ii in range(nr):
                 x = X + (c0 + ii) * n_features
-                obj += <double> sample_weight[c0 + ii] * <double> _sq_dist(
+                obj += <double> sample_weight[c0 + ii] * <double> sq_dist(
                     x, centers + labels[c0 + ii] * n_features, n_features)
         c0 += nr
     objective[0] = obj
@@ -201,18 +185,6 @@ PARALLEL_MIN_FLOPS = 4_000_000
 SERIAL_MAX_ITEMS = 1_000_000
 
 
-def _padded_rows(Py_ssize_t n_rows, Py_ssize_t n_items, dtype):
-    # One row per thread, each starting on its own 64-byte cache line: the
-    # threads' partial sums are written for every sample, and sharing a line
-    # would make the two cores pass it back and forth.
-    itemsize = np.dtype(dtype).itemsize
-    per_line = 64 // itemsize
-    stride = (n_items + per_line - 1) // per_line * per_line
-    raw = np.empty(n_rows * stride * itemsize + 64, dtype=np.uint8)
-    offset = (-raw.ctypes.data) % 64
-    return raw[offset:offset + n_rows * stride * itemsize].view(dtype).reshape(n_rows, stride)
-
-
 cdef class _Workspace:
     """Buffers of a pass over X, and scikit-learn's split of the rows among threads."""
     cdef:
@@ -224,26 +196,18 @@ cdef class _Workspace:
 
     def __init__(self, Py_ssize_t n_samples, int n_features, int n_clusters,
                  int n_threads, dtype):
-        cdef Py_ssize_t n_chunks = max(1, (n_samples + SKLEARN_CHUNK - 1) // SKLEARN_CHUNK)
-        cdef int t, q, r
         self.n_samples = n_samples
         self.n_features = n_features
         self.n_clusters = n_clusters
-        self.n_threads = <int> max(1, min(n_threads, n_chunks))
-        # libgomp's schedule(static): the first (n_chunks % T) threads get one
-        # chunk more; thread t starts at chunk t * q + min(t, r).
-        q = <int> (n_chunks // self.n_threads)
-        r = <int> (n_chunks % self.n_threads)
-        self.row_start = np.empty(self.n_threads + 1, dtype=np.intp)
-        for t in range(self.n_threads + 1):
-            self.row_start[t] = min(<Py_ssize_t> (t * q + min(t, r)) * SKLEARN_CHUNK, n_samples)
+        self.row_start = thread_row_starts(n_samples, n_threads)
+        self.n_threads = <int> self.row_start.shape[0] - 1
         self.parallel = (self.n_threads > 1
                          and 2.0 * n_samples * n_clusters * n_features >= PARALLEL_MIN_FLOPS)
-        self.sums = _padded_rows(self.n_threads, n_clusters * n_features, dtype)
-        self.weights = _padded_rows(self.n_threads, n_clusters, dtype)
+        self.sums = padded_rows(self.n_threads, n_clusters * n_features, dtype)
+        self.weights = padded_rows(self.n_threads, n_clusters, dtype)
         self.objectives = np.empty(self.n_threads, dtype=np.float64)
         self.changes = np.empty(self.n_threads, dtype=np.intp)
-        self.dist = _padded_rows(self.n_threads, SKLEARN_CHUNK * n_clusters, dtype)
+        self.dist = padded_rows(self.n_threads, SKLEARN_CHUNK * n_clusters, dtype)
 
 
 cdef void _pass(
@@ -302,19 +266,8 @@ cdef void _pass(
                 &objectives[t], &changes[t], update_centers, unit_weights,
                 row_mode,
             )
-        # Thread order: deterministic, and for two threads the same sum as
-        # scikit-learn's reduction in whichever order its threads take the lock.
-        for t in range(n_threads):
-            obj += objectives[t]
-            changed += changes[t]
-        if update_centers:
-            memset(&sums_out[0, 0], 0, n_clusters * n_features * sizeof(floating))
-            memset(&weights_out[0], 0, n_clusters * sizeof(floating))
-            for t in range(n_threads):
-                for j in range(n_clusters):
-                    weights_out[j] += weights[t, j]
-                    for f in range(n_features):
-                        sums_out[j, f] += sums[t, j * n_features + f]
+        reduce_threads(n_threads, n_clusters, n_features, objectives, changes, sums, weights,
+                       update_centers, sums_out, weights_out, &obj, &changed)
         if by_clusters:
             for j in range(n_clusters):
                 dot = 0.0
@@ -341,10 +294,9 @@ def _relocate_empty_clusters(X, sample_weight, centers_old, sums, weights, label
     step = 65536
     for s in range(0, X.shape[0], step):
         distances[s:s + step] = ((X[s:s + step] - centers_old[labels[s:s + step]]) ** 2).sum(axis=1)
-    if np.max(distances) == 0:
-        # More clusters than distinct samples: nowhere to move them.
+    far_from_centers = farthest_samples(distances, n_empty)
+    if far_from_centers is None:
         return
-    far_from_centers = np.argpartition(distances, -n_empty)[:-n_empty - 1:-1]
     for new_id, far_idx in zip(empty, far_from_centers):
         weight = sample_weight[far_idx]
         old_id = labels[far_idx]
@@ -352,36 +304,6 @@ def _relocate_empty_clusters(X, sample_weight, centers_old, sums, weights, label
         sums[new_id] = X[far_idx] * weight
         weights[new_id] = weight
         weights[old_id] -= weight
-
-
-cdef void _average_centers(
-    floating[:, ::1] centers,          # INOUT weighted sums in, means out
-    const floating[::1] weights,       # IN
-) noexcept nogil:
-    cdef:
-        int n_clusters = centers.shape[0]
-        int n_features = centers.shape[1]
-        int j, f
-        int heaviest = 0
-        floating alpha
-    for j in range(1, n_clusters):
-        if weights[j] > weights[heaviest]:
-            heaviest = j
-    for j in range(n_clusters):
-        if weights[j] > 0:
-            # A multiplication by the reciprocal, as scikit-learn rounds it.
-            alpha = 1.0 / weights[j]
-            for f in range(n_features):
-                centers[j, f] *= alpha
-    # A cluster still empty (no sample to move it to) sits on the heaviest
-    # centre. scikit-learn copies that centre in the same loop as it averages,
-    # so when the heaviest cluster comes later it copies the unaveraged sum; we
-    # copy the mean, a deliberate difference that only shows when there are
-    # more clusters than distinct samples.
-    for j in range(n_clusters):
-        if not weights[j] > 0:
-            for f in range(n_features):
-                centers[j, f] = centers[heaviest, f]
 
 
 def _centers_sq_norms(centers, out):
@@ -549,11 +471,11 @@ def lloyd(
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
               True, unit, objective_mode, &objective, &n_changed)
         if i == history.shape[0]:
-            history_np = _grown(history_np)
+            history_np = grow(history_np, i)
             history = history_np
-        history[i] = _total(x_sq_norms_sum, objective, nonnegative) if record_objective else np.nan
+        history[i] = total_objective(x_sq_norms_sum, objective, nonnegative) if record_objective else np.nan
         if store_centers:
-            frames_np = _push_frame(frames_np, n_frames, centers)
+            frames_np = push_frame(frames_np, n_frames, centers)
             n_frames += 1
         if verbose:
             print(f"Iteration {i}, inertia {history[i]}.")
@@ -563,12 +485,12 @@ def lloyd(
                 _relocate_empty_clusters(X_np, sample_weight_np, centers_np,
                                          centers_new_np, weights_np, labels_np)
                 break
-        _average_centers(centers_new, weights)
+        average_centers(centers_new, weights)
         # sum_j (sqrt(||new_j - old_j||^2))^2, rounded as scikit-learn does
         # (its center_shift array, squared and summed).
         shift_tot = 0
         for j in range(n_clusters):
-            shift = <floating> sqrt(_sq_dist(&centers_new[j, 0], &centers[j, 0], n_features))
+            shift = <floating> sqrt(sq_dist(&centers_new[j, 0], &centers[j, 0], n_features))
             shift_tot += shift * shift
         centers_np, centers_new_np = centers_new_np, centers_np
         centers, centers_new = centers_new, centers
@@ -602,7 +524,7 @@ def lloyd(
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
               True, unit, 1, &objective, &n_changed)
         if n_changed == 0:
-            final = _total(x_sq_norms_sum, objective, nonnegative)
+            final = total_objective(x_sq_norms_sum, objective, nonnegative)
         else:
             labels_np[:] = held
             final = _objective_of_labels(X_np, sample_weight_np, centers_np, labels_np)
@@ -612,14 +534,14 @@ def lloyd(
         _centers_sq_norms(centers_np, centers_sq_np)
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
               True, unit, 1, &objective, &n_changed)
-        final = _total(x_sq_norms_sum, objective, nonnegative)
+        final = total_objective(x_sq_norms_sum, objective, nonnegative)
     if n_iter == history.shape[0]:
-        history_np = _grown(history_np)
+        history_np = grow(history_np, n_iter)
         history = history_np
     history[n_iter] = final
     center_history = None
     if store_centers:
-        frames_np = _push_frame(frames_np, n_frames, centers)
+        frames_np = push_frame(frames_np, n_frames, centers)
         n_frames += 1
         center_history = frames_np[:n_frames]
         if n_frames < frames_np.shape[0]:
@@ -628,36 +550,6 @@ def lloyd(
         labels_np, centers_np, final, n_iter, history_np[:n_iter + 1].copy(),
         center_history,
     )
-
-
-def _grown(history_np):
-    grown = np.empty(2 * history_np.shape[0], dtype=history_np.dtype)
-    grown[:history_np.shape[0]] = history_np
-    return grown
-
-
-cdef inline double _total(double x_sq_norms_sum, double objective, bint nonnegative):
-    # J = sum_i w_i ||x_i||^2 + sum_i w_i (||c||^2 - 2 x_i.c): clamped at 0
-    # against rounding when no weight is negative.
-    cdef double value = x_sq_norms_sum + objective
-    return (0.0 if value < 0.0 else value) if nonnegative else value
-
-
-cdef object _push_frame(
-    object frames_np,                  # IN (capacity, n_clusters, n_features)
-    Py_ssize_t n_frames,               # IN frames filled
-    const floating[:, ::1] centers,    # IN (n_clusters, n_features)
-):
-    """The frames with ``centers`` as frame ``n_frames``: a copy of twice the capacity when full."""
-    cdef floating[:, :, ::1] frames
-    if n_frames == frames_np.shape[0]:
-        grown = np.empty((2 * n_frames,) + frames_np.shape[1:], dtype=frames_np.dtype)
-        grown[:n_frames] = frames_np
-        frames_np = grown
-    frames = frames_np
-    memcpy(&frames[n_frames, 0, 0], &centers[0, 0],
-           centers.shape[0] * centers.shape[1] * sizeof(floating))
-    return frames_np
 
 
 def _objective_of_labels(X, sample_weight, centers, labels):

@@ -27,6 +27,17 @@ from cython.parallel cimport prange
 from libc.math cimport sqrt
 from libc.string cimport memset
 
+from ._k_means_common cimport (
+    average_centers,
+    farthest_samples,
+    grow,
+    padded_rows,
+    push_frame,
+    reduce_threads,
+    sq_dist,
+    thread_row_starts,
+    total_objective,
+)
 from ._kernel_checks cimport check_shape
 
 cdef extern from "_k_means_lloyd_sparse.h" nogil:
@@ -46,10 +57,6 @@ cdef extern from "_k_means_lloyd_sparse.h" nogil:
                                 const float *b, float b_sq)
     double skt_sparse_dense_sq_d(const double *a, const int *idx, int nnz,
                                  const double *b, double b_sq)
-
-# scikit-learn's CHUNK_SIZE: the unit of its static split of rows among threads.
-cdef enum:
-    SKLEARN_CHUNK = 256
 
 # Below this many multiply-adds per pass (nnz * k), the threads' shares run one
 # after the other on the calling thread: waking a thread costs more than it
@@ -87,38 +94,20 @@ cdef class _SparseWorkspace:
 
     def __init__(self, Py_ssize_t n_samples, Py_ssize_t nnz, int n_features,
                  int n_clusters, int n_threads, bint update, dtype):
-        cdef Py_ssize_t n_chunks = max(1, (n_samples + SKLEARN_CHUNK - 1) // SKLEARN_CHUNK)
-        cdef int t, q, r
         self.n_samples = n_samples
         self.n_features = n_features
         self.n_clusters = n_clusters
-        self.n_threads = <int> max(1, min(n_threads, n_chunks))
-        # libgomp's schedule(static): the first (n_chunks % T) threads get one
-        # chunk more; thread t starts at chunk t * q + min(t, r).
-        q = <int> (n_chunks // self.n_threads)
-        r = <int> (n_chunks % self.n_threads)
-        self.row_start = np.empty(self.n_threads + 1, dtype=np.intp)
-        for t in range(self.n_threads + 1):
-            self.row_start[t] = min(<Py_ssize_t> (t * q + min(t, r)) * SKLEARN_CHUNK, n_samples)
+        self.row_start = thread_row_starts(n_samples, n_threads)
+        self.n_threads = <int> self.row_start.shape[0] - 1
         self.parallel = self.n_threads > 1 and nnz * n_clusters >= PARALLEL_MIN_WORK
         # Per-thread sums (k x d each, as scikit-learn's per-thread buffers),
         # each thread's on its own cache lines.
-        self.sums = _padded_rows(self.n_threads, n_clusters * n_features if update else 1, dtype)
-        self.weights = _padded_rows(self.n_threads, n_clusters, dtype)
-        self.dot = _padded_rows(self.n_threads, n_clusters, dtype)
+        self.sums = padded_rows(self.n_threads, n_clusters * n_features if update else 1, dtype)
+        self.weights = padded_rows(self.n_threads, n_clusters, dtype)
+        self.dot = padded_rows(self.n_threads, n_clusters, dtype)
         self.objectives = np.empty(self.n_threads, dtype=np.float64)
         self.changes = np.empty(self.n_threads, dtype=np.intp)
         self.ct = np.empty((n_features, n_clusters), dtype=dtype)
-
-
-def _padded_rows(Py_ssize_t n_rows, Py_ssize_t n_items, dtype):
-    # One row per thread, each starting on its own 64-byte cache line.
-    itemsize = np.dtype(dtype).itemsize
-    per_line = 64 // itemsize
-    stride = (n_items + per_line - 1) // per_line * per_line
-    raw = np.empty(n_rows * stride * itemsize + 64, dtype=np.uint8)
-    offset = (-raw.ctypes.data) % 64
-    return raw[offset:offset + n_rows * stride * itemsize].view(dtype).reshape(n_rows, stride)
 
 
 cdef void _pass(
@@ -154,8 +143,6 @@ cdef void _pass(
         int n_clusters = ws.n_clusters
         int n_features = ws.n_features
         int t, j, f
-        double obj = 0.0
-        Py_ssize_t changed = 0
         const floating *data_p = &X_data[0] if X_data.shape[0] > 0 else NULL
         const int *indices_p = &X_indices[0] if X_indices.shape[0] > 0 else NULL
 
@@ -181,21 +168,8 @@ cdef void _pass(
                       n_clusters, n_features, &ct[0, 0], &centers_sq[0],
                       &sample_weight[0], &labels[0], &dot[t, 0], &sums[t, 0],
                       &weights[t, 0], update, want_obj, &objectives[t], &changes[t])
-        # Thread order: deterministic, and for two threads the same sum as
-        # scikit-learn's reduction in whichever order its threads take the lock.
-        for t in range(n_threads):
-            obj += objectives[t]
-            changed += changes[t]
-        if update:
-            memset(&sums_out[0, 0], 0, n_clusters * n_features * sizeof(floating))
-            memset(&weights_out[0], 0, n_clusters * sizeof(floating))
-            for t in range(n_threads):
-                for j in range(n_clusters):
-                    weights_out[j] += weights[t, j]
-                for f in range(n_clusters * n_features):
-                    (&sums_out[0, 0])[f] += sums[t, f]
-    objective[0] = obj
-    n_changed[0] = changed
+        reduce_threads(n_threads, n_clusters, n_features, objectives, changes, sums, weights,
+                       update, sums_out, weights_out, objective, n_changed)
 
 
 cdef inline void _rows(
@@ -211,58 +185,6 @@ cdef inline void _rows(
     else:
         skt_sparse_rows_d(data, indices, indptr, start, end, k, d, ct, csq, w, labels,
                           dot, sums, weights, update, want_obj, obj, changed)
-
-
-cdef inline floating _sq_dist(
-    const floating *a,   # IN (n_features,)
-    const floating *b,   # IN (n_features,)
-    int n_features,
-) noexcept nogil:
-    # scikit-learn's _euclidean_dense_dense, the same unrolling, so that the
-    # centre shifts, hence the tol test, round as they do there.
-    cdef:
-        int i, _block
-        int n = n_features // 4
-        int rem = n_features % 4
-        floating result = 0
-    for _block in range(n):
-        result += (
-            (a[0] - b[0]) * (a[0] - b[0])
-            + (a[1] - b[1]) * (a[1] - b[1])
-            + (a[2] - b[2]) * (a[2] - b[2])
-            + (a[3] - b[3]) * (a[3] - b[3])
-        )
-        a += 4
-        b += 4
-    for i in range(rem):
-        result += (a[i] - b[i]) * (a[i] - b[i])
-    return result
-
-
-cdef void _average_centers(
-    floating[:, ::1] centers,          # INOUT weighted sums in, means out
-    const floating[::1] weights,       # IN
-) noexcept nogil:
-    # The dense kernel's rule (and scikit-learn's arithmetic): multiply by the
-    # reciprocal; a cluster left empty sits on the heaviest centre's mean.
-    cdef:
-        int n_clusters = centers.shape[0]
-        int n_features = centers.shape[1]
-        int j, f
-        int heaviest = 0
-        floating alpha
-    for j in range(1, n_clusters):
-        if weights[j] > weights[heaviest]:
-            heaviest = j
-    for j in range(n_clusters):
-        if weights[j] > 0:
-            alpha = 1.0 / weights[j]
-            for f in range(n_features):
-                centers[j, f] *= alpha
-    for j in range(n_clusters):
-        if not weights[j] > 0:
-            for f in range(n_features):
-                centers[j, f] = centers[heaviest, f]
 
 
 def _sparse_dense_sq(
@@ -307,10 +229,9 @@ def _relocate_empty_clusters(X_data, X_indices, X_indptr, sample_weight, centers
     distances = np.empty(X_indptr.shape[0] - 1, dtype=X_data.dtype)
     _sparse_dense_sq(X_data, X_indices, X_indptr, centers_old,
                      np.einsum("ij,ij->i", centers_old, centers_old), labels, distances)
-    if np.max(distances) == 0:
-        # More clusters than distinct samples: nowhere to move them.
+    far_from_centers = farthest_samples(distances, n_empty)
+    if far_from_centers is None:
         return
-    far_from_centers = np.argpartition(distances, -n_empty)[:-n_empty - 1:-1]
     for new_id, far_idx in zip(empty, far_from_centers):
         weight = sample_weight[far_idx]
         old_id = labels[far_idx]
@@ -332,27 +253,8 @@ def _center_shift(const floating[:, ::1] centers_old, const floating[:, ::1] cen
     out_np = np.empty(n_clusters, dtype=dtype)
     cdef floating[::1] out = out_np
     for j in range(n_clusters):
-        out[j] = <floating> sqrt(_sq_dist(&centers_new[j, 0], &centers_old[j, 0], n_features))
+        out[j] = <floating> sqrt(sq_dist(&centers_new[j, 0], &centers_old[j, 0], n_features))
     return out_np
-
-
-def _grow(history_np, Py_ssize_t n):
-    """``history_np`` (a history or frames) with room for entry ``n``.
-
-    Twice the capacity when full: amortised O(1) per entry.
-    """
-    if n < history_np.shape[0]:
-        return history_np
-    grown = np.empty((max(2 * history_np.shape[0], n + 1),) + history_np.shape[1:],
-                     dtype=history_np.dtype)
-    grown[:history_np.shape[0]] = history_np
-    return grown
-
-
-def _push_frame(frames_np, Py_ssize_t n_frames, centers_np):
-    frames_np = _grow(frames_np, n_frames)
-    frames_np[n_frames] = centers_np
-    return frames_np
 
 
 def lloyd_sparse(
@@ -463,18 +365,18 @@ def lloyd_sparse(
         _pass[floating](ws, X_data, X_indices, X_indptr, sample_weight, centers_np,
                         centers_sq_np, labels, centers_new_np, weights_np, True,
                         record_objective, &objective, &n_changed)
-        history_np = _grow(history_np, i)
-        history_np[i] = (_total(x_sq_norms_sum, objective, nonnegative)
+        history_np = grow(history_np, i)
+        history_np[i] = (total_objective(x_sq_norms_sum, objective, nonnegative)
                          if record_objective else np.nan)
         if store_centers:
-            frames_np = _push_frame(frames_np, n_frames, centers_np)
+            frames_np = push_frame[floating](frames_np, n_frames, centers_np)
             n_frames += 1
         if verbose:
             print(f"Iteration {i}, inertia {history_np[i]}.")
         if np.any(weights_np == 0):
             _relocate_empty_clusters(X_data_np, X_indices_np, X_indptr_np, sample_weight_np,
                                      centers_np, centers_new_np, weights_np, labels_np)
-        _average_centers[floating](centers_new_np, weights_np)
+        average_centers[floating](centers_new_np, weights_np)
         center_shift = _center_shift(centers_np, centers_new_np)
         centers_np, centers_new_np = centers_new_np, centers_np
         if n_changed == 0:
@@ -507,25 +409,18 @@ def lloyd_sparse(
         _pass[floating](ws, X_data, X_indices, X_indptr, sample_weight, centers_np,
                         centers_sq_np, labels, centers_new_np, weights_np, False,
                         True, &objective, &n_changed)
-        final = _total(x_sq_norms_sum, objective, nonnegative)
-    history_np = _grow(history_np, n_iter)
+        final = total_objective(x_sq_norms_sum, objective, nonnegative)
+    history_np = grow(history_np, n_iter)
     history_np[n_iter] = final
     center_history = None
     if store_centers:
-        frames_np = _push_frame(frames_np, n_frames, centers_np)
+        frames_np = push_frame[floating](frames_np, n_frames, centers_np)
         n_frames += 1
         center_history = frames_np[:n_frames].copy()
     return (
         labels_np, centers_np, final, n_iter, history_np[:n_iter + 1].copy(),
         center_history,
     )
-
-
-cdef inline double _total(double x_sq_norms_sum, double objective, bint nonnegative):
-    # J = sum_i w_i ||x_i||^2 + sum_i w_i (||c||^2 - 2 x_i.c): clamped at 0
-    # against rounding when no weight is negative.
-    cdef double value = x_sq_norms_sum + objective
-    return (0.0 if value < 0.0 else value) if nonnegative else value
 
 
 def _objective_of_labels(X_data, X_indices, X_indptr, sample_weight, centers, labels):
