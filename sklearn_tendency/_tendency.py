@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 from scipy.special import expit, logsumexp
-from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_random_state
 from threadpoolctl import threadpool_limits
 
+from ._nulls import NULLS, monte_carlo, nearest_distances
 from ._openmp_helpers import _openmp_effective_n_threads
 from ._validation import check_precomputed_dissimilarity, check_sample_size
 
@@ -64,6 +64,13 @@ class HopkinsResult:
         non-zero range.
     alternative : str
         The alternative hypothesis.
+    null : str
+        The null hypothesis: ``"box"`` (uniform in the bounding box),
+        ``"gaussian"``, ``"ball"`` (uniform in an ellipsoid) or ``"t"``.
+    method : str
+        How the p-value was computed: ``"beta"`` (the Beta(m, m) law),
+        ``"simulated"`` (Monte Carlo under the null at the data's n and d) or
+        ``"none"`` (no p-value: NaN).
     """
 
     statistic: float
@@ -71,6 +78,8 @@ class HopkinsResult:
     sample_size: int
     dimension: int
     alternative: str = "greater"
+    null: str = "box"
+    method: str = "beta"
 
     def __iter__(self):
         return iter((self.statistic, self.pvalue))
@@ -115,16 +124,6 @@ def hopkins_samples(X, sample_size, random_state):
     return data_idx, rng, m
 
 
-def _nearest_other_distance(nn, X, data_idx):
-    """Distance from each sampled data point to its nearest *other* data point."""
-    dist, ind = nn.kneighbors(X[data_idx], n_neighbors=2)
-    # With duplicates the sample itself need not come first: any returned
-    # neighbour that is not the sample is an "other" point, and the smaller
-    # distance of the two is then the right one.
-    self_first = ind[:, 0] == data_idx
-    return np.where(self_first, dist[:, 1], dist[:, 0])
-
-
 def _hopkins_from_distances(u, w, d, log_weight_u=0.0, log_weight_w=0.0):
     """H = sum(a_i u_i^d) / (sum(a_i u_i^d) + sum(b_i w_i^d)), in logs.
 
@@ -141,7 +140,7 @@ def _hopkins_from_distances(u, w, d, log_weight_u=0.0, log_weight_w=0.0):
 
 
 def hopkins_test(X, *, sample_size=0.1, metric="euclidean", alternative="greater",
-                 random_state=None, n_jobs=None):
+                 pvalue="auto", n_simulations=99, random_state=None, n_jobs=None):
     """Hopkins test of complete spatial randomness (Wright, 2022).
 
     Draws m points uniformly in the bounding box of X and m data points without
@@ -212,28 +211,104 @@ def hopkins_test(X, *, sample_size=0.1, metric="euclidean", alternative="greater
     (True, True)
     """
     _check_alternative(alternative)
-    X = _check_hopkins_input(X, metric)
-    lo, hi = X.min(axis=0), X.max(axis=0)
-    spread = hi > lo
-    d = int(spread.sum())
+    _check_n_simulations(n_simulations)
+    if pvalue not in ("auto", "beta", "simulated"):
+        raise ValueError(f"pvalue must be 'auto', 'beta' or 'simulated'; got {pvalue!r}.")
+    X = _check_hopkins_input(X, metric).astype(np.float64)
+    null = NULLS["box"]
+    Z, params = null.prepare(X)
+    d = null.dimension(Z, params)
     if d == 0:
         raise ValueError(
             "All samples are identical: the Hopkins statistic is undefined "
             "(the bounding box has no volume)."
         )
     data_idx, rng, m = hopkins_samples(X, sample_size, random_state)
-    uniform = rng.uniform(lo, hi, size=(m, X.shape[1])).astype(X.dtype, copy=False)
-
-    nn = NearestNeighbors(metric=metric, n_jobs=n_jobs).fit(X)
-    u = nn.kneighbors(uniform, n_neighbors=1)[0][:, 0].astype(np.float64)
-    w = _nearest_other_distance(nn, X, data_idx).astype(np.float64)
-    statistic = _hopkins_from_distances(u, w, d)
-
-    pvalue = _beta_pvalue(statistic, m, alternative)
+    statistic = _null_hopkins(null, Z, params, data_idx, rng, "arithmetic", metric)
+    n = X.shape[0]
+    if pvalue == "auto":
+        pvalue = "beta" if _beta_holds(n, d, metric) else "simulated"
+    if pvalue == "beta":
+        p = _beta_pvalue(statistic, m, alternative)
+    else:
+        p = _monte_carlo_pvalue(
+            statistic, null, n, Z.shape[1], params, m, "arithmetic", metric,
+            n_simulations, rng, n_jobs, alternative,
+        )
+        pvalue = "simulated" if n_simulations else "none"
     return HopkinsResult(
-        statistic=float(statistic), pvalue=float(pvalue), sample_size=m,
-        dimension=d, alternative=alternative,
+        statistic=float(statistic), pvalue=float(p), sample_size=m,
+        dimension=d, alternative=alternative, null="box", method=pvalue,
     )
+
+
+# Where the Beta(m, m) p-value of the box null was measured to be uniform on
+# uniform data in the unit cube (m = 0.1 n, 300 data sets per cell, KS test and
+# the rate below 0.05): d = 1 up to n = 5000, d = 2 up to n = 1000. From
+# d = 2, n = 5000 (rate 0.10) and d >= 3 the bounding box's edges and the
+# dependence between the m sampled distances bias it both ways
+# (benchmarks/bench_calibration.py).
+def _beta_holds(n, d, metric):
+    return metric == "euclidean" and (d == 1 or (d == 2 and n <= 1000))
+
+
+def _null_hopkins(null, Z, params, data_idx, rng, mean, metric="euclidean"):
+    """The Hopkins statistic of prepared data Z against a fitted null.
+
+    Reference points are drawn from the fitted null; each distance r to the
+    power d is weighted by the null density f at its point (``f r^d`` is
+    then close to Exp(1) for reference and data points alike under the
+    null). ``mean="arithmetic"`` sums the weighted powers (Wright, 2022),
+    ``mean="geometric"`` takes their geometric means::
+
+        H = 1 / (1 + exp(mean(log f_w + d log w) - mean(log f_u + d log u)))
+
+    which is not ruled by the largest term.
+    """
+    m = len(data_idx)
+    reference = null.reference(rng, Z, m, params)
+    u = nearest_distances(Z, reference, metric=metric)
+    w = nearest_distances(Z, Z[data_idx], exclude=data_idx, metric=metric)
+    d = null.dimension(Z, params)
+    log_f_u = null.log_density(reference, params)
+    log_f_w = null.log_density(Z[data_idx], params)
+    if mean == "arithmetic":
+        return _hopkins_from_distances(u, w, d, log_f_u, log_f_w)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        diff = np.mean(d * np.log(u) + log_f_u) - np.mean(d * np.log(w) + log_f_w)
+    # Duplicated data points (w = 0) make it +inf: H = 1, as for the sums.
+    return 0.5 if np.isnan(diff) else float(expit(diff))
+
+
+def _monte_carlo_pvalue(statistic, null, n, k, params, m, mean, metric, n_simulations,
+                        rng, n_jobs, alternative="greater"):
+    """Monte Carlo p-value of a Hopkins statistic under a fitted null.
+
+    Each simulated sample has the data's n, is drawn from the null fitted to
+    the data and is prepared as the data were (own box, own whitening, own
+    fit), then sampled as they were: ``(1 + #{H_sim >= H}) / (1 + B)``
+    ("greater"; "less" counts ``<=``; "two-sided" doubles the smaller). Under
+    the null the observed and the B simulated statistics are exchangeable, so
+    it is uniform on ``{1, ..., B + 1} / (B + 1)``. NaN when B = 0.
+    """
+    if n_simulations == 0:
+        return float("nan")
+
+    def simulate(sim_rng):
+        sample = null.simulate(sim_rng, n, k, params)
+        Zs, ps = null.prepare(sample)
+        idx = sim_rng.choice(n, size=m, replace=False)
+        return _null_hopkins(null, Zs, ps, idx, sim_rng, mean, metric)
+
+    seed = np.random.SeedSequence(rng.randint(0, 2**31 - 1, size=4).tolist())
+    simulated = monte_carlo(simulate, n_simulations, seed, _openmp_effective_n_threads(n_jobs))
+    greater = (1 + np.sum(simulated >= statistic)) / (1 + n_simulations)
+    if alternative == "greater":
+        return float(greater)
+    less = (1 + np.sum(simulated <= statistic)) / (1 + n_simulations)
+    if alternative == "less":
+        return float(less)
+    return float(min(1.0, 2 * min(greater, less)))
 
 
 def _beta_pvalue(statistic, m, alternative):
@@ -371,31 +446,22 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
     """
     _check_n_simulations(n_simulations)
     X = _check_hopkins_input(X, "euclidean").astype(np.float64)
-    Z, _ = _fit_gaussian(X)
+    null = NULLS["gaussian"]
+    Z, params = null.prepare(X)
     n, d = Z.shape
     data_idx, rng, m = hopkins_samples(Z, sample_size, random_state)
-    # Many small neighbour searches and covariances: OpenMP and BLAS threads
-    # per small problem only spin on a busy machine (8-100x slower measured
-    # on 2 loaded cores), so every thread pool is held to what n_jobs
-    # resolves to for the duration of the call.
-    with threadpool_limits(limits=_openmp_effective_n_threads(n_jobs)):
-        statistic = _gaussian_hopkins(Z, data_idx, rng)
-        pvalue = _simulated_pvalue(
-            statistic,
-            # Each simulated sample is whitened with its own fitted Gaussian,
-            # as the data were: whitened coordinates of a Gaussian sample do
-            # not depend on its mean and covariance (up to a rotation, which
-            # changes no distance and no weight), so the simulated null is
-            # exact, not a plug-in of the estimated covariance.
-            lambda: _gaussian_hopkins(
-                _fit_gaussian(rng.standard_normal(size=(n, d)))[0],
-                rng.choice(n, size=m, replace=False), rng,
-            ),
-            n_simulations,
-        )
+    statistic = _null_hopkins(null, Z, params, data_idx, rng, "arithmetic")
+    # Each simulated sample is whitened with its own fitted Gaussian, as the
+    # data were: whitened coordinates of a Gaussian sample do not depend on
+    # its mean and covariance (up to a rotation, which changes no distance
+    # and no weight), so the simulated null is exact, not a plug-in of the
+    # estimated covariance.
+    pvalue = _monte_carlo_pvalue(statistic, null, n, d, params, m, "arithmetic", "euclidean",
+                                 n_simulations, rng, n_jobs)
     return HopkinsResult(
         statistic=float(statistic), pvalue=float(pvalue), sample_size=m,
-        dimension=d, alternative="greater",
+        dimension=d, alternative="greater", null="gaussian",
+        method="simulated" if n_simulations else "none",
     )
 
 
@@ -461,23 +527,6 @@ def _simulated_pvalue(statistic, simulate, n_simulations):
         return float("nan")
     simulated = np.array([simulate() for _ in range(n_simulations)])
     return float((1 + np.sum(simulated >= statistic)) / (1 + n_simulations))
-
-
-def _gaussian_hopkins(Z, data_idx, rng):
-    m, d = len(data_idx), Z.shape[1]
-    reference = rng.standard_normal(size=(m, d))
-    nn = NearestNeighbors().fit(Z)
-    u = nn.kneighbors(reference, n_neighbors=1)[0][:, 0]
-    w = _nearest_other_distance(nn, Z, data_idx)
-    # Each r^d weighted by the reference density phi at its point: n phi r^d
-    # is then close to Exp(1) for data and reference points alike, instead of
-    # being dominated by the few points in the sparse tails (in high dimension
-    # the unweighted sum is one extreme term).
-    return _hopkins_from_distances(
-        u, w, d,
-        log_weight_u=-0.5 * np.einsum("ij,ij->i", reference, reference),
-        log_weight_w=-0.5 * np.einsum("ij,ij->i", Z[data_idx], Z[data_idx]),
-    )
 
 
 def _fit_gaussian(X):
