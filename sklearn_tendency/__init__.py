@@ -8,12 +8,15 @@ from ._display import ClusteringAnimation, MatchedConfusionMatrixDisplay, Object
 from ._image import block_edges, downsampled_ivat_image, downsampled_vat_image
 from ._kmeans import LloydKMeans
 from ._matching import LabelMatcher, match_labels
-from ._scoring import TendencyReport, assess_tendency, make_tendency_scorer
+from ._scoring import NULL_DESCRIPTIONS, TendencyReport, assess_tendency, make_tendency_scorer
 from ._tendency import (
+    ClusterTendencyResult,
     HopkinsResult,
     TendencyResult,
+    cluster_tendency_test,
     dip_test,
     gaussian_hopkins_test,
+    rank_hopkins_test,
     hopkins,
     hopkins_both,
     hopkins_test,
@@ -24,8 +27,10 @@ from ._vat import IVAT, VAT, estimate_n_clusters, ivat, ivat_from_cut_weights, v
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "ClusterTendencyResult",
     "ClusteringAnimation",
     "MatchedConfusionMatrixDisplay",
+    "NULL_DESCRIPTIONS",
     "ObjectiveHistoryDisplay",
     "VATDisplay",
     "HopkinsResult",
@@ -37,11 +42,13 @@ __all__ = [
     "VAT",
     "assess_tendency",
     "block_edges",
+    "cluster_tendency_test",
     "dip_test",
     "downsampled_ivat_image",
     "downsampled_vat_image",
     "estimate_n_clusters",
     "gaussian_hopkins_test",
+    "rank_hopkins_test",
     "hopkins",
     "hopkins_both",
     "hopkins_test",
