@@ -70,10 +70,11 @@ def nearest_distances(data, queries, exclude=None, metric="euclidean"):
     Notes
     -----
     Euclidean: a k-d tree for k <= 8, else blocks of ``|X|^2 - 2 Q X^T``
-    through BLAS with a running minimum; the winning distance is recomputed
-    from the coordinates, so the cancellation of the expanded form does not
-    reach the result (a near tie may pick the other of two equidistant
-    neighbours, with the same distance). Time O(q n k) (GEMM) or
+    through float32 BLAS (centred data) with a running minimum; the winning
+    distance is recomputed in float64 from the coordinates, so neither the
+    cancellation of the expanded form nor float32 rounding reaches the result
+    (a near tie, within float32 rounding of the squared norms, may pick the
+    other of two almost equidistant neighbours). Time O(q n k) (GEMM) or
     O((n + q) log n) (tree); memory O(q * 2048) for the GEMM blocks.
     """
     q = queries.shape[0]
@@ -90,13 +91,16 @@ def nearest_distances(data, queries, exclude=None, metric="euclidean"):
     centre = data.mean(axis=0)
     X = data - centre
     Q = queries - centre
-    best = np.full(q, np.inf)
+    # The search runs in float32 (half the GEMM's time); only the choice of
+    # the neighbour depends on it, and its distance is recomputed in float64.
+    X32, Q32 = X.astype(np.float32), Q.astype(np.float32)
+    best = np.full(q, np.inf, dtype=np.float32)
     arg = np.zeros(q, dtype=np.intp)
     rows = np.arange(q)
     for start in range(0, X.shape[0], _BLOCK):
-        block = X[start:start + _BLOCK]
+        block = X32[start:start + _BLOCK]
         # |q|^2 is the same for every candidate of a query: left out.
-        d2 = Q @ block.T
+        d2 = Q32 @ block.T
         d2 *= -2.0
         d2 += np.einsum("ij,ij->i", block, block)
         inside = (exclude >= start) & (exclude < start + len(block))

@@ -8,7 +8,7 @@ from sklearn.pipeline import Pipeline
 
 from . import _tendency
 
-__all__ = ["NULL_DESCRIPTIONS", "TendencyReport", "assess_tendency", "make_tendency_scorer", "STATISTICS"]
+__all__ = ["NULL_DESCRIPTIONS", "STATISTICS", "TendencyReport", "assess_tendency", "make_tendency_scorer"]
 
 #: null name -> the structureless law it stands for.
 NULL_DESCRIPTIONS = {name: null.description for name, null in _tendency.NULLS.items()}
@@ -97,12 +97,11 @@ def make_tendency_scorer(statistic="hopkins_both", *, random_state=0, **params):
 
     Parameters
     ----------
-    statistic : {"hopkins_both", "gaussian_hopkins", "hopkins", "dip", \
-            "vat_gap"}, default="hopkins_both"
+    statistic : {"hopkins_both", "cluster_tendency", "rank_hopkins", \
+            "gaussian_hopkins", "hopkins", "dip", "vat_gap"}, default="hopkins_both"
         The statistic (see the :ref:`API reference <api>` for what each
         tests against). The default, the smaller of the box-null and
-        Gaussian-null Hopkins statistics, is the verdict rule of
-        :func:`assess_tendency` as a score and the one that ranks the
+        Gaussian-null Hopkins statistics, ranks the
         reference studies by recoverable clusters
         (``benchmarks/tendency_table.py``): it rewards a representation neither
         for merely being non-uniform (a Gaussian cloud scores ~0.5 where the

@@ -6,8 +6,13 @@ Each statistic says what it tests against:
   (Wright, 2022). Rejects any non-uniform cloud, one Gaussian blob included.
 - :func:`gaussian_hopkins_test`: a single Gaussian with the data's mean and
   covariance. Rejects structure a single ellipsoidal cloud cannot explain.
-- :func:`hopkins_both`: both nulls at once (the smaller statistic, the larger
-  p-value): the verdict rule of :func:`assess_tendency`.
+- :func:`rank_hopkins_test`: the Hopkins comparison in ranks against one
+  structureless null fitted to the data (box, Gaussian, ellipsoid, t), with a
+  p-value simulated at the data's n and d.
+- :func:`cluster_tendency_test`: every such null at once, an
+  intersection-union test: the verdict of :func:`assess_tendency`.
+- :func:`hopkins_both`: Wright's box null and the Gaussian null at once (the
+  smaller statistic, the larger p-value), the default tendency score.
 - :func:`dip_test`: unimodality of the pairwise distances (Adolfsson,
   Ackerman & Brownstein, 2019). Needs the optional ``diptest`` package.
 - :func:`vat_gap`: the largest jump between VAT blocks; its optional p-value
@@ -502,7 +507,11 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
 
 
 def hopkins_both(X, *, sample_size=0.1, n_simulations=99, random_state=None, n_jobs=None):
-    """Evidence against both Hopkins nulls: the verdict rule of assess_tendency as a score.
+    """Evidence against both Wright's box null and the Gaussian null, as a score.
+
+    The default statistic of :func:`~sklearn_tendency.make_tendency_scorer`.
+    The verdict of :func:`assess_tendency` is :func:`cluster_tendency_test`,
+    which also tests a uniform ellipsoid and a heavy-tailed cloud, in ranks.
 
     ``statistic`` is the smaller of the box-null and Gaussian-null Hopkins
     statistics, ``pvalue`` the larger of their p-values: the
