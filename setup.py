@@ -2,7 +2,13 @@
 
 Every ``sklearn_tendency/**/*.pyx`` becomes an extension module of the same
 dotted name, compiled with -O3 and OpenMP, against the numpy C API without its
-deprecated parts.
+deprecated parts. The kernels' C lives in headers next to them
+(``sklearn_tendency/*.h``, found through ``include_dirs``) and the Cython they
+share in ``.pxd`` files; a change to either rebuilds every extension.
+Warnings are on (-Wall -Wextra, /W3 on MSVC): the kernels and the code Cython
+generates from them compile warning-free with GCC 12, and each header also on
+its own (``gcc -Wall -Wextra -Werror -fopenmp -x c -fsyntax-only
+sklearn_tendency/<name>.h``, with and without -fopenmp and -mno-sse2).
 """
 
 import os
@@ -26,17 +32,28 @@ def _openmp_flags():
     return ["-fopenmp"], ["-fopenmp"]
 
 
+def _warning_flags():
+    if sys.platform == "win32":
+        return ["/W3"]
+    return ["-Wall", "-Wextra"]
+
+
 def extensions():
     compile_omp, link_omp = _openmp_flags()
-    extra_compile = [] if sys.platform == "win32" else ["-O3"]
+    extra_compile = ([] if sys.platform == "win32" else ["-O3"]) + _warning_flags()
+    package = HERE / "sklearn_tendency"
+    # Headers and .pxd files: rebuild when they change.
+    depends = [str(p.relative_to(HERE)) for p in sorted(package.glob("*.h"))]
+    depends += [str(p.relative_to(HERE)) for p in sorted(package.glob("*.pxd"))]
     exts = []
-    for pyx in sorted((HERE / "sklearn_tendency").rglob("*.pyx")):
+    for pyx in sorted(package.rglob("*.pyx")):
         rel = pyx.relative_to(HERE).with_suffix("")
         exts.append(
             Extension(
                 ".".join(rel.parts),
                 [str(pyx.relative_to(HERE))],
-                include_dirs=[np.get_include()],
+                include_dirs=["sklearn_tendency", np.get_include()],
+                depends=depends,
                 define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],
                 extra_compile_args=extra_compile + compile_omp,
                 extra_link_args=link_omp,

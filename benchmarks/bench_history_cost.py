@@ -29,7 +29,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from sklearn_tendency import LloydKMeans, _k_means_lloyd as _lloyd
-from sklearn_tendency._openmp_helpers import _blas_single_threaded
+from sklearn_tendency._openmp_helpers import blas_single_threaded
 
 # The shapes of the speed benchmark (this folder is on sys.path when run).
 from bench_kmeans import SHAPES
@@ -103,7 +103,7 @@ def main():
             w = np.ones(n, dtype=dtype)
 
             def kernel(record, store, threads):
-                with _blas_single_threaded():
+                with blas_single_threaded():
                     return _lloyd.lloyd(Xc, w, initc, 0.0, args.max_iter, 0.0, threads,
                                         store_centers=store, record_objective=record)
 

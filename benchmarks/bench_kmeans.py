@@ -35,7 +35,7 @@ from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
 from sklearn_tendency import LloydKMeans, _k_means_lloyd as _lloyd
-from sklearn_tendency._openmp_helpers import _blas_single_threaded
+from sklearn_tendency._openmp_helpers import blas_single_threaded
 
 SHAPES = [(20_000, 2, 3), (100_000, 32, 10), (200_000, 64, 50), (1_000_000, 8, 8)]
 QUICK = [(20_000, 2, 3), (50_000, 16, 8)]
@@ -73,7 +73,7 @@ def bench_case(X, init, k, threads, max_iter, repeat):
     best = dict(ours=np.inf, ref=np.inf, store=np.inf, kern=np.inf, kern_norec=np.inf)
 
     def kernel(record):
-        with _blas_single_threaded():
+        with blas_single_threaded():
             return _lloyd.lloyd(Xc, w, initc, 0.0, max_iter, 0.0, threads,
                                 record_objective=record)
 

@@ -83,7 +83,8 @@ def numpy_prim(X):
     visited[start] = True
     dist = D[start].copy()
     for k in range(1, n):
-        # argmin of a masked copy: ties go to the lowest index, as in NOTES.md.
+        # argmin of a masked copy: ties go to the lowest index (doc/user_guide/algorithms.rst,
+        # section algo-ties).
         j = int(np.argmin(np.where(visited, np.inf, dist)))
         order[k] = j
         cut[k] = dist[j]

@@ -129,7 +129,7 @@ def main():
 
 
 def _seminar():
-    """The clustering seminar's data sets (NOTES.md), n = 500."""
+    """The clustering seminar's data sets, n = 500 (as in tendency_table.py)."""
     import numpy as np
     from sklearn.datasets import make_blobs, make_circles, make_classification, make_moons
 

@@ -1,6 +1,6 @@
 """Which tendency statistic answers "cluster or continuum?" on the reference data.
 
-Reproduces the table of NOTES.md (the 32-d embedding study) for every
+Reproduces the 32-d embedding study ("cluster or continuum?") for every
 statistic of the package, plus the seminar data sets (merce, blobs, moons,
 circles, none; n = 500, seed 12345), digits and Old Faithful, next to the ARI
 that k-means (k = the true count, n_init = 10) and single linkage reach, and

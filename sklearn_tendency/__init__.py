@@ -4,10 +4,12 @@ Cluster tendency for scikit-learn: VAT and iVAT images and orders, the Hopkins
 test, and tools that show how a clustering got where it did.
 """
 
+from ._cut_weights import estimate_n_clusters, ivat_from_cut_weights
 from ._display import ClusteringAnimation, MatchedConfusionMatrixDisplay, ObjectiveHistoryDisplay, VATDisplay
 from ._image import block_edges, downsampled_ivat_image, downsampled_vat_image
 from ._kmeans import LloydKMeans
 from ._matching import LabelMatcher, match_labels
+from ._ordering import vat_order
 from ._scoring import NULL_DESCRIPTIONS, TendencyReport, assess_tendency, make_tendency_scorer
 from ._tendency import (
     ClusterTendencyResult,
@@ -22,9 +24,9 @@ from ._tendency import (
     hopkins_test,
     vat_gap,
 )
-from ._vat import IVAT, VAT, estimate_n_clusters, ivat, ivat_from_cut_weights, vat, vat_order
-
-__version__ = "0.1.0.dev0"
+from ._vat import IVAT, VAT
+from ._vat_functions import ivat, vat
+from ._version import __version__
 
 __all__ = [
     "ClusterTendencyResult",

@@ -151,8 +151,9 @@ def run(argv=None, stdout=None):
 
         data = StandardScaler().fit_transform(data)
 
+    from ._cut_weights import ivat_from_cut_weights
     from ._scoring import assess_tendency
-    from ._vat import IVAT, ivat_from_cut_weights
+    from ._vat import IVAT
 
     report = assess_tendency(data, random_state=args.random_state)
     print(f"data: {source}", file=stdout)
@@ -168,14 +169,14 @@ def run(argv=None, stdout=None):
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        from ._plotting import plot_ordered_image
-        from ._vat import _vat_image
+        from ._display import plot_ordered_image
+        from ._image import vat_image
 
         est = IVAT().fit(data)
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         images = {
-            "vat.png": ("VAT", _vat_image(data, est.order_, "euclidean", None, None)),
+            "vat.png": ("VAT", vat_image(data, est.order_, "euclidean", None, None)),
             "ivat.png": ("iVAT", ivat_from_cut_weights(est.cut_weights_)),
         }
         for name, (title, image) in images.items():

@@ -12,7 +12,9 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._image import block_edges, downsampled_ivat_image, downsampled_vat_image
-from ._vat import IVAT, VAT, _check_vat_input, single_linkage_labels
+from ._cut_weights import single_linkage_labels
+from ._validation import check_vat_input
+from ._vat import IVAT, VAT
 
 __all__ = [
     "ClusteringAnimation",
@@ -63,6 +65,45 @@ def _block_modes(codes, edges):
     first = np.ones(best.shape[0], dtype=bool)
     first[1:] = key_block[best][1:] != key_block[best][:-1]
     return (keys[best][first] % n_codes).astype(np.intp)
+
+
+def plot_ordered_image(image, *, ax=None, cmap="gray", title=None):
+    """Draw an ordered dissimilarity image (VAT or iVAT).
+
+    Parameters
+    ----------
+    image : ndarray of shape (n, n)
+        Ordered dissimilarities; small values (dark with ``cmap="gray"``) form
+        the diagonal blocks that suggest clusters.
+    ax : matplotlib Axes, default=None
+        Axes to draw on; a new figure is created if None.
+    cmap : str, default="gray"
+        Colormap.
+    title : str, default=None
+        Axes title.
+
+    Returns
+    -------
+    im : matplotlib.image.AxesImage
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5))
+    return _draw_ordered_image(ax, image, cmap, title)
+
+
+def _draw_ordered_image(ax, image, cmap, title, **imshow_kw):
+    """The image without ticks: what plot_ordered_image and VATDisplay share."""
+    # "antialiased" averages pixels when the image is larger than its
+    # place on screen (a nearest-neighbour pick would drop rows, e.g. turn
+    # the zero diagonal into dots) and keeps them sharp otherwise.
+    im = ax.imshow(image, cmap=cmap, interpolation="antialiased", **imshow_kw)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    return im
 
 
 class VATDisplay:
@@ -182,20 +223,12 @@ class VATDisplay:
         n = image.shape[0] if self.n_samples is None else int(self.n_samples)
         if ax is None:
             _, ax = plt.subplots(figsize=(5.5, 5))
-        # "antialiased" averages pixels when the image is larger than its
-        # place on screen (a nearest-neighbour pick would drop rows, e.g. turn
-        # the zero diagonal into dots) and keeps them sharp otherwise.
         if vmin is None:
             off_diagonal = ~np.eye(image.shape[0], dtype=bool)
             vmin = image[off_diagonal].min() if off_diagonal.any() else 0.0
-        self.im_ = ax.imshow(
-            image, cmap=cmap, interpolation="antialiased", extent=(0, n, n, 0),
-            vmin=vmin, vmax=vmax,
+        self.im_ = _draw_ordered_image(
+            ax, image, cmap, self.title, extent=(0, n, n, 0), vmin=vmin, vmax=vmax,
         )
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if self.title:
-            ax.set_title(self.title)
 
         self.labels_ax_ = self.labels_im_ = None
         if self.labels is not None and show_labels:
@@ -307,7 +340,7 @@ class VATDisplay:
                     "dissimilarities; pass X (an IVAT is drawn from its cut "
                     "weights alone)."
                 )
-            X = _check_vat_input(X, estimator.metric)
+            X = check_vat_input(X, estimator.metric)
             if X.shape[0] != n:
                 raise ValueError(
                     f"X has {X.shape[0]} samples but the estimator was fitted on {n}."

@@ -16,11 +16,12 @@ Each iteration is one pass over X in chunks of rows:
   anyway, ``sum_j (W_j ||c_j||^2 - 2 c_j.S_j)``, O(k d) per iteration; in
   float32 (whose float32 sums would lose up to 7e-5 of J, measured) one
   multiply-add per row, in double, on the minimum the argmin has just found.
-  No extra pass over X either way.
+  No extra pass over X either way (doc/user_guide/algorithms.rst, section
+  algo-lloyd-objective).
 
 Bit-for-bit agreement with scikit-learn's ``lloyd_iter_chunked_dense``
-(1.9.1): each GEMM call covers one of its 256-row chunks (see
-:func:`default_chunk_rows`), so the distances are its bits. Its centre sums are sequential over the rows
+(1.9.1): each GEMM call covers one of its 256-row chunks, so the distances
+are its bits. Its centre sums are sequential over the rows
 each OpenMP thread receives from ``prange(n_chunks, schedule="static")`` over
 chunks of 256 rows; we give each thread the same rows and add the per-thread
 sums in thread order, which for one or two threads is the same floating-point
@@ -37,276 +38,35 @@ from libc.math cimport sqrt
 from libc.string cimport memcpy, memset
 from scipy.linalg.cython_blas cimport dgemm, sgemm
 
+from ._kernel_checks cimport check_shape
+
 # scikit-learn's CHUNK_SIZE: the unit of its static split of rows among threads.
-# Our centre sums follow the same split (see the module docstring).
+# Our centre sums follow the same split (see the module docstring), and it is
+# also our rows per GEMM call: every call then covers exactly one of
+# scikit-learn's chunks, so the distances are its bits without relying on BLAS
+# giving the same bits for any number of rows (with 1024-row float32 chunks on
+# two threads, one 200000-sample run ended on labels different from
+# scikit-learn's), and 256 rows were as fast as or faster than any larger size
+# for every benchmark shape (1M x 8, k = 8, float64: 512 rows took 7% longer).
 cdef enum:
     SKLEARN_CHUNK = 256
 
 
-# The loops of the assignment step that follow each GEMM call, in C so that
-# the compiler sees restrict pointers and the constant widths below.
-cdef extern from *:
-    """
-    #include <stddef.h>
-    #include <string.h>
-    #if defined(__GNUC__)
-    #define SKT_INLINE static inline __attribute__((always_inline))
-    #else
-    #define SKT_INLINE static inline
-    #endif
-    #if defined(__GNUC__)
-    #define SKT_NOINLINE static __attribute__((noinline))
-    #else
-    #define SKT_NOINLINE static
-    #endif
-    /* The argmin of a row of many distances, two passes over
-       the row in SSE2 (x86-64's baseline): the minimum, by independent
-       running minima (a scalar scan is one long chain of dependent compares),
-       then the first index holding it, by a bit mask. The answer is the
-       strict-< scan's, bit for bit: the same minimum value (min is exact),
-       and the scan keeps the first index reaching it. NaNs are skipped as
-       the scan skips them (_mm_min returns its second operand, the running
-       minimum, when the new value is NaN), except a NaN first distance,
-       which keeps label 0 in the scan: handled by falling back to it. */
-    /* From this many clusters on (measured on AMD Zen 5, k = 50: 6% less
-       time per fit in float64, 9% in float32); at k = 8 to 16 the scalar scan
-       was as fast, and in float32 the threshold 16 made the k = 8 fits
-       slower, for reasons not found (the two-pass code was not run there). */
-    #define SKT_SIMD_MIN_K 32
-    #if defined(__SSE2__) || defined(_M_X64)
-    #include <emmintrin.h>
-    #define SKT_HAVE_SIMD 1
-    static inline int skt_ctz64(unsigned long long v) {
-    #if defined(__GNUC__)
-        return __builtin_ctzll(v);
-    #else
-        int n = 0; while (!(v & 1)) { v >>= 1; n++; } return n;
-    #endif
-    }
-    /* The first index of the row holding m (which it holds: m is its
-       minimum), by a bit mask over blocks of 64 entries. */
-    #define SKT_FIRST_INDEX(T, S, V, W, SET1, LOADU, CMPEQ, MOVEMASK)             \\
-    static inline int skt_first_index_##S(const T *restrict di, int k, T m) {  \\
-        V mm = SET1(m);                                                          \\
-        int base = 0, j;                                                         \\
-        for (;;) {                                                               \\
-            unsigned long long mask = 0;                                         \\
-            int end = base + 64 < k ? base + 64 : k;                             \\
-            for (j = base; j + W <= end; j += W)                                 \\
-                mask |= (unsigned long long)MOVEMASK(                            \\
-                    CMPEQ(LOADU(di + j), mm)) << (j - base);                     \\
-            for (; j < end; j++)                                                 \\
-                if (di[j] == m) mask |= 1ULL << (j - base);                      \\
-            if (mask) return base + skt_ctz64(mask);                             \\
-            base = end;                                                          \\
-        }                                                                        \\
-    }
-    SKT_FIRST_INDEX(double, d, __m128d, 2, _mm_set1_pd, _mm_loadu_pd, _mm_cmpeq_pd, _mm_movemask_pd)
-    SKT_FIRST_INDEX(float, f, __m128, 4, _mm_set1_ps, _mm_loadu_ps, _mm_cmpeq_ps, _mm_movemask_ps)
-    static inline int skt_argmin_simd_d(const double *restrict di, int k, double *best) {
-        __m128d a0 = _mm_set1_pd(di[0]), a1 = a0;
-        int j = 0;
-        double m, m1;
-        for (; j + 4 <= k; j += 4) {
-            a0 = _mm_min_pd(_mm_loadu_pd(di + j), a0);
-            a1 = _mm_min_pd(_mm_loadu_pd(di + j + 2), a1);
-        }
-        a0 = _mm_min_pd(a1, a0);
-        m = _mm_cvtsd_f64(a0);
-        m1 = _mm_cvtsd_f64(_mm_unpackhi_pd(a0, a0));
-        m = m1 < m ? m1 : m;
-        for (; j < k; j++) m = di[j] < m ? di[j] : m;
-        if (m != m) { *best = di[0]; return 0; }
-        *best = m;
-        return skt_first_index_d(di, k, m);
-    }
-    static inline int skt_argmin_simd_f(const float *restrict di, int k, float *best) {
-        __m128 a0 = _mm_set1_ps(di[0]), a1 = a0;
-        int j = 0;
-        float m, t;
-        for (; j + 8 <= k; j += 8) {
-            a0 = _mm_min_ps(_mm_loadu_ps(di + j), a0);
-            a1 = _mm_min_ps(_mm_loadu_ps(di + j + 4), a1);
-        }
-        a0 = _mm_min_ps(a1, a0);
-        a1 = _mm_movehl_ps(a0, a0);
-        a0 = _mm_min_ps(a1, a0);
-        a1 = _mm_shuffle_ps(a0, a0, 1);
-        a0 = _mm_min_ss(a1, a0);
-        m = _mm_cvtss_f32(a0);
-        for (; j < k; j++) { t = di[j]; m = t < m ? t : m; }
-        if (m != m) { *best = di[0]; return 0; }
-        *best = m;
-        return skt_first_index_f(di, k, m);
-    }
-    #else
-    #define SKT_HAVE_SIMD 0
-    static inline int skt_argmin_simd_d(const double *di, int k, double *best) { return 0; }
-    static inline int skt_argmin_simd_f(const float *di, int k, float *best) { return 0; }
-    #endif
-    /* s += x and s += x * w over one row, in SSE2 where it fits: the same
-       IEEE operations per entry as the scalar loop (no FMA: the product is
-       rounded, then added, as in scikit-learn's loop), so the same bits.
-       Written out because GCC 12, given the flags below as constants, left
-       the scalar loop unvectorised and spilled registers around it (30%
-       slower at d = k = 8). */
-    #define SKT_ADD_ROWS(T, S, V, W, LOAD, STORE, ADD, MUL, SET1)                \\
-    static inline void skt_add_row_##S(T *restrict s, const T *restrict x, int d) { \\
-        int t = 0;                                                               \\
-        for (; t + W <= d; t += W) STORE(s + t, ADD(LOAD(s + t), LOAD(x + t)));  \\
-        for (; t < d; t++) s[t] += x[t];                                         \\
-    }                                                                            \\
-    static inline void skt_add_row_w_##S(T *restrict s, const T *restrict x,     \\
-                                         T w, int d) {                           \\
-        int t = 0;                                                               \\
-        V vw = SET1(w);                                                          \\
-        for (; t + W <= d; t += W)                                               \\
-            STORE(s + t, ADD(LOAD(s + t), MUL(LOAD(x + t), vw)));                \\
-        for (; t < d; t++) s[t] += x[t] * w;                                     \\
-    }
-    #if SKT_HAVE_SIMD
-    SKT_ADD_ROWS(float, f, __m128, 4, _mm_loadu_ps, _mm_storeu_ps, _mm_add_ps, _mm_mul_ps, _mm_set1_ps)
-    SKT_ADD_ROWS(double, d, __m128d, 2, _mm_loadu_pd, _mm_storeu_pd, _mm_add_pd, _mm_mul_pd, _mm_set1_pd)
-    #else
-    /* "Vectors" of one entry: the scalar loop. */
-    #define SKT_LOAD1(p) (*(p))
-    #define SKT_STORE1(p, v) (*(p) = (v))
-    #define SKT_ADD1(a, b) ((a) + (b))
-    #define SKT_MUL1(a, b) ((a) * (b))
-    #define SKT_SET1(a) (a)
-    SKT_ADD_ROWS(float, f, float, 1, SKT_LOAD1, SKT_STORE1, SKT_ADD1, SKT_MUL1, SKT_SET1)
-    SKT_ADD_ROWS(double, d, double, 1, SKT_LOAD1, SKT_STORE1, SKT_ADD1, SKT_MUL1, SKT_SET1)
-    #endif
-    /* One pass over a chunk whose distances D (nr x k) are hot in cache:       \\
-       per row, the argmin (first of equals, as scikit-learn's strict <),       \\
-       the label and whether it changed, the objective term w * min and the     \\
-       row added to its cluster's sums. Each cluster's sums stay sequential     \\
-       in row order: the same bits as scikit-learn's. ARGMIN sets l and b. */   \\
-    #define SKT_ROWS_FN(T, S, QUAL, NAME, ARGMIN)                                \\
-    QUAL void NAME(                                                             \\
-            const T *restrict D, int nr, int k, int d, const T *restrict X,     \\
-            const T *restrict w, int *restrict labels, T *restrict sums,        \\
-            T *restrict weights, int update, int unit, int want_obj,            \\
-            double *obj, ptrdiff_t *changed) {                                  \\
-        double o = 0.0;                                                         \\
-        ptrdiff_t ch = 0;                                                       \\
-        for (int i = 0; i < nr; i++) {                                          \\
-            const T *restrict di = D + (ptrdiff_t)i * k;                        \\
-            T b = di[0];                                                        \\
-            int l = 0;                                                          \\
-            ARGMIN                                                              \\
-            ch += labels[i] != l;                                               \\
-            labels[i] = l;                                                      \\
-            /* (double)1 * b == b: no load of w for unit weights */             \\
-            if (want_obj) o += unit ? (double)b : (double)w[i] * (double)b;     \\
-            if (update) {                                                       \\
-                const T *restrict x = X + (ptrdiff_t)i * d;                     \\
-                T *restrict s = sums + (ptrdiff_t)l * d;                        \\
-                if (unit) {                                                     \\
-                    /* x * 1 == x exactly: the bits of the weighted sum */      \\
-                    weights[l] += 1;                                            \\
-                    skt_add_row_##S(s, x, d);                                   \\
-                } else {                                                        \\
-                    T wi = w[i];                                                \\
-                    weights[l] += wi;                                           \\
-                    skt_add_row_w_##S(s, x, wi, d);                             \\
-                }                                                               \\
-            }                                                                   \\
-        }                                                                       \\
-        *obj += o;                                                              \\
-        *changed += ch;                                                         \\
-    }
-    #define SKT_WIDTHS(S, UPD, UNIT, OBJ)                                        \\
-        switch (d) {                                                             \\
-        case 2: skt_rows_body_##S(D, nr, k, 2, X, w, labels, sums, weights,     \\
-                    UPD, UNIT, OBJ, obj, changed); break;                        \\
-        case 8: skt_rows_body_##S(D, nr, k, 8, X, w, labels, sums, weights,     \\
-                    UPD, UNIT, OBJ, obj, changed); break;                        \\
-        case 16: skt_rows_body_##S(D, nr, k, 16, X, w, labels, sums, weights,   \\
-                    UPD, UNIT, OBJ, obj, changed); break;                        \\
-        case 32: skt_rows_body_##S(D, nr, k, 32, X, w, labels, sums, weights,   \\
-                    UPD, UNIT, OBJ, obj, changed); break;                        \\
-        case 64: skt_rows_body_##S(D, nr, k, 64, X, w, labels, sums, weights,   \\
-                    UPD, UNIT, OBJ, obj, changed); break;                        \\
-        default: skt_rows_body_##S(D, nr, k, d, X, w, labels, sums, weights,    \\
-                    UPD, UNIT, OBJ, obj, changed);                               \\
-        }
-    #define SKT_DEFINE(T, S)                                                     \\
-    /* every row of D (nr x k) = cn: one row, then doubling copies (memcpy    \\
-       is much faster than a loop of k stores per row for small k) */        \\
-    static void skt_fill_rows_##S(T *D, const T *cn, int nr, int k) {           \\
-        size_t row = (size_t)k * sizeof(T), done = 1, total = (size_t)nr;       \\
-        if (nr <= 0) return;                                                     \\
-        memcpy(D, cn, row);                                                      \\
-        while (done < total) {                                                   \\
-            size_t m = done < total - done ? done : total - done;                \\
-            memcpy((char *)D + done * row, D, m * row);                          \\
-            done += m;                                                           \\
-        }                                                                        \\
-    }                                                                            \\
-    /* The scalar scan, and the two-pass argmin for rows of many distances. */  \\
-    SKT_ROWS_FN(T, S, SKT_INLINE, skt_rows_body_##S,                               \\
-    /* conditional moves: the nearest centre is unpredictable */                \\
-        for (int j = 1; j < k; j++) { l = di[j] < b ? j : l; b = di[j] < b ? di[j] : b; })\\
-    SKT_ROWS_FN(T, S, SKT_NOINLINE, skt_rows_simd_##S,                             \\
-        l = skt_argmin_simd_##S(di, k, &b);)                                    \\
-    /* Constant small widths let the compiler unroll the per-row loops, */    \\
-    /* whose loop overhead otherwise costs as much as their work.         */  \\
-    static void skt_rows_##S(                                                    \\
-            const T *D, int nr, int k, int d, const T *X, const T *w,            \\
-            int *labels, T *sums, T *weights, int update, int unit,              \\
-            int want_obj, double *obj, ptrdiff_t *changed) {                     \\
-        /* The flags of a Lloyd pass as constants too: the row loop runs  */  \\
-        /* at the rate its instructions issue, and testing the flags per  */  \\
-        /* row made recording the objective (two instructions) cost 2-3%  */  \\
-        /* of a float32 fit instead of 1% (measured at n = 10^6, d = k = 8). */ \\
-        if (!update) SKT_WIDTHS(S, 0, unit, want_obj)                           \\
-        else if (unit) {                                                        \\
-            if (want_obj) SKT_WIDTHS(S, 1, 1, 1) else SKT_WIDTHS(S, 1, 1, 0)    \\
-        } else {                                                                \\
-            if (want_obj) SKT_WIDTHS(S, 1, 0, 1) else SKT_WIDTHS(S, 1, 0, 0)    \\
-        }                                                                       \\
-    }
-    SKT_DEFINE(float, f)
-    SKT_DEFINE(double, d)
-    /* out = x - mean for one row, and ||out||^2 in double. The reduction is
-       vectorised (its order is free: only the objective's constant uses it);
-       a sequential sum was a chain of d dependent adds per row, the slowest
-       part of the pass. The subtraction is numpy's, entry by entry. */
-    #define SKT_CENTRE(T, S)                                                     \\
-    static double skt_centre_row_##S(const T *restrict x, const T *restrict mean, \\
-                                     T *restrict out, int d) {                   \\
-        double r = 0.0;                                                          \\
-        for (int f = 0; f < d; f++) out[f] = x[f] - mean[f];                     \\
-        _Pragma("omp simd reduction(+:r)")                                       \\
-        for (int f = 0; f < d; f++) r += (double)out[f] * (double)out[f];        \\
-        return r;                                                                \\
-    }
-    SKT_CENTRE(float, f)
-    SKT_CENTRE(double, d)
-    /* Whether rows of k distances take the two-pass argmin: decided by the
-       caller, once per pass, so that the row loops hold no such test. */
-    static int skt_simd_rows_d(int k) { return SKT_HAVE_SIMD && k >= SKT_SIMD_MIN_K; }
-    static int skt_simd_rows_f(int k) { return SKT_HAVE_SIMD && k >= SKT_SIMD_MIN_K; }
-    """
+# The loops of the assignment step that follow each GEMM call, in C (see the
+# header) so that the compiler sees restrict pointers and constant widths.
+cdef extern from "_k_means_lloyd.h":
     void skt_fill_rows_f(float *D, const float *cn, int nr, int k) noexcept nogil
     void skt_fill_rows_d(double *D, const double *cn, int nr, int k) noexcept nogil
     void skt_rows_f(const float *D, int nr, int k, int d, const float *X, const float *w,
-                    int *labels, float *sums, float *weights, bint update, bint unit,
-                    bint want_obj, double *obj, Py_ssize_t *changed) noexcept nogil
+                    int *labels, float *sums, float *weights, bint two_pass, bint update,
+                    bint unit, bint want_obj, double *obj, Py_ssize_t *changed) noexcept nogil
     void skt_rows_d(const double *D, int nr, int k, int d, const double *X, const double *w,
-                    int *labels, double *sums, double *weights, bint update, bint unit,
-                    bint want_obj, double *obj, Py_ssize_t *changed) noexcept nogil
-    void skt_rows_simd_f(const float *D, int nr, int k, int d, const float *X, const float *w,
-                         int *labels, float *sums, float *weights, bint update, bint unit,
-                         bint want_obj, double *obj, Py_ssize_t *changed) noexcept nogil
-    void skt_rows_simd_d(const double *D, int nr, int k, int d, const double *X, const double *w,
-                         int *labels, double *sums, double *weights, bint update, bint unit,
-                         bint want_obj, double *obj, Py_ssize_t *changed) noexcept nogil
-    bint skt_simd_rows_f(int k) noexcept nogil
+                    int *labels, double *sums, double *weights, bint two_pass, bint update,
+                    bint unit, bint want_obj, double *obj, Py_ssize_t *changed) noexcept nogil
+    bint skt_use_two_pass_argmin(int k) noexcept nogil
     double skt_centre_row_f(const float *x, const float *mean, float *out, int d) noexcept nogil
     double skt_centre_row_d(const double *x, const double *mean, double *out, int d) noexcept nogil
-    bint skt_simd_rows_d(int k) noexcept nogil
+
 
 cdef inline void _gemm_minus_2_x_ct_add(
     const floating *X,   # IN (n_rows, n_features), row-major
@@ -344,11 +104,11 @@ cdef inline floating _sq_dist(
     # scikit-learn's _euclidean_dense_dense, the same unrolling, so that the
     # centre shifts, hence the tol test, round as they do there.
     cdef:
-        int i
+        int i, _block
         int n = n_features // 4
         int rem = n_features % 4
         floating result = 0
-    for i in range(n):
+    for _block in range(n):
         result += (
             (a[0] - b[0]) * (a[0] - b[0])
             + (a[1] - b[1]) * (a[1] - b[1])
@@ -370,10 +130,9 @@ cdef void _assign_rows(
     int *labels,                     # INOUT (n_samples,) previous labels in, new out
     Py_ssize_t start,                # IN first row
     Py_ssize_t end,                  # IN one past the last row
-    int chunk_rows,                  # IN rows per GEMM call
     int n_clusters,
     int n_features,
-    floating *dist,                  # SCRATCH (chunk_rows, n_clusters)
+    floating *dist,                  # SCRATCH (SKLEARN_CHUNK, n_clusters)
     floating *sums,                  # OUT (n_clusters, n_features) weighted sums
     floating *weights,               # OUT (n_clusters,) weight per cluster
     double *objective,               # OUT see objective_mode
@@ -393,7 +152,7 @@ cdef void _assign_rows(
         const floating *x
         double obj = 0.0
         Py_ssize_t changed = 0
-        bint simd = skt_simd_rows_f(n_clusters) if floating is float else skt_simd_rows_d(n_clusters)
+        bint two_pass = skt_use_two_pass_argmin(n_clusters)
 
     if update_centers:
         memset(sums, 0, n_clusters * n_features * sizeof(floating))
@@ -401,7 +160,7 @@ cdef void _assign_rows(
 
     c0 = start
     while c0 < end:
-        nr = <int> min(<Py_ssize_t> chunk_rows, end - c0)
+        nr = <int> min(<Py_ssize_t> SKLEARN_CHUNK, end - c0)
         # ||c||^2 - 2 x.c, as scikit-learn computes it (the same bits): the
         # ||x||^2 term is common to a row's distances, the argmin needs none.
         if floating is float:
@@ -413,23 +172,13 @@ cdef void _assign_rows(
         # cache. Counting changed labels there spares the strict-convergence
         # test a pass over two label arrays and the copy of one.
         if floating is float:
-            if simd:
-                skt_rows_simd_f(dist, nr, n_clusters, n_features, X + c0 * n_features,
-                                sample_weight + c0, labels + c0, sums, weights,
-                                update_centers, unit_weights, objective_mode == 1, &obj, &changed)
-            else:
-                skt_rows_f(dist, nr, n_clusters, n_features, X + c0 * n_features,
-                           sample_weight + c0, labels + c0, sums, weights,
-                           update_centers, unit_weights, objective_mode == 1, &obj, &changed)
+            skt_rows_f(dist, nr, n_clusters, n_features, X + c0 * n_features,
+                       sample_weight + c0, labels + c0, sums, weights, two_pass,
+                       update_centers, unit_weights, objective_mode == 1, &obj, &changed)
         else:
-            if simd:
-                skt_rows_simd_d(dist, nr, n_clusters, n_features, X + c0 * n_features,
-                                sample_weight + c0, labels + c0, sums, weights,
-                                update_centers, unit_weights, objective_mode == 1, &obj, &changed)
-            else:
-                skt_rows_d(dist, nr, n_clusters, n_features, X + c0 * n_features,
-                           sample_weight + c0, labels + c0, sums, weights,
-                           update_centers, unit_weights, objective_mode == 1, &obj, &changed)
+            skt_rows_d(dist, nr, n_clusters, n_features, X + c0 * n_features,
+                       sample_weight + c0, labels + c0, sums, weights, two_pass,
+                       update_centers, unit_weights, objective_mode == 1, &obj, &changed)
         if objective_mode == 2:
             for ii in range(nr):
                 x = X + (c0 + ii) * n_features
@@ -468,20 +217,19 @@ cdef class _Workspace:
     """Buffers of a pass over X, and scikit-learn's split of the rows among threads."""
     cdef:
         Py_ssize_t n_samples
-        int n_features, n_clusters, n_threads, chunk_rows
+        int n_features, n_clusters, n_threads
         bint parallel
         Py_ssize_t[::1] row_start
         object sums, weights, objectives, changes, dist
 
     def __init__(self, Py_ssize_t n_samples, int n_features, int n_clusters,
-                 int n_threads, int chunk_rows, dtype):
+                 int n_threads, dtype):
         cdef Py_ssize_t n_chunks = max(1, (n_samples + SKLEARN_CHUNK - 1) // SKLEARN_CHUNK)
         cdef int t, q, r
         self.n_samples = n_samples
         self.n_features = n_features
         self.n_clusters = n_clusters
         self.n_threads = <int> max(1, min(n_threads, n_chunks))
-        self.chunk_rows = chunk_rows
         # libgomp's schedule(static): the first (n_chunks % T) threads get one
         # chunk more; thread t starts at chunk t * q + min(t, r).
         q = <int> (n_chunks // self.n_threads)
@@ -495,7 +243,7 @@ cdef class _Workspace:
         self.weights = _padded_rows(self.n_threads, n_clusters, dtype)
         self.objectives = np.empty(self.n_threads, dtype=np.float64)
         self.changes = np.empty(self.n_threads, dtype=np.intp)
-        self.dist = _padded_rows(self.n_threads, chunk_rows * n_clusters, dtype)
+        self.dist = _padded_rows(self.n_threads, SKLEARN_CHUNK * n_clusters, dtype)
 
 
 cdef void _pass(
@@ -544,7 +292,7 @@ cdef void _pass(
             for t in prange(n_threads, schedule="static", num_threads=n_threads):
                 _assign_rows(
                     &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
-                    &labels[0], row_start[t], row_start[t + 1], ws.chunk_rows,
+                    &labels[0], row_start[t], row_start[t + 1],
                     n_clusters, n_features, &dist[t, 0],
                     &sums[t, 0], &weights[t, 0],
                     &objectives[t], &changes[t], update_centers, unit_weights,
@@ -554,7 +302,7 @@ cdef void _pass(
             for t in range(n_threads):
                 _assign_rows(
                     &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
-                    &labels[0], row_start[t], row_start[t + 1], ws.chunk_rows,
+                    &labels[0], row_start[t], row_start[t + 1],
                     n_clusters, n_features, &dist[t, 0],
                     &sums[t, 0], &weights[t, 0],
                     &objectives[t], &changes[t], update_centers, unit_weights,
@@ -648,20 +396,6 @@ def _centers_sq_norms(centers, out):
     np.einsum("ij,ij->i", centers, centers, out=out)
 
 
-def default_chunk_rows(int n_features, int n_clusters, int itemsize):
-    """Rows per GEMM call: scikit-learn's 256, whatever the shape.
-
-    Every GEMM call then covers exactly one of scikit-learn's chunks, so the
-    distances are its bits without relying on BLAS giving the same bits for
-    any number of rows: with 1024-row float32 chunks (the former default for
-    n_features = n_clusters = 8) on two threads, one 200000-sample run ended
-    on labels different from scikit-learn's, and 256 rows were as fast as or
-    faster than any larger size for every benchmark shape (1M x 8, k = 8,
-    float64: 512 rows took 7% longer).
-    """
-    return SKLEARN_CHUNK
-
-
 def lloyd(
     const floating[:, ::1] X,              # IN (n_samples, n_features)
     const floating[::1] sample_weight,     # IN (n_samples,)
@@ -673,7 +407,6 @@ def lloyd(
     bint store_centers=False,
     int verbose=0,
     bint record_objective=True,
-    int chunk_rows=0,
     unit_weights=None,
 ):
     """One run of Lloyd's algorithm, with the objective of every iteration.
@@ -712,8 +445,6 @@ def lloyd(
         False skips the objective of the iterations (NaN in the history) and
         computes only the final one, as a plain Lloyd run does: for measuring
         what recording costs.
-    chunk_rows : int, default=0
-        Rows per GEMM call; 0 picks :func:`default_chunk_rows`.
     unit_weights : bool or None, default=None
         Whether every weight is 1 (the caller may know: no sample_weight
         given); None checks, in one pass over the weights.
@@ -744,7 +475,7 @@ def lloyd(
     O(n d) pass, as in scikit-learn.
 
     Peak memory beyond X and the returned arrays: per thread, a block of
-    ``chunk_rows x n_clusters`` distances and ``n_clusters x (n_features + 1)``
+    256 x ``n_clusters`` distances and ``n_clusters x (n_features + 1)``
     partial sums; two sets of centres; the int32 labels (n); the history
     (max_iter + 1 floats) and, with ``store_centers``, a buffer of the frames
     that doubles as it fills: at most ``2 (n_iter + 1) k d`` floats, trimmed
@@ -777,10 +508,15 @@ def lloyd(
         Py_ssize_t n_frames = 0
         double[::1] history
 
+    if n_samples < 1 or n_features < 1 or n_clusters < 1:
+        raise ValueError(
+            f"lloyd needs at least one sample, feature and cluster; got X of shape "
+            f"{(n_samples, n_features)} and {n_clusters} centres."
+        )
+    check_shape("sample_weight", (sample_weight.shape[0],), (n_samples,))
+    check_shape("centers_init", (centers_init.shape[0], centers_init.shape[1]), (n_clusters, n_features))
     dtype = np.float32 if floating is float else np.float64
-    if chunk_rows <= 0:
-        chunk_rows = default_chunk_rows(n_features, n_clusters, np.dtype(dtype).itemsize)
-    ws = _Workspace(n_samples, n_features, n_clusters, n_threads, chunk_rows, dtype)
+    ws = _Workspace(n_samples, n_features, n_clusters, n_threads, dtype)
     if unit_weights is None:
         unit_weights = bool(np.all(np.asarray(sample_weight) == 1))
     unit = unit_weights
@@ -955,12 +691,15 @@ def assign(
         int n_clusters = centers.shape[0]
         double obj = 0.0
         Py_ssize_t n_changed
+    check_shape("sample_weight", (sample_weight.shape[0],), (n_samples,))
+    check_shape("centers", (centers.shape[1],), (n_features,))
+    if n_clusters < 1:
+        raise ValueError("assign needs at least one centre.")
     dtype = np.float32 if floating is float else np.float64
     labels_np = np.full(n_samples, -1, dtype=np.int32)
     if n_samples == 0:
         return labels_np, 0.0
-    ws = _Workspace(n_samples, n_features, n_clusters, n_threads,
-                    default_chunk_rows(n_features, n_clusters, np.dtype(dtype).itemsize), dtype)
+    ws = _Workspace(n_samples, n_features, n_clusters, n_threads, dtype)
     centers_np = np.asarray(centers)
     centers_sq_np = np.empty(n_clusters, dtype=dtype)
     _centers_sq_norms(centers_np, centers_sq_np)
@@ -983,6 +722,7 @@ def weighted_sq_norms_sum(const floating[:, ::1] X, const floating[::1] sample_w
         Py_ssize_t n_samples = X.shape[0], i
         int n_features = X.shape[1], f
         double total = 0.0, row
+    check_shape("sample_weight", (sample_weight.shape[0],), (n_samples,))
     if n_samples * n_features < SERIAL_MAX_ITEMS:
         n_threads = 1
     with nogil:
@@ -1015,8 +755,11 @@ def centre(
     """
     cdef:
         Py_ssize_t n_samples = X.shape[0], i
-        int n_features = X.shape[1], f
+        int n_features = X.shape[1]
         double total = 0.0, row
+    check_shape("X_mean", (X_mean.shape[0],), (n_features,))
+    check_shape("sample_weight", (sample_weight.shape[0],), (n_samples,))
+    check_shape("out", (out.shape[0], out.shape[1]), (n_samples, n_features))
     if n_samples * n_features < SERIAL_MAX_ITEMS:
         n_threads = 1
     with nogil:

@@ -20,7 +20,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from . import _k_means_lloyd
-from ._openmp_helpers import _blas_single_threaded, _openmp_effective_n_threads
+from ._openmp_helpers import blas_single_threaded, effective_n_threads
 
 __all__ = ["LloydKMeans"]
 
@@ -285,7 +285,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         # scikit-learn's _tolerance, computed in X's dtype as there.
         tol = 0.0 if self.tol == 0 else float(np.mean(np.var(X, axis=0)) * self.tol)
 
-        self._n_threads = _openmp_effective_n_threads()
+        self._n_threads = effective_n_threads()
         # Centring keeps ||x||^2 - 2 x.c + ||c||^2 accurate, and it is what
         # scikit-learn does: the same centred data give the same bits. The
         # centred copy and sum_i w_i ||x_i||^2 come out of one pass over X.
@@ -311,7 +311,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             )
             if self.verbose:
                 print("Initialization complete")
-            with _blas_single_threaded():
+            with blas_single_threaded():
                 labels, centers, inertia, n_iter, history, center_history = _k_means_lloyd.lloyd(
                     X,
                     sample_weight,
@@ -328,7 +328,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             # scikit-learn's rule: a lower objective wins unless it is the same
             # clustering (then the difference is rounding).
             if best is None or (
-                inertia < best[2] and not _same_clustering(labels, best[0], self.n_clusters)
+                inertia < best[2] and not _same_clustering(labels, best[0])
             ):
                 best = (labels, centers, inertia, n_iter, history, center_history)
 
@@ -471,8 +471,8 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         if sample_weight is None:
             sample_weight = np.ones(X.shape[0], dtype=X.dtype)
         centers = np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype)
-        n_threads = _openmp_effective_n_threads()
-        with _blas_single_threaded():
+        n_threads = effective_n_threads()
+        with blas_single_threaded():
             return _k_means_lloyd.assign(X, sample_weight, centers, n_threads, objective)
 
     def __sklearn_tags__(self):
@@ -482,11 +482,9 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         return tags
 
 
-def _same_clustering(labels1, labels2, n_clusters):
+def _same_clustering(labels1, labels2):
     """scikit-learn's ``_is_same_clustering``: labels1 maps to labels2 by a function."""
-    mapping = np.full(n_clusters, -1, dtype=np.int64)
     pairs = np.unique(np.column_stack([labels1, labels2]), axis=0)
     if len(np.unique(pairs[:, 0])) != len(pairs):
         return False
-    mapping[pairs[:, 0]] = pairs[:, 1]
     return True

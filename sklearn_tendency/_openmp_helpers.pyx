@@ -22,7 +22,7 @@ cdef extern from *:
     int omp_get_max_threads() nogil
 
 
-def _openmp_effective_n_threads(n_threads=None):
+def effective_n_threads(n_threads=None):
     """Number of threads for a ``prange`` loop.
 
     Parameters
@@ -50,15 +50,10 @@ def _openmp_effective_n_threads(n_threads=None):
     return n_threads
 
 
-def _openmp_enabled():
-    """Whether the extensions were compiled with OpenMP."""
-    return bool(SKT_OPENMP_ENABLED)
-
-
 _CONTROLLER = None
 
 
-def _blas_single_threaded():
+def blas_single_threaded():
     """BLAS limited to one thread while our OpenMP threads run beside it.
 
     A multithreaded GEMM inside each OpenMP thread would oversubscribe the
@@ -73,4 +68,3 @@ def _blas_single_threaded():
 
         _CONTROLLER = ThreadpoolController()
     return _CONTROLLER.limit(limits=1, user_api="blas")
-

@@ -13,21 +13,21 @@ __all__ = ["NULL_DESCRIPTIONS", "STATISTICS", "TendencyReport", "assess_tendency
 #: null name -> the structureless law it stands for.
 NULL_DESCRIPTIONS = {name: null.description for name, null in _tendency.NULLS.items()}
 
-# name -> (function, whether it takes random_state, what it tests against)
+# name -> (function, what it tests against); every function takes random_state
 STATISTICS = {
-    "cluster_tendency": (_tendency.cluster_tendency_test, True,
+    "cluster_tendency": (_tendency.cluster_tendency_test,
                          "every structureless null (box, Gaussian, ball, t): the smallest H"),
-    "rank_hopkins": (_tendency.rank_hopkins_test, True,
-                          "one structureless null (default: the bounding box), in ranks"),
-    "hopkins_both": (_tendency.hopkins_both, True,
+    "rank_hopkins": (_tendency.rank_hopkins_test,
+                     "one structureless null (default: the bounding box), in ranks"),
+    "hopkins_both": (_tendency.hopkins_both,
                      "both a uniform box and a single Gaussian (the smaller H)"),
-    "hopkins": (_tendency.hopkins_test, True,
+    "hopkins": (_tendency.hopkins_test,
                 "uniform points in the data's bounding box (Wright 2022)"),
-    "gaussian_hopkins": (_tendency.gaussian_hopkins_test, True,
+    "gaussian_hopkins": (_tendency.gaussian_hopkins_test,
                          "a single Gaussian with the data's mean and covariance"),
-    "dip": (_tendency.dip_test, True,
+    "dip": (_tendency.dip_test,
             "unimodal pairwise distances (Hartigan's dip, Adolfsson et al. 2019)"),
-    "vat_gap": (_tendency.vat_gap, True,
+    "vat_gap": (_tendency.vat_gap,
                 "a single Gaussian (simulated): the largest jump between VAT blocks"),
 }
 
@@ -38,10 +38,8 @@ def _compute(statistic, X, params, random_state):
             f"Unknown tendency statistic {statistic!r}; choose one of "
             f"{sorted(STATISTICS)}."
         )
-    func, takes_seed, _ = STATISTICS[statistic]
-    if takes_seed:
-        params = {"random_state": random_state, **params}
-    return func(X, **params)
+    func = STATISTICS[statistic][0]
+    return func(X, **{"random_state": random_state, **params})
 
 
 def _statistic_only(statistic, params):
@@ -182,9 +180,9 @@ class TendencyReport:
                 f"Hopkins tests in ranks (m = {first.sample_size}, simulated p-values), "
                 f"one per structureless null, then descriptive statistics:")
         for name, res in self.results.items():
-            p = "" if res.pvalue is None or np.isnan(res.pvalue) else f", p-value {res.pvalue:.3g}"
+            p = "" if np.isnan(res.pvalue) else f", p-value {res.pvalue:.3g}"
             null = getattr(res, "null", None)
-            against = NULL_DESCRIPTIONS[null] if name == f"hopkins_{null}" else STATISTICS[name][2]
+            against = NULL_DESCRIPTIONS[null] if name == f"hopkins_{null}" else STATISTICS[name][1]
             lines.append(f"  {name:17s} {res.statistic:8.4f}{p}   (vs {against})")
         lines.append(f"VAT cluster-count estimate: {self.n_clusters_estimate}")
         lines.append(f"verdict: {self.verdict} ({self.rule})")

@@ -18,8 +18,8 @@ Each statistic says what it tests against:
 - :func:`vat_gap`: the largest jump between VAT blocks; its optional p-value
   is against a single Gaussian fitted to the data (simulated).
 
-:func:`assess_tendency` runs them and gives a verdict; NOTES.md and
-``benchmarks/tendency_table.py`` measure where each works.
+:func:`assess_tendency` runs them and gives a verdict; :ref:`algo-hopkins`
+and ``benchmarks/tendency_table.py`` measure where each works.
 """
 
 import os
@@ -29,10 +29,13 @@ import numpy as np
 from scipy import stats
 from scipy.special import expit, logsumexp
 from sklearn.utils import check_array, check_random_state
+from threadpoolctl import threadpool_limits
 
+from ._cut_weights import block_split, resolve_min_cluster_size
 from ._nulls import NULLS, monte_carlo, nearest_distances
-from ._openmp_helpers import _openmp_effective_n_threads
-from ._validation import check_precomputed_dissimilarity, check_sample_size
+from ._openmp_helpers import effective_n_threads
+from ._ordering import vat_order_validated
+from ._validation import check_precomputed_dissimilarity, check_sample_size, check_vat_input
 
 __all__ = [
     "ClusterTendencyResult",
@@ -65,7 +68,8 @@ class HopkinsResult:
     pvalue : float
         Probability under complete spatial randomness, where H ~ Beta(m, m), of
         a statistic at least as extreme as the one observed, in the direction of
-        ``alternative``.
+        ``alternative``; NaN when no p-value is computed
+        (:func:`gaussian_hopkins_test` with ``n_simulations=0``).
     sample_size : int
         m, the number of sampled points.
     dimension : int
@@ -330,7 +334,10 @@ def _monte_carlo_pvalue(statistic, null, Z, params, m, mean, metric, n_simulatio
     n, k = Z.shape
     seed = np.random.SeedSequence(rng.randint(0, 2**31 - 1, size=4).tolist())
     seed, fit_seed = seed.spawn(2)
-    sim_params = null.simulation_params(Z, params, np.random.default_rng(fit_seed))
+    # Small products: BLAS threads would only spin on a busy machine (the t
+    # null's debiasing was measured 10x slower with them on 2 loaded cores).
+    with threadpool_limits(limits=1):
+        sim_params = null.simulation_params(Z, params, np.random.default_rng(fit_seed))
 
     def simulate(sim_rng):
         sample = null.simulate(sim_rng, n, k, sim_params)
@@ -341,7 +348,7 @@ def _monte_carlo_pvalue(statistic, null, Z, params, m, mean, metric, n_simulatio
     # None: one thread. The simulations are many small problems, partly
     # bound to the GIL: on a busy 2-core machine two threads were measured no
     # faster than one (benchmarks/bench_calibration.py --timing).
-    n_threads = 1 if n_jobs is None else min(_openmp_effective_n_threads(n_jobs), os.cpu_count() or 1)
+    n_threads = 1 if n_jobs is None else min(effective_n_threads(n_jobs), os.cpu_count() or 1)
     simulated = monte_carlo(simulate, n_simulations, seed, n_threads)
     greater = (1 + np.sum(simulated >= statistic)) / (1 + n_simulations)
     if alternative == "greater":
@@ -407,9 +414,9 @@ class TendencyResult:
     ----------
     statistic : float
         Larger means more cluster structure.
-    pvalue : float or None
+    pvalue : float
         Probability of a statistic at least as large under the statistic's
-        null; None for descriptive statistics.
+        null; NaN when no p-value is computed (as scipy's tests return).
     """
 
     statistic: float
@@ -424,7 +431,7 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
     """Hopkins test against a single Gaussian fitted to the data.
 
     The box null of :func:`hopkins_test` calls every Gaussian cloud
-    "clustered" in high dimension (NOTES.md). Here the reference points come
+    "clustered" in high dimension (:ref:`algo-hopkins`). Here the reference points come
     from N(mean, covariance) of X instead: the data are whitened with their
     covariance (constant directions dropped), m reference points are drawn from
     N(0, I), and each distance to the power d is weighted by the reference
@@ -525,7 +532,8 @@ def hopkins_both(X, *, sample_size=0.1, n_simulations=99, random_state=None, n_j
     sample_size : int or float, default=0.1
         m of the box-null test (the Gaussian-null test uses its default, 0.3).
     n_simulations : int, default=99
-        Simulations of the Gaussian-null test; 0 skips its p-value (NaN).
+        Simulations of the Gaussian-null test; 0 skips its p-value, and the
+        combined p-value is then NaN.
     random_state : int, RandomState instance or None, default=None
         Draws of both tests.
     n_jobs : int, default=None
@@ -549,7 +557,7 @@ def hopkins_both(X, *, sample_size=0.1, n_simulations=99, random_state=None, n_j
         X, n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs)
     return TendencyResult(
         statistic=min(box.statistic, gauss.statistic),
-        pvalue=max(box.pvalue, gauss.pvalue),
+        pvalue=float(np.maximum(box.pvalue, gauss.pvalue)),
     )
 
 
@@ -656,12 +664,14 @@ def rank_hopkins_test(X, *, null="box", sample_size=0.1, max_samples=2000,
         X = X[np.sort(rng.choice(X.shape[0], size=max_samples, replace=False))]
     X = X.astype(np.float64)
     model = NULLS[null]
-    Z, params = model.prepare(X)
+    with threadpool_limits(limits=1):
+        Z, params = model.prepare(X)
     d = model.dimension(Z, params)
     if d == 0:
         raise ValueError("All samples are identical: the Hopkins statistic is undefined.")
     data_idx, rng, m = hopkins_samples(Z, sample_size, rng)
-    statistic = _null_hopkins(model, Z, params, data_idx, rng, "rank")
+    with threadpool_limits(limits=1):
+        statistic = _null_hopkins(model, Z, params, data_idx, rng, "rank")
     pvalue = _monte_carlo_pvalue(statistic, model, Z, params, m,
                                  "rank", "euclidean", n_simulations, rng, n_jobs)
     return HopkinsResult(
@@ -751,9 +761,11 @@ def cluster_tendency_test(X, *, nulls=DEFAULT_NULLS, sample_size=0.1, max_sample
             n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs)
         for null in dict.fromkeys(nulls)
     }
+    pvalues = [r.pvalue for r in results.values()]
     return ClusterTendencyResult(
         statistic=min(r.statistic for r in results.values()),
-        pvalue=max(r.pvalue for r in results.values()),
+        # max() would drop a NaN (a p-value not computed): the union needs all.
+        pvalue=max(pvalues) if not np.isnan(pvalues).any() else float("nan"),
         results=results,
     )
 
@@ -909,7 +921,7 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
     n_simulations : int, default=0
         Samples simulated from the Gaussian with the data's mean and
         covariance for a p-value (what it tests against: a single Gaussian
-        cloud); 0 gives the statistic alone (p-value None).
+        cloud); 0 gives the statistic alone (p-value NaN).
     random_state : int, RandomState instance or None, default=None
         Draws of the simulations.
     n_jobs : int, default=None
@@ -919,7 +931,7 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
     -------
     result : TendencyResult
         ``statistic`` as above; ``pvalue``
-        ``(1 + #{G_sim >= G}) / (1 + n_simulations)``, or None without
+        ``(1 + #{G_sim >= G}) / (1 + n_simulations)``, or NaN without
         simulations.
 
     Notes
@@ -933,25 +945,23 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
     Time O((1 + n_simulations) n^2 d), memory O(n d) (the VAT order and cut
     weights; one simulated sample at a time).
     """
-    from ._vat import _block_split, _check_vat_input, _vat_order_validated
-
     _check_n_simulations(n_simulations)
     if n_simulations and metric == "precomputed":
         raise ValueError(
             "vat_gap simulates a Gaussian in feature space for its p-value; "
             "metric='precomputed' supports n_simulations=0 only."
         )
-    X = _check_vat_input(X, metric)
+    X = check_vat_input(X, metric)
 
     def gap(data):
-        _, cut_weights = _vat_order_validated(data, metric, None, n_jobs)
+        _, cut_weights = vat_order_validated(data, metric, None, n_jobs)
         n = len(cut_weights)
-        size = max(2, int(np.ceil(0.02 * n))) if min_cluster_size is None else int(min_cluster_size)
-        split = _block_split(cut_weights, 0, n, size, quantile)
+        size = resolve_min_cluster_size(min_cluster_size, n)
+        split = block_split(cut_weights, 0, n, size, quantile)
         return 1.0 if split is None else float(split[0])
 
     statistic = gap(X)
-    pvalue = None
+    pvalue = float("nan")
     if n_simulations:
         dense = X.toarray() if hasattr(X, "toarray") else X
         _, colour = _fit_gaussian(np.asarray(dense, dtype=np.float64))

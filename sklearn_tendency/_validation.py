@@ -1,6 +1,8 @@
 """Input checks shared by the estimators and functions of the package."""
 
 import numpy as np
+from sklearn.utils import check_array
+from sklearn.utils.validation import validate_data
 
 # Rows of a precomputed matrix checked at a time: bounds the temporaries of the
 # symmetry test to a strip instead of a second n x n matrix.
@@ -84,3 +86,26 @@ def check_sample_size(sample_size, n_samples, *, name="sample_size"):
     raise TypeError(
         f"{name} must be an int or a float, got {type(sample_size).__name__}."
     )
+
+
+def check_vat_input(X, metric, *, estimator=None, reset=True):
+    """Validate X for VAT; ``estimator`` routes through ``validate_data``."""
+    precomputed = metric == "precomputed"
+    params = dict(
+        accept_sparse=False if precomputed else "csr",
+        # scikit-learn's sparse distance kernels take 32-bit indices only.
+        accept_large_sparse=False,
+        dtype=[np.float64, np.float32],
+        ensure_min_samples=2,
+    )
+    if estimator is not None and not (precomputed and not reset):
+        X = validate_data(estimator, X, reset=reset, **params)
+    else:
+        X = check_array(X, **params)
+    if precomputed:
+        check_precomputed_dissimilarity(X)
+        # A symmetric matrix stored column-major is its own transpose: read it
+        # as rows without copying.
+        if not X.flags.c_contiguous and X.flags.f_contiguous:
+            X = X.T
+    return X

@@ -1,7 +1,12 @@
-"""Cython kernel of the downsampled iVAT image.
+"""Cython kernels of the VAT and iVAT images.
+
+:func:`euclidean_image` computes the Euclidean VAT image (the distance matrix
+in VAT order) with one BLAS call and one tiled pass; the rest of this module
+computes the downsampled iVAT image.
 
 In VAT order the iVAT dissimilarity of positions i < j is a range maximum of
-the cut weights (Havens & Bezdek, 2012; NOTES.md)::
+the cut weights (Havens & Bezdek, 2012; doc/user_guide/algorithms.rst, section
+algo-ivat)::
 
     iVAT[i, j] = max(w[i + 1 .. j])
 
@@ -23,8 +28,12 @@ weights with no n x n matrix:
 """
 
 from cython.parallel cimport prange
+from libc.math cimport sqrt
+from scipy.linalg.cython_blas cimport dsyrk
 
 import numpy as np
+
+from ._kernel_checks cimport check_shape
 
 ctypedef Py_ssize_t intp_t
 
@@ -86,12 +95,22 @@ def ivat_block_image(
     cdef:
         intp_t n = cut_weights.shape[0], m = edges.shape[0] - 1
         intp_t a, b, k, s0, s1, top, p
-        double gap, v, f_sum, diag_sum
+        double gap, f_sum, diag_sum
         # inner[a] = max(w[edges[a] + 1 .. edges[a + 1] - 1]), 0 if empty.
         double[::1] inner = np.zeros(m, dtype=np.float64)
         double[::1] f = np.empty(n, dtype=np.float64)
         intp_t[::1] stack = np.empty(n, dtype=np.intp)
 
+    if reduce not in (REDUCE_MIN, REDUCE_MAX, REDUCE_MEAN):
+        raise ValueError(f"reduce must be one of REDUCE_CODES' values; got {reduce}.")
+    check_shape("out", (out.shape[0], out.shape[1]), (m, m))
+    # Non-empty blocks from 0 to n: every read of cut_weights through edges
+    # stays in bounds, and no mean divides by an empty block.
+    for a in range(m):
+        if not (edges[0] == 0 and edges[m] == n and edges[a] < edges[a + 1]):
+            raise ValueError(
+                f"edges must increase strictly from 0 to {n} (the number of cut weights)."
+            )
     with nogil:
         for a in range(m):
             for k in range(edges[a] + 1, edges[a + 1]):
@@ -162,3 +181,65 @@ def ivat_block_image(
                     top += 1
                     diag_sum += f_sum
                 out[a, a] = 2.0 * diag_sum / (<double> (s1 - s0) * (s1 - s0))
+
+
+# Side of the square tiles of the image pass: a tile of the Gram matrix and its
+# mirror (2 x 32 KB) stay in cache while they are read and written.
+cdef intp_t IMAGE_TILE = 64
+
+
+def euclidean_image(
+    const double[:, ::1] X,         # IN (n_samples, n_features) rows in VAT order
+    const double[::1] sq_norms,     # IN (n_samples,) squared row norms of X
+    double[:, ::1] out,             # OUT (n_samples, n_samples) the VAT image
+    bint squared,                   # IN squared distances (no square root)
+    int n_threads,                  # IN threads of the pass (BLAS follows its own limits)
+):
+    """The Euclidean VAT image: distances between the rows of X, in place.
+
+    The Gram matrix ``G = X X^T`` comes from one BLAS ``dsyrk`` straight into
+    ``out`` (one triangle: half the flops of a product), then one pass over
+    square tiles turns each upper entry into ``sqrt(max(-2 G[i, j] +
+    sq_norms[i] + sq_norms[j], 0))``, in that order of operations, as
+    scikit-learn's ``euclidean_distances`` computes it, and writes it to both
+    triangles; the diagonal is 0. The image is exactly symmetric.
+
+    Time O(n^2 d) in the BLAS call plus O(n^2); peak memory: the output alone,
+    8 n^2 bytes, as ``pairwise_distances`` (numpy elides its temporaries),
+    which takes six passes over it where this takes one.
+    """
+    cdef:
+        int n = X.shape[0], d = X.shape[1], lda = max(d, 1), ldc = max(n, 1)
+        char uplo = b'L'
+        char trans = b'T'
+        double alpha = 1.0, beta = 0.0, v
+        intp_t n_tiles = (n + IMAGE_TILE - 1) // IMAGE_TILE, ti, tj, i, j, j0
+    check_shape("sq_norms", (sq_norms.shape[0],), (n,))
+    check_shape("out", (out.shape[0], out.shape[1]), (n, n))
+    if n == 0:
+        return
+    with nogil:
+        # BLAS is column-major: out holds C = A^T A for the d x n matrix A whose
+        # columns are our rows, and C's lower triangle is our upper one (j >= i).
+        # beta = 0: the uninitialised output is never read.
+        dsyrk(&uplo, &trans, &n, &d, &alpha, <double*> &X[0, 0], &lda, &beta,
+              &out[0, 0], &ldc)
+        for ti in prange(n_tiles, num_threads=n_threads, schedule="dynamic"):
+            for tj in range(ti, n_tiles):
+                for i in range(ti * IMAGE_TILE, min((ti + 1) * IMAGE_TILE, n)):
+                    j0 = max(tj * IMAGE_TILE, i)
+                    for j in range(j0, min((tj + 1) * IMAGE_TILE, n)):
+                        # Only upper entries are read, and a lower entry is
+                        # written only once its upper twin has been read.
+                        if j == i:
+                            v = 0.0
+                        else:
+                            v = -2.0 * out[i, j]
+                            v = v + sq_norms[i]
+                            v = v + sq_norms[j]
+                            if v < 0.0:
+                                v = 0.0
+                            if not squared:
+                                v = sqrt(v)
+                        out[i, j] = v
+                        out[j, i] = v

@@ -10,96 +10,28 @@ VAT order is a range maximum of the cut weights::
 
 so the iVAT image needs the cut weights only.
 
-Ties are broken towards the lowest sample index everywhere (see NOTES.md), so
-the order is a deterministic function of the dissimilarities.
+Ties are broken towards the lowest sample index everywhere
+(doc/user_guide/algorithms.rst, section algo-ties), so the order is a
+deterministic function of the dissimilarities.
 """
 
 from cpython.exc cimport PyErr_CheckSignals
 from cython cimport floating
-from cython.parallel cimport prange, threadid
+from cython.parallel cimport prange
 from libc.math cimport sqrt, fabs, INFINITY
-from scipy.linalg.cython_blas cimport dsyrk
+
+from ._distances cimport (
+    METRIC_CHEBYSHEV, METRIC_MANHATTAN, METRIC_SQEUCLIDEAN, check_metric, intp_t,
+    pair_distance,
+)
+from ._kernel_checks cimport check_index, check_shape
 
 import numpy as np
 
-ctypedef Py_ssize_t intp_t
 
-# The small loops of the float32 filter, in C so that `#pragma omp simd` (we
-# build with -fopenmp anyway) vectorises their reductions, which C's
-# floating-point rules otherwise keep sequential, and so that the tile's
-# accumulators stay in registers across the features.
-cdef extern from *:
-    """
-    #include <math.h>
-    #include <stddef.h>
-    /* Candidates per tile of the panel-major float32 copy: its accumulators
-       fill four SSE or two AVX registers. */
-    #define SKT_TILE 16
-
-    /* Squared distances, in float32 arithmetic, from xc to the SKT_TILE * n_tiles
-       candidates of consecutive panels (panel q holds features 0..d-1 of its
-       SKT_TILE candidates, feature-major), and per tile whether some candidate
-       is undecided by the filter: one that might lower (or tie) its distance to
-       the tree (d'' <= thr) or reach the largest distance so far (d'' >=
-       far_lo). NaN (float32 overflow) counts as undecided. Compiled for AVX2
-       and AVX-512 too, chosen at run time (where the compiler supports it). */
-    /* target_clones needs the loader's ifunc support (glibc) and a compiler
-       that knows the x86-64 levels (GCC 11, clang 14). */
-    #if defined(__GNUC__) && defined(__x86_64__) && defined(__GLIBC__) && \
-        (defined(__clang__) ? __clang_major__ >= 14 : __GNUC__ >= 11)
-    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-    #endif
-    static void skt_panel_filter(const float *xc, const float *panels, int d,
-                                 ptrdiff_t n_tiles, const float *thr, float far_lo,
-                                 float *out, unsigned char *undecided) {
-        for (ptrdiff_t q = 0; q < n_tiles; q++) {
-            const float *tile = panels + q * (ptrdiff_t)d * SKT_TILE;
-            const float *th = thr + q * SKT_TILE;
-            float a[SKT_TILE];
-            int any = 0;
-            for (int u = 0; u < SKT_TILE; u++) a[u] = 0.0f;
-            for (int k = 0; k < d; k++) {
-                const float xk = xc[k];
-                const float *row = tile + (ptrdiff_t)k * SKT_TILE;
-                #pragma omp simd
-                for (int u = 0; u < SKT_TILE; u++) {
-                    const float diff = row[u] - xk;
-                    a[u] += diff * diff;
-                }
-            }
-            #pragma omp simd reduction(|:any)
-            for (int u = 0; u < SKT_TILE; u++) {
-                out[q * SKT_TILE + u] = a[u];
-                any |= !((a[u] > th[u]) & (a[u] < far_lo));
-            }
-            undecided[q] = (unsigned char)any;
-        }
-    }
-
-    static double skt_min(const double *v, ptrdiff_t m) {
-        double r = INFINITY;
-        #pragma omp simd reduction(min:r)
-        for (ptrdiff_t t = 0; t < m; t++) r = v[t] < r ? v[t] : r;
-        return r;
-    }
-
-    /* First t with v[t] == x, or m. */
-    static ptrdiff_t skt_first_equal(const double *v, ptrdiff_t m, double x) {
-        ptrdiff_t t = 0;
-        while (t < m && v[t] != x) t++;
-        return t;
-    }
-
-    /* Directed rounding to float32, for thresholds that must stay on the safe side. */
-    static float skt_f32_up(double x) {
-        float f = (float)x;
-        return (double)f < x ? nextafterf(f, INFINITY) : f;
-    }
-    static float skt_f32_down(double x) {
-        float f = (float)x;
-        return (double)f > x ? nextafterf(f, -INFINITY) : f;
-    }
-    """
+# The small loops of the float32 filter, and the wall clock of the thread
+# policy, in C: see the header.
+cdef extern from "_vat_prim.h":
     int SKT_TILE
     void skt_panel_filter(const float *xc, const float *panels, int d,
                           intp_t n_tiles, const float *thr, float far_lo,
@@ -108,27 +40,11 @@ cdef extern from *:
     double skt_min(const double *v, intp_t m) noexcept nogil
     float skt_f32_up(double x) noexcept nogil
     float skt_f32_down(double x) noexcept nogil
-
-
-# Wall clock of the thread policy (no OpenMP: every step runs on one thread
-# and the clock is never read).
-cdef extern from *:
-    """
-    #ifdef _OPENMP
-    #include <omp.h>
-    #else
-    static double omp_get_wtime(void) { return 0.0; }
-    #endif
-    """
     double omp_get_wtime() noexcept nogil
 
-# Feature-matrix metrics the kernel evaluates itself; any other metric goes
-# through scikit-learn's pairwise_distances one row at a time.
-cdef enum:
-    METRIC_SQEUCLIDEAN = 0
-    METRIC_MANHATTAN = 1
-    METRIC_CHEBYSHEV = 2
-
+# Feature-matrix metrics the kernel evaluates itself (codes of _distances.pxd);
+# any other metric goes through scikit-learn's pairwise_distances one row at a
+# time.
 NATIVE_METRICS = {
     "euclidean": METRIC_SQEUCLIDEAN,  # compared squared, square-rooted on output
     "l2": METRIC_SQEUCLIDEAN,
@@ -164,27 +80,6 @@ def _set_parallel_min_work(intp_t work):
     return previous
 
 
-cdef inline double _pair_distance(
-    const floating[:, ::1] X, intp_t a, intp_t b, int metric,
-) noexcept nogil:
-    """Dissimilarity of rows a and b, accumulated in double for float32 input."""
-    cdef intp_t k, d = X.shape[1]
-    cdef double acc = 0.0, diff
-    if metric == METRIC_SQEUCLIDEAN:
-        for k in range(d):
-            diff = <double> X[a, k] - <double> X[b, k]
-            acc += diff * diff
-    elif metric == METRIC_MANHATTAN:
-        for k in range(d):
-            acc += fabs(<double> X[a, k] - <double> X[b, k])
-    else:
-        for k in range(d):
-            diff = fabs(<double> X[a, k] - <double> X[b, k])
-            if diff > acc:
-                acc = diff
-    return acc
-
-
 def farthest_pair_start(
     const floating[:, ::1] X,   # IN (n_samples, n_features)
     int metric,                 # IN one of the METRIC_* codes
@@ -212,12 +107,13 @@ def farthest_pair_start(
         intp_t start = 0
         double best = -1.0
 
+    check_metric(metric)
     with nogil:
         # Each row's maximum over the columns after it (each pair once).
         for i in prange(n, num_threads=n_threads, schedule="dynamic", chunksize=16):
             row_max = 0.0
             for j in range(i + 1, n):
-                dij = _pair_distance(X, i, j, metric)
+                dij = pair_distance(X, i, j, metric)
                 if dij > row_max:
                     row_max = dij
             row_best[i] = row_max
@@ -246,7 +142,7 @@ cdef inline void _block_distances(
     """Distances from xc to m consecutive columns of XT.
 
     Each pair is summed over the features in order, exactly as
-    ``_pair_distance`` sums it (the same rounding), but the loop runs across
+    ``pair_distance`` sums it (the same rounding), but the loop runs across
     candidates, so it vectorizes without reassociating any sum.
     """
     cdef intp_t k, t
@@ -388,7 +284,7 @@ cdef void _scan_filtered(
                 if closed[p] or (da[t] > thr[p] and da[t] < far_lo):
                     continue
                 j = index[p]
-                dj = _pair_distance(X, current, j, metric)
+                dj = pair_distance(X, current, j, metric)
                 if _offer(dj, current, j, p, to_tree, source,
                           &l_far_d, &l_far_row, &l_tie):
                     # The float32 distance d'' of a pair with exact shadow
@@ -442,12 +338,13 @@ def prim_features(
     equal candidate distances of one open sample, or two open samples at the
     minimum. Without ties the minimum spanning tree is unique (each cut Prim
     closed had a unique lightest edge), which is what lets the caller reorder
-    from another start by traversing the tree alone (NOTES.md).
+    from another start by traversing the tree alone
+    (doc/user_guide/algorithms.rst, section algo-tree-route).
 
     The open samples are kept as a feature-major copy of X, compacted when half
     of its columns are closed, so each step streams contiguous memory and its
     inner loop runs across samples (vectorized, each pair summed in feature
-    order like ``_pair_distance``).
+    order like ``pair_distance``).
 
     With ``shadow`` (Euclidean metric codes only), the per-step stream reads a
     float32 copy of the centred data instead (half the bytes of float64 data),
@@ -460,8 +357,9 @@ def prim_features(
     eps[j]`` for the exact distance d. So a candidate whose d'' proves it can
     neither lower its distance to the tree (nor tie it) nor reach the largest
     distance so far is skipped, and every other one is recomputed exactly from
-    X. The result is the same, bit for bit; the exact recomputations are few
-    (about the number of times a sample's distance to the tree decreases).
+    X (doc/user_guide/algorithms.rst, section algo-float32-filter). The result
+    is the same, bit for bit; the exact recomputations are few (about the
+    number of times a sample's distance to the tree decreases).
 
     A step whose work is below the parallel threshold runs on the calling
     thread, without entering an OpenMP region (n of them per run); above it,
@@ -530,6 +428,16 @@ def prim_features(
         intp_t[::1] chunk_best_p, chunk_far_row
         unsigned char[::1] chunk_tie
 
+    check_metric(metric)
+    check_index("start", start, n)
+    for name, out in (("order", order), ("cut_weights", cut_weights),
+                      ("attached_to", attached_to)):
+        check_shape(name, (out.shape[0],), (n,))
+    if filtered:
+        check_shape("shadow", (shadow.shape[0], shadow.shape[1]), (n, d))
+        if eps is None:
+            raise ValueError("eps (the shadow's error bounds) is needed with shadow.")
+        check_shape("eps", (eps.shape[0],), (n,))
     n_chunks = max(n_threads, 1) * 4
     chunk_best_d = np.empty(n_chunks, dtype=np.float64)
     chunk_best_p = np.empty(n_chunks, dtype=np.intp)
@@ -730,6 +638,10 @@ def prim_precomputed(
         double[::1] to_tree = np.full(n, INFINITY, dtype=np.float64)
         unsigned char[::1] closed = np.zeros(n, dtype=np.uint8)
 
+    check_shape("D", (D.shape[0], D.shape[1]), (n, n))
+    check_index("start", start, n)
+    check_shape("order", (order.shape[0],), (n,))
+    check_shape("cut_weights", (cut_weights.shape[0],), (n,))
     with nogil:
         closed[start] = 1
         order[0] = start
@@ -756,64 +668,3 @@ def prim_precomputed(
             order[step] = best_j
             cut_weights[step] = best_d
             current = best_j
-
-
-# Side of the square tiles of the image pass: a tile of the Gram matrix and its
-# mirror (2 x 32 KB) stay in cache while they are read and written.
-cdef intp_t IMAGE_TILE = 64
-
-
-def euclidean_image(
-    const double[:, ::1] X,         # IN (n_samples, n_features) rows in VAT order
-    const double[::1] sq_norms,     # IN (n_samples,) squared row norms of X
-    double[:, ::1] out,             # OUT (n_samples, n_samples) the VAT image
-    bint squared,                   # IN squared distances (no square root)
-    int n_threads,                  # IN threads of the pass (BLAS follows its own limits)
-):
-    """The Euclidean VAT image: distances between the rows of X, in place.
-
-    The Gram matrix ``G = X X^T`` comes from one BLAS ``dsyrk`` straight into
-    ``out`` (one triangle: half the flops of a product), then one pass over
-    square tiles turns each upper entry into ``sqrt(max(-2 G[i, j] +
-    sq_norms[i] + sq_norms[j], 0))``, in that order of operations, as
-    scikit-learn's ``euclidean_distances`` computes it, and writes it to both
-    triangles; the diagonal is 0. The image is exactly symmetric.
-
-    Time O(n^2 d) in the BLAS call plus O(n^2); peak memory: the output alone,
-    8 n^2 bytes, as ``pairwise_distances`` (numpy elides its temporaries),
-    which takes six passes over it where this takes one.
-    """
-    cdef:
-        int n = X.shape[0], d = X.shape[1], lda = max(d, 1), ldc = max(n, 1)
-        char uplo = b'L'
-        char trans = b'T'
-        double alpha = 1.0, beta = 0.0, v
-        intp_t n_tiles = (n + IMAGE_TILE - 1) // IMAGE_TILE, ti, tj, i, j, j0
-    if n == 0:
-        return
-    with nogil:
-        # BLAS is column-major: out holds C = A^T A for the d x n matrix A whose
-        # columns are our rows, and C's lower triangle is our upper one (j >= i).
-        # beta = 0: the uninitialised output is never read.
-        dsyrk(&uplo, &trans, &n, &d, &alpha, <double*> &X[0, 0], &lda, &beta,
-              &out[0, 0], &ldc)
-        for ti in prange(n_tiles, num_threads=n_threads, schedule="dynamic"):
-            for tj in range(ti, n_tiles):
-                for i in range(ti * IMAGE_TILE, min((ti + 1) * IMAGE_TILE, n)):
-                    j0 = max(tj * IMAGE_TILE, i)
-                    for j in range(j0, min((tj + 1) * IMAGE_TILE, n)):
-                        # Only upper entries are read, and a lower entry is
-                        # written only once its upper twin has been read.
-                        if j == i:
-                            v = 0.0
-                        else:
-                            v = -2.0 * out[i, j]
-                            v = v + sq_norms[i]
-                            v = v + sq_norms[j]
-                            if v < 0.0:
-                                v = 0.0
-                            if not squared:
-                                v = sqrt(v)
-                        out[i, j] = v
-                        out[j, i] = v
-

@@ -3,55 +3,39 @@
 VAT's order is Prim's algorithm on the complete graph from the start sample.
 When the minimum spanning tree (MST) is unique, Prim's algorithm run on the
 tree alone visits the samples in the same order with the same cut weights
-(NOTES.md): at every step the lightest edge leaving the ordered samples is a
-tree edge. These kernels traverse a tree given as an edge list, and compute the
-exact weights of candidate edges.
+(doc/user_guide/algorithms.rst, section algo-tree-route): at every step the
+lightest edge leaving the ordered samples is a tree edge. These kernels
+traverse a tree given as an edge list, and compute the exact weights of
+candidate edges.
 """
-
-from libc.math cimport fabs
 
 import numpy as np
 
-ctypedef Py_ssize_t intp_t
-
-cdef enum:
-    METRIC_SQEUCLIDEAN = 0
-    METRIC_MANHATTAN = 1
-    METRIC_CHEBYSHEV = 2
+from ._distances cimport check_metric, intp_t, pair_distance
+from ._kernel_checks cimport check_index, check_indices, check_shape
 
 
 def edge_weights(
     const double[:, ::1] X,     # IN (n_samples, n_features)
     const intp_t[::1] u,        # IN (n_edges,)
     const intp_t[::1] v,        # IN (n_edges,)
-    int metric,                 # IN one of the METRIC_* codes of _vat
+    int metric,                 # IN one of the METRIC_* codes of _distances.pxd
     double[::1] out,            # OUT (n_edges,)
 ):
-    """Dissimilarity of each pair (u[e], v[e]), summed over the features in
-    order exactly as the Prim's kernel of ``_vat`` sums it.
+    """Dissimilarity of each pair (u[e], v[e]): ``pair_distance``, the
+    arithmetic of the Prim's kernel (``_vat_prim``), so the same bits.
 
     Time O(n_edges d), no extra memory.
     """
-    cdef intp_t e, k, a, b, d = X.shape[1]
-    cdef double acc, diff
+    cdef intp_t e
+    check_metric(metric)
+    check_shape("v", (v.shape[0],), (u.shape[0],))
+    check_shape("out", (out.shape[0],), (u.shape[0],))
+    check_indices("u", u, X.shape[0])
+    check_indices("v", v, X.shape[0])
     with nogil:
         for e in range(u.shape[0]):
-            a = u[e]
-            b = v[e]
-            acc = 0.0
-            if metric == METRIC_SQEUCLIDEAN:
-                for k in range(d):
-                    diff = X[a, k] - X[b, k]
-                    acc += diff * diff
-            elif metric == METRIC_MANHATTAN:
-                for k in range(d):
-                    acc += fabs(X[a, k] - X[b, k])
-            else:
-                for k in range(d):
-                    diff = fabs(X[a, k] - X[b, k])
-                    if diff > acc:
-                        acc = diff
-            out[e] = acc
+            out[e] = pair_distance(X, u[e], v[e], metric)
 
 
 cdef inline bint _before(double wa, intp_t ja, double wb, intp_t jb) noexcept nogil:
@@ -91,6 +75,12 @@ def prim_on_tree(
         intp_t[::1] heap_j = np.empty(n, dtype=np.intp)
         double[::1] heap_w = np.empty(n, dtype=np.float64)
 
+    check_shape("v", (v.shape[0],), (m,))
+    check_shape("w", (w.shape[0],), (m,))
+    check_shape("cut_weights", (cut_weights.shape[0],), (n,))
+    check_index("start", start, n)
+    check_indices("u", u, n)
+    check_indices("v", v, n)
     with nogil:
         for e in range(m):
             deg[u[e] + 1] += 1

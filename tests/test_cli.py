@@ -67,6 +67,7 @@ def test_missing_file(capsys):
     assert "no such file" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_module_entry_point(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "sklearn_tendency", "--no-plots"],

@@ -42,7 +42,7 @@ def test_vat_display_ivat_image_is_the_ivat_image(blobs):
     assert disp.im_.get_cmap().name == "gray"
     assert disp.ax_.get_title() == "iVAT"
     # Coordinates are VAT positions: the extent covers the n samples.
-    assert disp.im_.get_extent() == [0, 150, 150, 0]
+    assert list(disp.im_.get_extent()) == [0, 150, 150, 0]  # a tuple before matplotlib 3.7
     # Gray levels span the smallest and largest dissimilarities between
     # distinct samples: for iVAT, the smallest and largest cut weights.
     w = est.cut_weights_[1:]
@@ -132,7 +132,7 @@ def test_vat_display_plot_on_given_axes(blobs):
 def test_vat_display_constructor_and_bad_input(blobs):
     image = np.array([[0.0, 1.0], [1.0, 0.0]])
     disp = VATDisplay(image, n_samples=10, cluster_edges=[0, 5, 10]).plot()
-    assert disp.im_.get_extent() == [0, 10, 10, 0]
+    assert list(disp.im_.get_extent()) == [0, 10, 10, 0]
     assert len(disp.cluster_patches_) == 2
     with pytest.raises(ValueError, match="square"):
         VATDisplay(np.zeros((2, 3))).plot()

@@ -16,6 +16,9 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_tendency import IVAT, VAT, LabelMatcher, LloydKMeans, make_tendency_scorer
 
+# A local dask cluster takes seconds to start and stop.
+pytestmark = pytest.mark.slow
+
 distributed = pytest.importorskip("distributed")
 joblib = pytest.importorskip("joblib")
 

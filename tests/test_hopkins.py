@@ -35,6 +35,7 @@ def test_matches_definition(d):
     assert statistic == res.statistic and pvalue == res.pvalue
 
 
+@pytest.mark.slow
 def test_uniform_data_is_calibrated():
     # Under complete spatial randomness H ~ Beta(m, m): mean 1/2, p-values uniform.
     # (2-d, where edge effects of the bounding box are small.)

@@ -37,6 +37,7 @@ def _grid_counts(pvals):
     return counts
 
 
+@pytest.mark.slow
 def test_gaussian_hopkins_calibrated_on_gaussian_data():
     # Null: one Gaussian, any mean and covariance. The simulated null makes the
     # p-value uniform on the grid {1/20, ..., 1} at any dimension; the Beta(m, m)
@@ -58,6 +59,7 @@ def test_gaussian_hopkins_calibrated_on_gaussian_data():
     assert stats.kstest(beta_pvals, "uniform").pvalue < 1e-6
 
 
+@pytest.mark.slow
 def test_box_hopkins_calibration_test_catches_exponent_one():
     # The calibration test of tests/test_hopkins.py (KS of the Beta(m, m)
     # p-values on uniform data) passes for exponent d and fails for exponent 1
@@ -133,15 +135,28 @@ def test_dip_statistic_equals_diptest_on_all_distances():
     assert dip_test(X).statistic == pytest.approx(diptest.dipstat(pdist(X)))
 
 
+def test_a_pvalue_not_computed_is_nan():
+    # One convention everywhere: NaN, a float, as scipy's tests return.
+    X = _blobs(0.3)
+    assert np.isnan(vat_gap(X).pvalue)
+    assert np.isnan(gaussian_hopkins_test(X, n_simulations=0, random_state=0).pvalue)
+    # The intersection-union p-value needs both; max() would drop the NaN.
+    assert np.isnan(hopkins_both(X, n_simulations=0, random_state=0).pvalue)
+    assert not np.isnan(hopkins_both(X, n_simulations=9, random_state=0).pvalue)
+    assert np.isnan(rank_hopkins_test(X, n_simulations=0, random_state=0).pvalue)
+    assert np.isnan(hopkins_test(X, pvalue="simulated", n_simulations=0, random_state=0).pvalue)
+
+
 def test_vat_gap():
     assert vat_gap(_blobs(0.3)).statistic > 5
     assert vat_gap(np.random.RandomState(0).uniform(size=(500, 2))).statistic < 2
-    assert vat_gap(_blobs(0.3)).pvalue is None
+    assert np.isnan(vat_gap(_blobs(0.3)).pvalue)
     res = vat_gap(_blobs(0.3), n_simulations=19, random_state=0)
     assert res.pvalue == pytest.approx(1 / 20)
     assert res.statistic == vat_gap(_blobs(0.3)).statistic
 
 
+@pytest.mark.slow
 def test_vat_gap_calibrated_on_gaussian_data():
     # The simulated null: a Gaussian with the data's mean and covariance. The
     # broken variant simulates N(0, I), ignoring the covariance, and fails the
@@ -179,7 +194,8 @@ def test_assess_tendency_verdicts():
                                         random_state=0, n_jobs=1)
     assert clustered.pvalue == pytest.approx(1 / 40)
     # The VAT gap is descriptive in the report (no simulated p-value).
-    assert clustered.results["vat_gap"] == vat_gap(X)
+    gap = clustered.results["vat_gap"]
+    assert gap.statistic == vat_gap(X).statistic and np.isnan(gap.pvalue)
     rng = np.random.RandomState(0)
     structureless = {
         "uniform cube": rng.uniform(size=(600, 4)),
@@ -287,7 +303,7 @@ def test_bad_input():
 
 
 def test_hopkins_both_is_the_weaker_evidence_and_ranks_the_embedding_study():
-    # NOTES.md's embedding study: uniform data in [0, 1]^32 against 10 centres
+    # The embedding study: uniform data in [0, 1]^32 against 10 centres
     # with std 0.3 (k-means recovers them). The Gaussian null alone scores the
     # box as high as the clusters; the box null alone scores every Gaussian
     # cloud 1.0; the smaller of the two ranks them right.

@@ -8,7 +8,7 @@ from sklearn.metrics import adjusted_rand_score, pairwise_distances
 
 from sklearn_tendency import IVAT, VAT, estimate_n_clusters, ivat, ivat_from_cut_weights, vat, vat_order
 from sklearn_tendency.datasets import load_faithful
-from sklearn_tendency._vat import single_linkage_labels
+from sklearn_tendency._cut_weights import single_linkage_labels
 
 
 def reference_vat(D):
@@ -334,7 +334,7 @@ def test_euclidean_image_kernel(n, d, n_jobs):
 
 
 def test_block_scale_quantile_equals_numpy():
-    from sklearn_tendency._vat import _quantile
+    from sklearn_tendency._cut_weights import _quantile
 
     rng = np.random.RandomState(0)
     for size in (1, 2, 3, 10, 101):

@@ -14,7 +14,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_tendency import IVAT, VAT, ivat_from_cut_weights, vat_order
-from sklearn_tendency import _vat as vat_module
+from sklearn_tendency import _ordering as vat_module
 from sklearn_tendency import _vat_prim as _vat
 
 
@@ -65,7 +65,8 @@ _ONE_PASS_CASES = [
 # n = 20000 runs at 1 thread only, to keep the suite short.
 @pytest.mark.parametrize(
     "n, d, metric, n_jobs",
-    [c + (t,) for c in _ONE_PASS_CASES for t in (1, 2)] + [(20000, 2, "euclidean", 1)],
+    [c + (t,) for c in _ONE_PASS_CASES for t in (1, 2)]
+    + [pytest.param(20000, 2, "euclidean", 1, marks=pytest.mark.slow)],
 )
 def test_one_pass_prim_equals_core_prim(n, d, metric, n_jobs):
     X = np.random.RandomState(n + d).normal(size=(n, d))
@@ -109,7 +110,9 @@ def test_parallel_steps_detect_ties(seed, every_step_parallel):
     np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-12)
 
 
-@pytest.mark.parametrize("n, d", [(2000, 1), (20000, 2), (5000, 3)])
+@pytest.mark.parametrize(
+    "n, d", [(2000, 1), pytest.param(20000, 2, marks=pytest.mark.slow), (5000, 3)]
+)
 def test_delaunay_equals_core_prim(n, d):
     rng = np.random.RandomState(d)
     X = np.vstack([rng.normal(size=(n // 2, d)), rng.uniform(3, 9, size=(n - n // 2, d))])
@@ -225,6 +228,7 @@ def test_interrupted_fit_leaves_estimator_unfitted(monkeypatch):
     assert not any(hasattr(est, a) for a in ("order_", "cut_weights_", "labels_"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
 def test_ctrl_c_stops_the_kernel(tmp_path):
     # A real SIGINT during a fit that would take minutes: the kernel must
@@ -258,6 +262,7 @@ def test_ctrl_c_stops_the_kernel(tmp_path):
     assert time.perf_counter() - t0 < 30
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "offset, scale, n, d",
     [
