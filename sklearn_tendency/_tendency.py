@@ -586,6 +586,7 @@ def rank_hopkins_test(X, *, null="box", sample_size=0.1, max_samples=2000,
     (on uniform data in [0, 1]^32 his H ranges from 0.30 to 0.63 over seeds),
     and a duplicated point (w = 0) would decide a geometric mean; in ranks each
     pair weighs 1 / m^2. For the box null H does not depend on the exponent.
+    Derivation and the nulls' exactness: :ref:`algo-hopkins`.
 
     The p-value is a Monte Carlo test at the data's own n and dimension: the
     same statistic on ``n_simulations`` samples of n points from the fitted
@@ -726,7 +727,8 @@ def cluster_tendency_test(X, *, nulls=DEFAULT_NULLS, sample_size=0.1, max_sample
     at most alpha has level alpha on the union: whichever null holds, its own
     test must have rejected (Berger, 1982). No multiplicity correction is
     needed, and none would be right: a correction controls the chance of
-    rejecting *any* true null, here the verdict needs *all* rejected.
+    rejecting *any* true null, here the verdict needs *all* rejected. Proof:
+    :ref:`algo-hopkins`.
 
     Parameters
     ----------
