@@ -251,9 +251,11 @@ def assess_tendency(X, *, alpha=0.05, nulls=_tendency.DEFAULT_NULLS, sample_size
     Notes
     -----
     Time: ``len(nulls) * (1 + n_simulations)`` Hopkins statistics, each
-    O(m n' d) with n' = min(n, max_samples) (about 3 s for 1000 x 32 on one
-    core), plus two VAT orders, O(n^2 d) time and O(n) memory (about 7 s for
-    20 000 x 32). Memory O(n' d + m * 2048) for the tests.
+    O(m n' d) with n' = min(n, max_samples), plus two VAT orders, O(n^2 d)
+    time and O(n) memory. Measured on a shared 2-core machine
+    (``benchmarks/bench_calibration.py --timing``): 2.5-3.2 s for 1000 x 32,
+    10-11 s for 20 000 x 32 (the VAT orders about 7 s of it), one thread or
+    two alike. Memory O(n' d + m * 2048) for the tests.
 
     References
     ----------
