@@ -279,6 +279,7 @@ cdef void _pass(
         floating[:, ::1] dist = ws.dist
         Py_ssize_t[::1] row_start = ws.row_start
         int n_threads = ws.n_threads
+        bint parallel = ws.parallel
         int n_clusters = ws.n_clusters
         int n_features = ws.n_features
         int t, j, f
@@ -288,26 +289,19 @@ cdef void _pass(
         int row_mode = 0 if by_clusters else objective_mode
 
     with nogil:
-        if ws.parallel:
-            for t in prange(n_threads, schedule="static", num_threads=n_threads):
-                _assign_rows(
-                    &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
-                    &labels[0], row_start[t], row_start[t + 1],
-                    n_clusters, n_features, &dist[t, 0],
-                    &sums[t, 0], &weights[t, 0],
-                    &objectives[t], &changes[t], update_centers, unit_weights,
-                    row_mode,
-                )
-        else:
-            for t in range(n_threads):
-                _assign_rows(
-                    &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
-                    &labels[0], row_start[t], row_start[t + 1],
-                    n_clusters, n_features, &dist[t, 0],
-                    &sums[t, 0], &weights[t, 0],
-                    &objectives[t], &changes[t], update_centers, unit_weights,
-                    row_mode,
-                )
+        # A pass below PARALLEL_MIN_FLOPS runs the same chunks, in order, on the
+        # calling thread alone (the region's `if` clause): waking a second
+        # thread costs more than it saves there. Same chunks, same bits.
+        for t in prange(n_threads, schedule="static", num_threads=n_threads,
+                        use_threads_if=parallel):
+            _assign_rows(
+                &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
+                &labels[0], row_start[t], row_start[t + 1],
+                n_clusters, n_features, &dist[t, 0],
+                &sums[t, 0], &weights[t, 0],
+                &objectives[t], &changes[t], update_centers, unit_weights,
+                row_mode,
+            )
         # Thread order: deterministic, and for two threads the same sum as
         # scikit-learn's reduction in whichever order its threads take the lock.
         for t in range(n_threads):
