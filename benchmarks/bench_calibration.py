@@ -74,7 +74,8 @@ def calibration_cell(family, n, d, seeds, n_simulations=19, alpha=0.05, first_se
         p = rank_hopkins_test(X, null=own, **test).pvalue
         pvalues.append(p)
         verdict = p <= alpha and all(
-            rank_hopkins_test(X, null=null, **test).pvalue <= alpha for null in NULLS if null != own)
+            rank_hopkins_test(X, null=null, **test).pvalue <= alpha for null in NULLS if null != own
+        )
         clustered.append(verdict)
     return np.array(pvalues), np.array(clustered)
 
@@ -89,11 +90,14 @@ def grid_chisquare(pvalues, n_simulations):
 
 def beta_variant(n, d, seeds):
     """Beta(m, m) p-values of Wright's statistic on uniform data: the wrong variant."""
-    return np.array([
-        hopkins_test(np.random.default_rng([seed, n, d]).uniform(size=(n, d)), pvalue="beta",
-                     random_state=seed).pvalue
-        for seed in range(seeds)
-    ])
+    return np.array(
+        [
+            hopkins_test(
+                np.random.default_rng([seed, n, d]).uniform(size=(n, d)), pvalue="beta", random_state=seed
+            ).pvalue
+            for seed in range(seeds)
+        ]
+    )
 
 
 def timing():
@@ -111,8 +115,10 @@ def timing():
                 start = time.perf_counter()
                 r = assess_tendency(X, n_jobs=n_jobs)
                 seconds = time.perf_counter() - start
-                print(f"| {name} | {n} x 32 | {n_jobs} | {seconds:.1f} | {r.verdict} | {r.pvalue:.2g} |",
-                      flush=True)
+                print(
+                    f"| {name} | {n} x 32 | {n_jobs} | {seconds:.1f} | {r.verdict} | {r.pvalue:.2g} |",
+                    flush=True,
+                )
 
 
 def main():
@@ -132,11 +138,15 @@ def main():
     ns = args.n or ((100, 1000) if args.quick else (100, 1000, 5000))
     ds = args.d or ((2, 32) if args.quick else (2, 8, 32, 64))
     B, alpha = args.n_simulations, args.alpha
-    print(f"alpha = {alpha}, {B} simulations per test, {args.seeds} data sets per row; "
-          f"Monte Carlo error of a rate: sqrt(alpha (1 - alpha) / seeds) = "
-          f"{np.sqrt(alpha * (1 - alpha) / args.seeds):.3f}")
-    print("| family | own null | n | d | rate p <= alpha (own null) | chi2 p (own null) "
-          "| rate 'clustered' | bound alpha + 2 MC error | seconds |")
+    print(
+        f"alpha = {alpha}, {B} simulations per test, {args.seeds} data sets per row; "
+        f"Monte Carlo error of a rate: sqrt(alpha (1 - alpha) / seeds) = "
+        f"{np.sqrt(alpha * (1 - alpha) / args.seeds):.3f}"
+    )
+    print(
+        "| family | own null | n | d | rate p <= alpha (own null) | chi2 p (own null) "
+        "| rate 'clustered' | bound alpha + 2 MC error | seconds |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for n in ns:
         for d in ds:
@@ -144,9 +154,12 @@ def main():
                 start = time.perf_counter()
                 p, clustered = calibration_cell(family, n, d, args.seeds, B, alpha)
                 bound = alpha + 2 * np.sqrt(alpha * (1 - alpha) / args.seeds)
-                print(f"| {family} | {OWN_NULL[family]} | {n} | {d} | {np.mean(p <= alpha):.3f} "
-                      f"| {grid_chisquare(p, B):.2g} | {np.mean(clustered):.3f} | {bound:.3f} "
-                      f"| {time.perf_counter() - start:.0f} |", flush=True)
+                print(
+                    f"| {family} | {OWN_NULL[family]} | {n} | {d} | {np.mean(p <= alpha):.3f} "
+                    f"| {grid_chisquare(p, B):.2g} | {np.mean(clustered):.3f} | {bound:.3f} "
+                    f"| {time.perf_counter() - start:.0f} |",
+                    flush=True,
+                )
     if args.no_variant:
         return
     print()
@@ -156,8 +169,11 @@ def main():
     for n in ns:
         for d in (2, 32):
             p = beta_variant(n, d, args.seeds)
-            print(f"| {n} | {d} | {stats.kstest(p, 'uniform').pvalue:.2g} | {np.mean(p <= alpha):.3f} "
-                  f"| {np.mean(p >= 1 - alpha):.3f} |", flush=True)
+            print(
+                f"| {n} | {d} | {stats.kstest(p, 'uniform').pvalue:.2g} | {np.mean(p <= alpha):.3f} "
+                f"| {np.mean(p >= 1 - alpha):.3f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

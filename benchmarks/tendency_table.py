@@ -41,8 +41,16 @@ def embedding_study(quick):
 
 def seminar():
     rs = 12345
-    X, y = make_classification(n_samples=500, n_features=2, n_redundant=0, n_informative=2,
-                               n_clusters_per_class=1, n_classes=3, class_sep=2, random_state=rs)
+    X, y = make_classification(
+        n_samples=500,
+        n_features=2,
+        n_redundant=0,
+        n_informative=2,
+        n_clusters_per_class=1,
+        n_classes=3,
+        class_sep=2,
+        random_state=rs,
+    )
     yield "merce", X, y, 3
     X, y = make_blobs(500, n_features=2, centers=5, cluster_std=1.5, random_state=rs)
     yield "blobs", X, y, 5
@@ -66,8 +74,10 @@ def main():
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", module="diptest")
-    print("| data | n x d | ARI k-means | ARI single linkage | H box (p) | H gaussian (p) "
-          "| H ball (p) | H t (p) | verdict p | dip (p) | VAT gap | VAT count | verdict | seconds |")
+    print(
+        "| data | n x d | ARI k-means | ARI single linkage | H box (p) | H gaussian (p) "
+        "| H ball (p) | H t (p) | verdict p | dip (p) | VAT gap | VAT count | verdict | seconds |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     studies = [embedding_study(args.quick), seminar()] + ([] if args.quick else [others()])
     for study in studies:
@@ -81,13 +91,18 @@ def main():
             r = assess_tendency(X, random_state=0)
             seconds = time.perf_counter() - start
             res = r.results
-            nulls = " | ".join(f"{res['hopkins_' + null].statistic:.2f} ({res['hopkins_' + null].pvalue:.2g})"
-                               for null in ("box", "gaussian", "ball", "t"))
+            nulls = " | ".join(
+                f"{res['hopkins_' + null].statistic:.2f} ({res['hopkins_' + null].pvalue:.2g})"
+                for null in ("box", "gaussian", "ball", "t")
+            )
             dip = res.get("dip")
             dip_txt = "-" if dip is None else f"{dip.statistic:.3f} ({dip.pvalue:.2g})"
-            print(f"| {name} | {X.shape[0]} x {X.shape[1]} | {ari_km} | {ari_sl} | {nulls} "
-                  f"| {r.pvalue:.2g} | {dip_txt} | {res['vat_gap'].statistic:.2f} | {r.n_clusters_estimate} "
-                  f"| {r.verdict} | {seconds:.1f} |", flush=True)
+            print(
+                f"| {name} | {X.shape[0]} x {X.shape[1]} | {ari_km} | {ari_sl} | {nulls} "
+                f"| {r.pvalue:.2g} | {dip_txt} | {res['vat_gap'].statistic:.2f} | {r.n_clusters_estimate} "
+                f"| {r.verdict} | {seconds:.1f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

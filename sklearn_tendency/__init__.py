@@ -18,10 +18,10 @@ from ._tendency import (
     cluster_tendency_test,
     dip_test,
     gaussian_hopkins_test,
-    rank_hopkins_test,
     hopkins,
     hopkins_both,
     hopkins_test,
+    rank_hopkins_test,
     vat_gap,
 )
 from ._vat import IVAT, VAT

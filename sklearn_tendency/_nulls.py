@@ -98,7 +98,7 @@ def nearest_distances(data, queries, exclude=None, metric="euclidean"):
     arg = np.zeros(q, dtype=np.intp)
     rows = np.arange(q)
     for start in range(0, X.shape[0], _BLOCK):
-        block = X32[start:start + _BLOCK]
+        block = X32[start : start + _BLOCK]
         # |q|^2 is the same for every candidate of a query: left out.
         d2 = Q32 @ block.T
         d2 *= -2.0
@@ -152,9 +152,9 @@ def _fit_nu(Z):
     n, k = Z.shape
     r2 = np.einsum("ij,ij->i", Z, Z)
     nu = _NU_GRID[:, None]
-    loglik = n * (gammaln((_NU_GRID + k) / 2) - gammaln(_NU_GRID / 2)
-                  - k / 2 * np.log(_NU_GRID - 2)) \
-        - (_NU_GRID + k) / 2 * np.log1p(r2[None, :] / (nu - 2)).sum(axis=1)
+    loglik = n * (gammaln((_NU_GRID + k) / 2) - gammaln(_NU_GRID / 2) - k / 2 * np.log(_NU_GRID - 2)) - (
+        _NU_GRID + k
+    ) / 2 * np.log1p(r2[None, :] / (nu - 2)).sum(axis=1)
     return float(_NU_GRID[np.argmax(loglik)])
 
 
@@ -171,10 +171,9 @@ def _debiased_nu(nu_hat, n, k, rng, repeats=8):
     monotone, inverted at nu_hat. Time O(16 repeats n k^2).
     """
     grid = _NU_GRID[::3]
-    medians = np.array([
-        np.median([_fit_nu(whiten(_t_sample(rng, n, k, nu))) for _ in range(repeats)])
-        for nu in grid
-    ])
+    medians = np.array(
+        [np.median([_fit_nu(whiten(_t_sample(rng, n, k, nu))) for _ in range(repeats)]) for nu in grid]
+    )
     medians = np.maximum.accumulate(medians)
     # Strictly increasing abscissae for the interpolation (plateaus at the
     # grid's ends keep their first point).

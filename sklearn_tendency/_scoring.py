@@ -15,29 +15,28 @@ NULL_DESCRIPTIONS = {name: null.description for name, null in _tendency.NULLS.it
 
 # name -> (function, what it tests against); every function takes random_state
 STATISTICS = {
-    "cluster_tendency": (_tendency.cluster_tendency_test,
-                         "every structureless null (box, Gaussian, ball, t): the smallest H"),
-    "rank_hopkins": (_tendency.rank_hopkins_test,
-                     "one structureless null (default: the bounding box), in ranks"),
-    "hopkins_both": (_tendency.hopkins_both,
-                     "both a uniform box and a single Gaussian (the smaller H)"),
-    "hopkins": (_tendency.hopkins_test,
-                "uniform points in the data's bounding box (Wright 2022)"),
-    "gaussian_hopkins": (_tendency.gaussian_hopkins_test,
-                         "a single Gaussian with the data's mean and covariance"),
-    "dip": (_tendency.dip_test,
-            "unimodal pairwise distances (Hartigan's dip, Adolfsson et al. 2019)"),
-    "vat_gap": (_tendency.vat_gap,
-                "a single Gaussian (simulated): the largest jump between VAT blocks"),
+    "cluster_tendency": (
+        _tendency.cluster_tendency_test,
+        "every structureless null (box, Gaussian, ball, t): the smallest H",
+    ),
+    "rank_hopkins": (
+        _tendency.rank_hopkins_test,
+        "one structureless null (default: the bounding box), in ranks",
+    ),
+    "hopkins_both": (_tendency.hopkins_both, "both a uniform box and a single Gaussian (the smaller H)"),
+    "hopkins": (_tendency.hopkins_test, "uniform points in the data's bounding box (Wright 2022)"),
+    "gaussian_hopkins": (
+        _tendency.gaussian_hopkins_test,
+        "a single Gaussian with the data's mean and covariance",
+    ),
+    "dip": (_tendency.dip_test, "unimodal pairwise distances (Hartigan's dip, Adolfsson et al. 2019)"),
+    "vat_gap": (_tendency.vat_gap, "a single Gaussian (simulated): the largest jump between VAT blocks"),
 }
 
 
 def _compute(statistic, X, params, random_state):
     if statistic not in STATISTICS:
-        raise ValueError(
-            f"Unknown tendency statistic {statistic!r}; choose one of "
-            f"{sorted(STATISTICS)}."
-        )
+        raise ValueError(f"Unknown tendency statistic {statistic!r}; choose one of {sorted(STATISTICS)}.")
     func = STATISTICS[statistic][0]
     return func(X, **{"random_state": random_state, **params})
 
@@ -73,14 +72,17 @@ class _TendencyScorer:
         Xt = _representation(estimator, X)
         if hasattr(Xt, "toarray"):
             Xt = Xt.toarray()
-        result = _compute(self.statistic, np.asarray(Xt),
-                          _statistic_only(self.statistic, self.params), self.random_state)
+        result = _compute(
+            self.statistic, np.asarray(Xt), _statistic_only(self.statistic, self.params), self.random_state
+        )
         return float(result.statistic)
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
-        return (f"make_tendency_scorer(statistic={self.statistic!r}, "
-                f"random_state={self.random_state!r}{', ' + args if args else ''})")
+        return (
+            f"make_tendency_scorer(statistic={self.statistic!r}, "
+            f"random_state={self.random_state!r}{', ' + args if args else ''})"
+        )
 
 
 def make_tendency_scorer(statistic="hopkins_both", *, random_state=0, **params):
@@ -127,10 +129,7 @@ def make_tendency_scorer(statistic="hopkins_both", *, random_state=0, **params):
     True
     """
     if statistic not in STATISTICS:
-        raise ValueError(
-            f"Unknown tendency statistic {statistic!r}; choose one of "
-            f"{sorted(STATISTICS)}."
-        )
+        raise ValueError(f"Unknown tendency statistic {statistic!r}; choose one of {sorted(STATISTICS)}.")
     return _TendencyScorer(statistic, random_state, params)
 
 
@@ -160,8 +159,18 @@ class TendencyReport:
         per-null p-values.
     """
 
-    def __init__(self, n_samples, n_features, results, verdict, rule,
-                 n_clusters_estimate, alpha, nulls=(), pvalue=float("nan")):
+    def __init__(
+        self,
+        n_samples,
+        n_features,
+        results,
+        verdict,
+        rule,
+        n_clusters_estimate,
+        alpha,
+        nulls=(),
+        pvalue=float("nan"),
+    ):
         self.n_samples = n_samples
         self.n_features = n_features
         self.results = results
@@ -178,7 +187,8 @@ class TendencyReport:
             first = self.results[f"hopkins_{self.nulls[0]}"]
             lines.append(
                 f"Hopkins tests in ranks (m = {first.sample_size}, simulated p-values), "
-                f"one per structureless null, then descriptive statistics:")
+                f"one per structureless null, then descriptive statistics:"
+            )
         for name, res in self.results.items():
             p = "" if np.isnan(res.pvalue) else f", p-value {res.pvalue:.3g}"
             null = getattr(res, "null", None)
@@ -189,13 +199,25 @@ class TendencyReport:
         return "\n".join(lines)
 
     def __repr__(self):
-        return (f"<TendencyReport verdict={self.verdict!r} alpha={self.alpha:g} "
-                f"nulls={self.nulls!r} pvalue={self.pvalue:.3g} "
-                f"n_clusters_estimate={self.n_clusters_estimate}>")
+        return (
+            f"<TendencyReport verdict={self.verdict!r} alpha={self.alpha:g} "
+            f"nulls={self.nulls!r} pvalue={self.pvalue:.3g} "
+            f"n_clusters_estimate={self.n_clusters_estimate}>"
+        )
 
 
-def assess_tendency(X, *, alpha=0.05, nulls=_tendency.DEFAULT_NULLS, sample_size=0.2,
-                    max_samples=2000, dip=None, n_simulations=99, random_state=0, n_jobs=None):
+def assess_tendency(
+    X,
+    *,
+    alpha=0.05,
+    nulls=_tendency.DEFAULT_NULLS,
+    sample_size=0.2,
+    max_samples=2000,
+    dip=None,
+    n_simulations=99,
+    random_state=0,
+    n_jobs=None,
+):
     """Run the tendency statistics on X and give a verdict with a stated error rate.
 
     Verdict rule: **clustered** when the data are, at level ``alpha``, unlike
@@ -268,13 +290,22 @@ def assess_tendency(X, *, alpha=0.05, nulls=_tendency.DEFAULT_NULLS, sample_size
 
     from ._vat import VAT
 
-    if not (isinstance(alpha, (float, int, np.floating, np.integer))
-            and not isinstance(alpha, (bool, np.bool_)) and 0 < alpha < 1):
+    if not (
+        isinstance(alpha, (float, int, np.floating, np.integer))
+        and not isinstance(alpha, (bool, np.bool_))
+        and 0 < alpha < 1
+    ):
         raise ValueError(f"alpha must be a number in (0, 1); got {alpha!r}.")
     X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=3)
     test = _tendency.cluster_tendency_test(
-        X, nulls=nulls, sample_size=sample_size, max_samples=max_samples,
-        n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs)
+        X,
+        nulls=nulls,
+        sample_size=sample_size,
+        max_samples=max_samples,
+        n_simulations=n_simulations,
+        random_state=random_state,
+        n_jobs=n_jobs,
+    )
     results = {f"hopkins_{null}": res for null, res in test.results.items()}
     if dip is None:
         try:
@@ -291,12 +322,19 @@ def assess_tendency(X, *, alpha=0.05, nulls=_tendency.DEFAULT_NULLS, sample_size
     vat = VAT(n_jobs=n_jobs).fit(X)
     clustered = bool(test.pvalue <= alpha)
     nulls = test.nulls
-    rule = (f"intersection-union test of {len(nulls)} nulls ({', '.join(nulls)}): "
-            f"{'every' if clustered else 'not every'} p-value <= {alpha:g}, "
-            f"largest {test.pvalue:.3g}; level {alpha:g}")
+    rule = (
+        f"intersection-union test of {len(nulls)} nulls ({', '.join(nulls)}): "
+        f"{'every' if clustered else 'not every'} p-value <= {alpha:g}, "
+        f"largest {test.pvalue:.3g}; level {alpha:g}"
+    )
     return TendencyReport(
-        n_samples=X.shape[0], n_features=X.shape[1], results=results,
+        n_samples=X.shape[0],
+        n_features=X.shape[1],
+        results=results,
         verdict="clustered" if clustered else "no evidence of clusters",
-        rule=rule, n_clusters_estimate=vat.n_clusters_estimate_, alpha=alpha,
-        nulls=nulls, pvalue=test.pvalue,
+        rule=rule,
+        n_clusters_estimate=vat.n_clusters_estimate_,
+        alpha=alpha,
+        nulls=nulls,
+        pvalue=test.pvalue,
     )

@@ -152,8 +152,17 @@ def _hopkins_from_distances(u, w, d, log_weight_u=0.0, log_weight_w=0.0):
     return float(expit(log_u - log_w))
 
 
-def hopkins_test(X, *, sample_size=0.1, metric="euclidean", alternative="greater",
-                 pvalue="auto", n_simulations=99, random_state=None, n_jobs=None):
+def hopkins_test(
+    X,
+    *,
+    sample_size=0.1,
+    metric="euclidean",
+    alternative="greater",
+    pvalue="auto",
+    n_simulations=99,
+    random_state=None,
+    n_jobs=None,
+):
     """Hopkins test of complete spatial randomness (Wright, 2022).
 
     Draws m points uniformly in the bounding box of X and m data points without
@@ -257,8 +266,7 @@ def hopkins_test(X, *, sample_size=0.1, metric="euclidean", alternative="greater
     d = null.dimension(Z, params)
     if d == 0:
         raise ValueError(
-            "All samples are identical: the Hopkins statistic is undefined "
-            "(the bounding box has no volume)."
+            "All samples are identical: the Hopkins statistic is undefined (the bounding box has no volume)."
         )
     data_idx, rng, m = hopkins_samples(X, sample_size, random_state)
     statistic = _null_hopkins(null, Z, params, data_idx, rng, "arithmetic", metric)
@@ -269,13 +277,27 @@ def hopkins_test(X, *, sample_size=0.1, metric="euclidean", alternative="greater
         p = _beta_pvalue(statistic, m, alternative)
     else:
         p = _monte_carlo_pvalue(
-            statistic, null, Z, params, m, "arithmetic", metric,
-            n_simulations, rng, n_jobs, alternative,
+            statistic,
+            null,
+            Z,
+            params,
+            m,
+            "arithmetic",
+            metric,
+            n_simulations,
+            rng,
+            n_jobs,
+            alternative,
         )
         pvalue = "simulated" if n_simulations else "none"
     return HopkinsResult(
-        statistic=float(statistic), pvalue=float(p), sample_size=m,
-        dimension=d, alternative=alternative, null="box", method=pvalue,
+        statistic=float(statistic),
+        pvalue=float(p),
+        sample_size=m,
+        dimension=d,
+        alternative=alternative,
+        null="box",
+        method=pvalue,
     )
 
 
@@ -302,7 +324,9 @@ def _null_hopkins(null, Z, params, data_idx, rng, mean, metric="euclidean"):
     reference = null.reference(rng, Z, m, params)
     # One search for both samples: the data are indexed (or streamed) once.
     r = nearest_distances(
-        Z, np.vstack([reference, Z[data_idx]]), metric=metric,
+        Z,
+        np.vstack([reference, Z[data_idx]]),
+        metric=metric,
         exclude=np.concatenate([np.full(m, -1, dtype=np.intp), data_idx]),
     )
     u, w = r[:m], r[m:]
@@ -318,8 +342,9 @@ def _null_hopkins(null, Z, params, data_idx, rng, mean, metric="euclidean"):
     return float((ranks[:m].sum() - m * (m + 1) / 2) / (m * m))
 
 
-def _monte_carlo_pvalue(statistic, null, Z, params, m, mean, metric, n_simulations,
-                        rng, n_jobs, alternative="greater"):
+def _monte_carlo_pvalue(
+    statistic, null, Z, params, m, mean, metric, n_simulations, rng, n_jobs, alternative="greater"
+):
     """Monte Carlo p-value of a Hopkins statistic under a fitted null.
 
     Each simulated sample has the data's n, is drawn from the null fitted to
@@ -370,14 +395,10 @@ def _beta_pvalue(statistic, m, alternative):
 
 def _check_alternative(alternative):
     if alternative not in ("greater", "less", "two-sided"):
-        raise ValueError(
-            "alternative must be 'greater', 'less' or 'two-sided'; got "
-            f"{alternative!r}."
-        )
+        raise ValueError(f"alternative must be 'greater', 'less' or 'two-sided'; got {alternative!r}.")
 
 
-def hopkins(X, *, sample_size=0.1, metric="euclidean", random_state=None,
-            n_jobs=None):
+def hopkins(X, *, sample_size=0.1, metric="euclidean", random_state=None, n_jobs=None):
     """The Hopkins statistic of X (Wright, 2022); see :func:`hopkins_test`.
 
     Parameters
@@ -399,7 +420,10 @@ def hopkins(X, *, sample_size=0.1, metric="euclidean", random_state=None,
         H in [0, 1]: near 1 clustered, near 0.5 random, near 0 regular.
     """
     return hopkins_test(
-        X, sample_size=sample_size, metric=metric, random_state=random_state,
+        X,
+        sample_size=sample_size,
+        metric=metric,
+        random_state=random_state,
         n_jobs=n_jobs,
     ).statistic
 
@@ -426,8 +450,7 @@ class TendencyResult:
         return iter((self.statistic, self.pvalue))
 
 
-def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
-                          random_state=None, n_jobs=None):
+def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99, random_state=None, n_jobs=None):
     """Hopkins test against a single Gaussian fitted to the data.
 
     The box null of :func:`hopkins_test` calls every Gaussian cloud
@@ -504,11 +527,16 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
     # its mean and covariance (up to a rotation, which changes no distance
     # and no weight), so the simulated null is exact, not a plug-in of the
     # estimated covariance.
-    pvalue = _monte_carlo_pvalue(statistic, null, Z, params, m, "arithmetic", "euclidean",
-                                 n_simulations, rng, n_jobs)
+    pvalue = _monte_carlo_pvalue(
+        statistic, null, Z, params, m, "arithmetic", "euclidean", n_simulations, rng, n_jobs
+    )
     return HopkinsResult(
-        statistic=float(statistic), pvalue=float(pvalue), sample_size=m,
-        dimension=d, alternative="greater", null="gaussian",
+        statistic=float(statistic),
+        pvalue=float(pvalue),
+        sample_size=m,
+        dimension=d,
+        alternative="greater",
+        null="gaussian",
         method="simulated" if n_simulations else "none",
     )
 
@@ -553,16 +581,16 @@ def hopkins_both(X, *, sample_size=0.1, n_simulations=99, random_state=None, n_j
        sampling", Technometrics 24(4), 1982, pp. 295-300.
     """
     box = hopkins_test(X, sample_size=sample_size, random_state=random_state)
-    gauss = gaussian_hopkins_test(
-        X, n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs)
+    gauss = gaussian_hopkins_test(X, n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs)
     return TendencyResult(
         statistic=min(box.statistic, gauss.statistic),
         pvalue=float(np.maximum(box.pvalue, gauss.pvalue)),
     )
 
 
-def rank_hopkins_test(X, *, null="box", sample_size=0.1, max_samples=2000,
-                           n_simulations=99, random_state=None, n_jobs=None):
+def rank_hopkins_test(
+    X, *, null="box", sample_size=0.1, max_samples=2000, n_simulations=99, random_state=None, n_jobs=None
+):
     """Hopkins test in ranks against one structureless null, with a simulated p-value.
 
     The null is fitted to the data: ``"box"``, uniform in the bounding box;
@@ -657,7 +685,8 @@ def rank_hopkins_test(X, *, null="box", sample_size=0.1, max_samples=2000,
         raise ValueError(f"null must be one of {sorted(NULLS)}; got {null!r}.")
     _check_n_simulations(n_simulations)
     if isinstance(max_samples, (bool, np.bool_)) or not (
-            isinstance(max_samples, (int, np.integer)) and max_samples >= 3):
+        isinstance(max_samples, (int, np.integer)) and max_samples >= 3
+    ):
         raise ValueError(f"max_samples must be an int >= 3; got {max_samples!r}.")
     X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=3)
     rng = check_random_state(random_state)
@@ -673,11 +702,17 @@ def rank_hopkins_test(X, *, null="box", sample_size=0.1, max_samples=2000,
     data_idx, rng, m = hopkins_samples(Z, sample_size, rng)
     with threadpool_limits(limits=1):
         statistic = _null_hopkins(model, Z, params, data_idx, rng, "rank")
-    pvalue = _monte_carlo_pvalue(statistic, model, Z, params, m,
-                                 "rank", "euclidean", n_simulations, rng, n_jobs)
+    pvalue = _monte_carlo_pvalue(
+        statistic, model, Z, params, m, "rank", "euclidean", n_simulations, rng, n_jobs
+    )
     return HopkinsResult(
-        statistic=float(statistic), pvalue=float(pvalue), sample_size=m, dimension=d,
-        alternative="greater", null=null, method="simulated" if n_simulations else "none",
+        statistic=float(statistic),
+        pvalue=float(pvalue),
+        sample_size=m,
+        dimension=d,
+        alternative="greater",
+        null=null,
+        method="simulated" if n_simulations else "none",
     )
 
 
@@ -715,8 +750,16 @@ class ClusterTendencyResult:
 DEFAULT_NULLS = ("box", "gaussian", "ball", "t")
 
 
-def cluster_tendency_test(X, *, nulls=DEFAULT_NULLS, sample_size=0.1, max_samples=2000,
-                          n_simulations=99, random_state=None, n_jobs=None):
+def cluster_tendency_test(
+    X,
+    *,
+    nulls=DEFAULT_NULLS,
+    sample_size=0.1,
+    max_samples=2000,
+    n_simulations=99,
+    random_state=None,
+    n_jobs=None,
+):
     """Evidence against every structureless null: an intersection-union test.
 
     Runs :func:`rank_hopkins_test` against each null and returns the
@@ -759,8 +802,14 @@ def cluster_tendency_test(X, *, nulls=DEFAULT_NULLS, sample_size=0.1, max_sample
         raise ValueError(f"nulls must be a non-empty tuple of {sorted(NULLS)}; got {nulls!r}.")
     results = {
         null: rank_hopkins_test(
-            X, null=null, sample_size=sample_size, max_samples=max_samples,
-            n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs)
+            X,
+            null=null,
+            sample_size=sample_size,
+            max_samples=max_samples,
+            n_simulations=n_simulations,
+            random_state=random_state,
+            n_jobs=n_jobs,
+        )
         for null in dict.fromkeys(nulls)
     }
     pvalues = [r.pvalue for r in results.values()]
@@ -806,9 +855,7 @@ def _fit_gaussian(X):
     eigval, eigvec = np.linalg.eigh(cov)
     keep = eigval > eigval.max() * 1e-12 if eigval.max() > 0 else np.zeros(len(eigval), bool)
     if not keep.any():
-        raise ValueError(
-            "All samples are identical: a Gaussian reference has no spread."
-        )
+        raise ValueError("All samples are identical: a Gaussian reference has no spread.")
     scale = np.sqrt(eigval[keep])
     return centred @ (eigvec[:, keep] / scale), (eigvec[:, keep] * scale).T
 
@@ -900,8 +947,16 @@ def dip_test(X, *, metric="euclidean", sample_size=None, random_state=None):
     return TendencyResult(statistic=float(dip), pvalue=float(pvalue))
 
 
-def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
-            n_simulations=0, random_state=None, n_jobs=None):
+def vat_gap(
+    X,
+    *,
+    metric="euclidean",
+    min_cluster_size=None,
+    quantile=0.9,
+    n_simulations=0,
+    random_state=None,
+    n_jobs=None,
+):
     """The largest jump between two VAT blocks, relative to the blocks' own edges.
 
     Of the cut weights that split the VAT order into two blocks of at least
@@ -970,7 +1025,8 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
         rng = check_random_state(random_state)
         n = X.shape[0]
         pvalue = _simulated_pvalue(
-            statistic, lambda: gap(rng.standard_normal((n, colour.shape[0])) @ colour),
+            statistic,
+            lambda: gap(rng.standard_normal((n, colour.shape[0])) @ colour),
             n_simulations,
         )
     return TendencyResult(statistic=float(statistic), pvalue=pvalue)

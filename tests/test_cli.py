@@ -26,8 +26,9 @@ def test_csv_with_columns_and_standardize(tmp_path, capsys):
     rng = np.random.RandomState(0)
     X = np.vstack([rng.normal(0, 0.3, (60, 2)), rng.normal(5, 0.3, (60, 2))])
     path = tmp_path / "data.csv"
-    np.savetxt(path, np.column_stack([X, rng.uniform(size=120)]), delimiter=",",
-               header="a,b,noise", comments="")
+    np.savetxt(
+        path, np.column_stack([X, rng.uniform(size=120)]), delimiter=",", header="a,b,noise", comments=""
+    )
     assert main([str(path), "--columns", "a", "1", "--standardize", "--no-plots"]) == 0
     out = capsys.readouterr().out
     assert "columns: a, b" in out and "(standardized)" in out
@@ -71,7 +72,9 @@ def test_missing_file(capsys):
 def test_module_entry_point(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "sklearn_tendency", "--no-plots"],
-        capture_output=True, text=True, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
     assert "Old Faithful" in proc.stdout

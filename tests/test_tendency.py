@@ -24,8 +24,13 @@ from sklearn_tendency.datasets import load_faithful
 
 
 def _blobs(std=0.3, d=2, seed=0):
-    return make_blobs(n_samples=400, n_features=d, centers=[[0] * d, [5] * d, [0] * (d - 1) + [10]],
-                      cluster_std=std, random_state=seed)[0]
+    return make_blobs(
+        n_samples=400,
+        n_features=d,
+        centers=[[0] * d, [5] * d, [0] * (d - 1) + [10]],
+        cluster_std=std,
+        random_state=seed,
+    )[0]
 
 
 GRID = np.arange(1, 21) / 20  # the p-values of 19 simulations
@@ -116,10 +121,9 @@ def test_gaussian_hopkins_rejects_clusters_and_uniform():
 
 def test_dip_test_calibrated_or_conservative_on_unimodal_data():
     pytest.importorskip("diptest")
-    pvals = np.array([
-        dip_test(np.random.RandomState(s).normal(size=(200, 3)), random_state=s).pvalue
-        for s in range(60)
-    ])
+    pvals = np.array(
+        [dip_test(np.random.RandomState(s).normal(size=(200, 3)), random_state=s).pvalue for s in range(60)]
+    )
     # The dip test's table is for the uniform law, the least favourable
     # unimodal one: on other unimodal laws it is conservative.
     assert np.mean(pvals < 0.05) <= 0.05
@@ -190,8 +194,9 @@ def test_assess_tendency_verdicts():
     for null in clustered.nulls:
         res = clustered.results[f"hopkins_{null}"]
         assert res.pvalue == pytest.approx(1 / 40) and res.null == null
-        assert res == rank_hopkins_test(X, null=null, sample_size=0.2, n_simulations=39,
-                                        random_state=0, n_jobs=1)
+        assert res == rank_hopkins_test(
+            X, null=null, sample_size=0.2, n_simulations=39, random_state=0, n_jobs=1
+        )
     assert clustered.pvalue == pytest.approx(1 / 40)
     # The VAT gap is descriptive in the report (no simulated p-value).
     gap = clustered.results["vat_gap"]
@@ -207,7 +212,8 @@ def test_assess_tendency_verdicts():
         report = assess_tendency(Z, **kw)
         assert report.verdict == "no evidence of clusters", name
         assert report.pvalue > 0.05 and report.pvalue == max(
-            report.results[f"hopkins_{n}"].pvalue for n in report.nulls)
+            report.results[f"hopkins_{n}"].pvalue for n in report.nulls
+        )
     text = str(clustered)
     assert "verdict: clustered" in text and "VAT cluster-count estimate: 3" in text
     assert "level 0.05" in text and "box, gaussian, ball, t" in text
@@ -268,10 +274,12 @@ def test_scorer_in_grid_search_picks_the_representation_with_clusters():
         "noise": [1, 2, 3, 4, 5],
         "all": [0, 1, 2, 3, 4, 5],
     }
-    pipe = Pipeline([
-        ("select", FunctionTransformer()),
-        ("km", LloydKMeans(2, random_state=0)),
-    ])
+    pipe = Pipeline(
+        [
+            ("select", FunctionTransformer()),
+            ("km", LloydKMeans(2, random_state=0)),
+        ]
+    )
     grid = {"select__func": [lambda Z, c=c: Z[:, c] for c in pick.values()]}
     cv = KFold(2, shuffle=True, random_state=0)  # both clusters in every fold
     search = GridSearchCV(pipe, grid, scoring=make_tendency_scorer(), cv=cv).fit(X)
@@ -313,8 +321,10 @@ def test_hopkins_both_is_the_weaker_evidence_and_ranks_the_embedding_study():
     clusters = np.vstack([rng.normal(c, 0.3, (100, 32)) for c in centres])
     blob = rng.normal(size=(1000, 32))
     kw = dict(random_state=0, n_jobs=1)
-    scores = {name: hopkins_both(Z, n_simulations=19, **kw)
-              for name, Z in [("uniform", uniform), ("clusters", clusters), ("blob", blob)]}
+    scores = {
+        name: hopkins_both(Z, n_simulations=19, **kw)
+        for name, Z in [("uniform", uniform), ("clusters", clusters), ("blob", blob)]
+    }
     for name, Z in [("uniform", uniform), ("clusters", clusters)]:
         box = hopkins_test(Z, random_state=0)
         gauss = gaussian_hopkins_test(Z, n_simulations=19, **kw)
@@ -356,9 +366,14 @@ def _calibration(family, n, ds, seeds, B=19, alpha=0.05):
             p = rank_hopkins_test(X, null=OWN_NULL[family], **kw).pvalue
             # p - U / (B + 1) is exactly U(0, 1) when p is uniform on its grid.
             pvalues.append(p - np.random.RandomState(seed).uniform() / (B + 1))
-            clustered.append(p <= alpha and all(
-                rank_hopkins_test(X, null=null, **kw).pvalue <= alpha
-                for null in ("box", "gaussian", "ball", "t") if null != OWN_NULL[family]))
+            clustered.append(
+                p <= alpha
+                and all(
+                    rank_hopkins_test(X, null=null, **kw).pvalue <= alpha
+                    for null in ("box", "gaussian", "ball", "t")
+                    if null != OWN_NULL[family]
+                )
+            )
     return np.array(pvalues), np.array(clustered)
 
 
@@ -407,11 +422,9 @@ def test_monte_carlo_is_reproducible_and_thread_independent():
 
 def test_cluster_tendency_test_is_the_intersection_union_test():
     X = np.random.RandomState(0).uniform(size=(300, 3))
-    res = cluster_tendency_test(X, nulls=("box", "gaussian"), n_simulations=19, random_state=0,
-                                n_jobs=1)
+    res = cluster_tendency_test(X, nulls=("box", "gaussian"), n_simulations=19, random_state=0, n_jobs=1)
     assert res.nulls == ("box", "gaussian")
-    parts = [rank_hopkins_test(X, null=n, n_simulations=19, random_state=0, n_jobs=1)
-             for n in res.nulls]
+    parts = [rank_hopkins_test(X, null=n, n_simulations=19, random_state=0, n_jobs=1) for n in res.nulls]
     assert res.pvalue == max(r.pvalue for r in parts)
     assert res.statistic == min(r.statistic for r in parts)
     statistic, pvalue = res
@@ -421,8 +434,9 @@ def test_cluster_tendency_test_is_the_intersection_union_test():
 def test_subsample_keeps_the_test_defined():
     # max_samples: the test runs on a random subsample; m is a fraction of it.
     X = np.random.RandomState(0).normal(size=(5000, 4))
-    res = rank_hopkins_test(X, null="gaussian", max_samples=500, sample_size=0.2,
-                            n_simulations=9, random_state=0, n_jobs=1)
+    res = rank_hopkins_test(
+        X, null="gaussian", max_samples=500, sample_size=0.2, n_simulations=9, random_state=0, n_jobs=1
+    )
     assert res.sample_size == 100 and res.dimension == 4
 
 
