@@ -8,6 +8,7 @@ from ._cut_weights import estimate_n_clusters, ivat_from_cut_weights
 from ._display import ClusteringAnimation, MatchedConfusionMatrixDisplay, ObjectiveHistoryDisplay, VATDisplay
 from ._image import block_edges, downsampled_ivat_image, downsampled_vat_image
 from ._kmeans import LloydKMeans
+from ._kselection import KSelectionDisplay, SilhouetteDisplay, knee_point
 from ._matching import LabelMatcher, match_labels
 from ._ordering import vat_order
 from ._scoring import NULL_DESCRIPTIONS, TendencyReport, assess_tendency, make_tendency_scorer
@@ -36,6 +37,8 @@ __all__ = [
     "ObjectiveHistoryDisplay",
     "VATDisplay",
     "HopkinsResult",
+    "KSelectionDisplay",
+    "SilhouetteDisplay",
     "IVAT",
     "LabelMatcher",
     "LloydKMeans",
@@ -56,6 +59,7 @@ __all__ = [
     "hopkins_test",
     "ivat",
     "ivat_from_cut_weights",
+    "knee_point",
     "make_tendency_scorer",
     "match_labels",
     "vat",

@@ -172,7 +172,7 @@ def run(argv=None, stdout=None):
         from ._display import plot_ordered_image
         from ._image import vat_image
 
-        est = IVAT().fit(data)
+        est = IVAT(n_references=0).fit(data)  # the order only: no estimate drawn
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         images = {

@@ -14,7 +14,9 @@ __all__ = [
     "block_split",
     "estimate_n_clusters",
     "ivat_from_cut_weights",
+    "labels_from_edges",
     "resolve_min_cluster_size",
+    "significant_cuts",
     "single_linkage_labels",
 ]
 
@@ -117,13 +119,29 @@ def estimate_n_clusters(cut_weights, *, min_cluster_size=None, ratio=2.0,
     Time O(max_clusters * n), memory O(n).
     """
     w = np.asarray(cut_weights, dtype=np.float64)
+    m = resolve_min_cluster_size(min_cluster_size, w.shape[0])
+    return significant_cuts(w, m, ratio=ratio, quantile=quantile,
+                            max_clusters=max_clusters).size + 1
+
+
+def significant_cuts(w, min_cluster_size, *, ratio=2.0, quantile=0.9, max_clusters=50):
+    """Positions of the cuts :func:`estimate_n_clusters` accepts, sorted.
+
+    The blocks between them (and 0 and n) are the estimate's blocks, each of
+    at least ``min_cluster_size`` samples: a split is only ever made with that
+    many samples on both sides, and later splits cut blocks, never join them.
+    ``ratio=0`` accepts every admissible cut: the ``max_clusters`` blocks of
+    at least ``min_cluster_size`` samples that the largest cut weights make.
+
+    Time O(max_clusters * n), memory O(n).
+    """
     n = w.shape[0]
-    m = resolve_min_cluster_size(min_cluster_size, n)
+    m = int(min_cluster_size)
     # A block's best cut depends on the block alone: computed once, when the
     # block is made (two quantiles each), not again at every round.
     splits = {(0, n): block_split(w, 0, n, m, quantile)}
-    n_clusters = 1
-    while n_clusters < max_clusters:
+    cuts = []
+    while len(cuts) + 1 < max_clusters:
         best = None
         for (a, b), split in splits.items():
             if split is not None and (best is None or w[split[1]] > w[best[1]]):
@@ -134,8 +152,17 @@ def estimate_n_clusters(cut_weights, *, min_cluster_size=None, ratio=2.0,
         del splits[a, b]
         splits[a, p] = block_split(w, a, p, m, quantile)
         splits[p, b] = block_split(w, p, b, m, quantile)
-        n_clusters += 1
-    return n_clusters
+        cuts.append(p)
+    return np.sort(np.asarray(cuts, dtype=np.intp))
+
+
+def labels_from_edges(order, edges):
+    """Labels, in sample order, of the contiguous blocks of the VAT order
+    whose boundaries are ``edges`` (0 first, n last); blocks are numbered by
+    their position in the order. Time and memory O(n)."""
+    labels = np.empty(order.shape[0], dtype=np.intp)
+    labels[order] = np.repeat(np.arange(len(edges) - 1), np.diff(edges))
+    return labels
 
 
 def resolve_min_cluster_size(min_cluster_size, n_samples):

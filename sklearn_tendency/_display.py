@@ -12,7 +12,6 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._image import block_edges, downsampled_ivat_image, downsampled_vat_image
-from ._cut_weights import single_linkage_labels
 from ._validation import check_vat_input
 from ._vat import IVAT, VAT
 
@@ -293,8 +292,9 @@ class VATDisplay:
         reduce : {"mean", "min", "max"}, default="mean"
             How a block becomes a pixel; ``"max"`` is for IVAT only.
         show_clusters : bool, default=False
-            Outline the ``n_clusters_estimate_`` single-linkage blocks of the
-            order.
+            Outline the blocks of the estimator's ``labels_``
+            (``cluster_edges_``): the blocks of ``n_clusters_estimate_``, or of
+            its ``n_clusters``.
         ax : matplotlib Axes, default=None
             Axes to draw on.
         cmap : str or Colormap, default="gray"
@@ -359,12 +359,9 @@ class VATDisplay:
                     f"shape {labels.shape}."
                 )
             ordered_labels = labels[order]
-        cluster_edges = None
-        if show_clusters:
-            blocks = single_linkage_labels(
-                order, estimator.cut_weights_, estimator.n_clusters_estimate_
-            )[order]
-            cluster_edges = np.r_[0, np.flatnonzero(np.diff(blocks)) + 1, n]
+        # The estimator's own blocks: the outlines, labels_ and the estimate
+        # are one partition.
+        cluster_edges = estimator.cluster_edges_ if show_clusters else None
         disp = cls(
             image, n_samples=n, labels=ordered_labels, cluster_edges=cluster_edges,
             title=default_title if title is None else title,
@@ -375,7 +372,7 @@ class VATDisplay:
     def from_data(cls, X, *, method="ivat", metric="euclidean", metric_params=None,
                   n_jobs=None, labels=None, max_pixels=1000, reduce="mean",
                   show_clusters=False, ax=None, cmap="gray", colorbar=False,
-                  label_cmap=None, title=None):
+                  label_cmap=None, title=None, random_state=None):
         """Fit VAT or iVAT on X and draw its image.
 
         Parameters
@@ -398,7 +395,8 @@ class VATDisplay:
         reduce : {"mean", "min", "max"}, default="mean"
             How a block becomes a pixel.
         show_clusters : bool, default=False
-            Outline the estimated single-linkage blocks.
+            Outline the blocks of ``n_clusters_estimate_`` (the estimator's
+            ``cluster_edges_``).
         ax : matplotlib Axes, default=None
             Axes to draw on.
         cmap : str or Colormap, default="gray"
@@ -409,6 +407,8 @@ class VATDisplay:
             Colours of the labels bar.
         title : str, default=None
             Axes title.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the gap statistic behind the outlined blocks.
 
         Returns
         -------
@@ -422,7 +422,8 @@ class VATDisplay:
         if method not in ("ivat", "vat"):
             raise ValueError(f"method must be 'ivat' or 'vat'; got {method!r}.")
         est_class = IVAT if method == "ivat" else VAT
-        estimator = est_class(metric=metric, metric_params=metric_params, n_jobs=n_jobs)
+        estimator = est_class(metric=metric, metric_params=metric_params, n_jobs=n_jobs,
+                              random_state=random_state)
         estimator.fit(X)
         return cls.from_estimator(
             estimator, X, labels=labels, max_pixels=max_pixels, reduce=reduce,

@@ -395,13 +395,14 @@ def lloyd(
     const floating[::1] sample_weight,     # IN (n_samples,)
     const floating[:, ::1] centers_init,   # IN (n_clusters, n_features)
     double x_sq_norms_sum,                 # IN sum_i w_i ||x_i||^2
-    int max_iter,
+    Py_ssize_t max_iter,
     double tol,                            # IN absolute tolerance on the centre shift
     int n_threads,
     bint store_centers=False,
     int verbose=0,
     bint record_objective=True,
     unit_weights=None,
+    bint nonnegative=True,
 ):
     """One run of Lloyd's algorithm, with the objective of every iteration.
 
@@ -442,6 +443,9 @@ def lloyd(
     unit_weights : bool or None, default=None
         Whether every weight is 1 (the caller may know: no sample_weight
         given); None checks, in one pass over the weights.
+    nonnegative : bool, default=True
+        Whether every weight is non-negative: the objective is then clamped
+        at 0 against rounding (with negative weights it may be negative).
 
     Returns
     -------
@@ -471,7 +475,8 @@ def lloyd(
     Peak memory beyond X and the returned arrays: per thread, a block of
     256 x ``n_clusters`` distances and ``n_clusters x (n_features + 1)``
     partial sums; two sets of centres; the int32 labels (n); the history
-    (max_iter + 1 floats) and, with ``store_centers``, a buffer of the frames
+    (grown by doubling: at most ``2 (n_iter + 1)`` floats, whatever
+    ``max_iter``) and, with ``store_centers``, a buffer of the frames
     that doubles as it fills: at most ``2 (n_iter + 1) k d`` floats, trimmed
     to ``(n_iter + 1) k d`` on return. Nothing of size n beyond the labels,
     except a float per sample while relocating an empty cluster.
@@ -491,7 +496,8 @@ def lloyd(
         Py_ssize_t n_samples = X.shape[0]
         int n_features = X.shape[1]
         int n_clusters = centers_init.shape[0]
-        int i = 0, j, n_iter
+        Py_ssize_t i = 0, n_iter
+        int j
         bint strict_convergence = False
         bint unit
         double objective
@@ -526,9 +532,10 @@ def lloyd(
         floating[::1] centers_sq = centers_sq_np
         floating[::1] weights = weights_np
         int[::1] labels = labels_np
-    # The history and the frames are written into preallocated arrays: a list
-    # of copies and np.stack cost 0.5% of a 2 ms fit (n = 20000, d = 2, k = 3).
-    history_np = np.empty(max_iter + 1, dtype=np.float64)
+    # The history and the frames are written into arrays grown by doubling: a
+    # list of copies and np.stack cost 0.5% of a 2 ms fit (n = 20000, d = 2,
+    # k = 3), and max_iter + 1 entries up front could be gigabytes.
+    history_np = np.empty(min(max_iter + 1, 64), dtype=np.float64)
     history = history_np
     if store_centers:
         # Capacity doubles as needed: max_iter + 1 frames up front could be
@@ -541,7 +548,10 @@ def lloyd(
         _centers_sq_norms(centers_np, centers_sq_np)
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
               True, unit, objective_mode, &objective, &n_changed)
-        history[i] = max(x_sq_norms_sum + objective, 0.0) if record_objective else np.nan
+        if i == history.shape[0]:
+            history_np = _grown(history_np)
+            history = history_np
+        history[i] = _total(x_sq_norms_sum, objective, nonnegative) if record_objective else np.nan
         if store_centers:
             frames_np = _push_frame(frames_np, n_frames, centers)
             n_frames += 1
@@ -592,7 +602,7 @@ def lloyd(
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
               True, unit, 1, &objective, &n_changed)
         if n_changed == 0:
-            final = max(x_sq_norms_sum + objective, 0.0)
+            final = _total(x_sq_norms_sum, objective, nonnegative)
         else:
             labels_np[:] = held
             final = _objective_of_labels(X_np, sample_weight_np, centers_np, labels_np)
@@ -602,7 +612,10 @@ def lloyd(
         _centers_sq_norms(centers_np, centers_sq_np)
         _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
               True, unit, 1, &objective, &n_changed)
-        final = max(x_sq_norms_sum + objective, 0.0)
+        final = _total(x_sq_norms_sum, objective, nonnegative)
+    if n_iter == history.shape[0]:
+        history_np = _grown(history_np)
+        history = history_np
     history[n_iter] = final
     center_history = None
     if store_centers:
@@ -615,6 +628,19 @@ def lloyd(
         labels_np, centers_np, final, n_iter, history_np[:n_iter + 1].copy(),
         center_history,
     )
+
+
+def _grown(history_np):
+    grown = np.empty(2 * history_np.shape[0], dtype=history_np.dtype)
+    grown[:history_np.shape[0]] = history_np
+    return grown
+
+
+cdef inline double _total(double x_sq_norms_sum, double objective, bint nonnegative):
+    # J = sum_i w_i ||x_i||^2 + sum_i w_i (||c||^2 - 2 x_i.c): clamped at 0
+    # against rounding when no weight is negative.
+    cdef double value = x_sq_norms_sum + objective
+    return (0.0 if value < 0.0 else value) if nonnegative else value
 
 
 cdef object _push_frame(

@@ -16,10 +16,12 @@ from sklearn.cluster import kmeans_plusplus
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils import check_array, check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
+from sklearn.utils.extmath import row_norms
+from sklearn.utils.sparsefuncs import mean_variance_axis
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from . import _k_means_lloyd
+from . import _k_means_lloyd, _k_means_lloyd_sparse
 from ._openmp_helpers import blas_single_threaded, effective_n_threads
 
 __all__ = ["LloydKMeans"]
@@ -32,9 +34,10 @@ def _is_array_like(init):
 class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, BaseEstimator):
     """K-means by Lloyd's algorithm, with the objective at every iteration.
 
-    A drop-in for ``sklearn.cluster.KMeans(algorithm="lloyd")`` on dense data:
-    the same parameters, defaults and, from the same initial centres, the same
-    labels, centres, objective and iteration count, plus the learning curve
+    A drop-in for ``sklearn.cluster.KMeans(algorithm="lloyd")`` on dense and
+    sparse data: the same parameters, defaults and, from the same initial
+    centres, the same labels, centres, objective and iteration count, plus the
+    learning curve
     every k-means lesson draws, ``inertia_history_``, a by-product of the
     assignment step (no extra pass over the data), and optionally the centres
     of every iteration (``center_history_``), enough to animate the algorithm
@@ -67,12 +70,17 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
     random_state : int, RandomState instance or None, default=None
         Randomness of the initialisation (the only randomness).
     copy_x : bool, default=True
-        True: the distances are computed on a centred copy of X, as
-        scikit-learn does, which keeps the GEMM distance formula
-        ``||x||^2 - 2 x.c + ||c||^2`` accurate for data far from the origin.
-        False: no copy; X is used as given, and never modified (scikit-learn
-        instead centres X in place and restores it). Results then differ from
-        those of True only by rounding, more so for data far from the origin.
+        Dense X is centred, as scikit-learn centres it, which keeps the GEMM
+        distance formula ``||x||^2 - 2 x.c + ||c||^2`` accurate for data far
+        from the origin. True: in a copy; X is not modified. False: in place,
+        X being restored (``X += mean``) when the fit ends, fails or is
+        interrupted, as scikit-learn does: X then equals the input up to
+        rounding; a read-only X is copied. Both give the same labels, centres
+        and iteration count, and a callable ``init`` receives the centred X
+        either way. Sparse X is neither centred nor modified.
+    algorithm : {"lloyd"}, default="lloyd"
+        Accepted so that ``KMeans`` parameters transfer; this class runs
+        Lloyd's algorithm only (``"elkan"`` raises a ``ValueError``).
     store_centers : bool, default=False
         Record the centres of every iteration of the selected run in
         ``center_history_``: ``(n_iter_ + 1) * n_clusters * n_features``
@@ -108,21 +116,25 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
 
     See Also
     --------
-    sklearn.cluster.KMeans : The reference implementation, which also takes
-        sparse input and offers Elkan's algorithm.
+    sklearn.cluster.KMeans : The reference implementation, which also offers
+        Elkan's algorithm.
 
     Notes
     -----
-    Each iteration costs ``2 n k d`` flops of GEMM plus O(n (k + d)) (the
-    kernel is :func:`sklearn_tendency._k_means_lloyd.lloyd`); the objective adds
+    Each iteration costs ``2 n k d`` flops of GEMM plus O(n (k + d)) on dense
+    data (the kernel is :func:`sklearn_tendency._k_means_lloyd.lloyd`), ``nnz
+    k`` multiply-adds plus O(T k d) for T threads on sparse data
+    (:func:`sklearn_tendency._k_means_lloyd_sparse.lloyd_sparse`, which reads
+    the centres transposed); the objective adds
     O(k d) per iteration in float64 (from the cluster sums the update makes
     anyway), one multiply-add per sample in float32. Memory beyond X: its
-    centred copy when ``copy_x=True``, the labels (n int32), per thread a
-    block of distances (256 x n_clusters) and the partial sums of the
-    centres (n_clusters x n_features), the histories.
+    centred copy when ``copy_x=True`` (dense), the labels (n int32), per
+    thread a block of distances (256 x n_clusters, dense) and the partial sums
+    of the centres (n_clusters x n_features), the transposed centres
+    (sparse), the histories (grown by doubling as the run goes).
 
-    Sparse input raises a ``TypeError``: convert it with ``X.toarray()`` or
-    use :class:`sklearn.cluster.KMeans`.
+    A fit that fails or is interrupted leaves the estimator unfitted, even if
+    it was fitted before.
 
     References
     ----------
@@ -153,8 +165,26 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         "verbose": ["verbose"],
         "random_state": ["random_state"],
         "copy_x": ["boolean"],
+        # Only "lloyd"; _validate_params says why anything else is refused.
+        "algorithm": [StrOptions({"lloyd"})],
         "store_centers": ["boolean"],
     }
+
+    # Every attribute a fit sets: dropped when a fit starts and when it fails,
+    # so that the estimator is either fitted on the last X or unfitted.
+    _FITTED = (
+        "cluster_centers_",
+        "labels_",
+        "inertia_",
+        "n_iter_",
+        "inertia_history_",
+        "inertia_histories_",
+        "center_history_",
+        "n_features_in_",
+        "feature_names_in_",
+        "_n_features_out",
+        "_n_threads",
+    )
 
     def __init__(
         self,
@@ -167,6 +197,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         verbose=0,
         random_state=None,
         copy_x=True,
+        algorithm="lloyd",
         store_centers=False,
     ):
         self.n_clusters = n_clusters
@@ -177,16 +208,32 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         self.verbose = verbose
         self.random_state = random_state
         self.copy_x = copy_x
+        self.algorithm = algorithm
         self.store_centers = store_centers
 
-    def _check_X(self, X, reset, copy=False):
-        if sparse.issparse(X):
-            raise TypeError(
-                "LloydKMeans does not support sparse input; convert it with "
-                "X.toarray() or use sklearn.cluster.KMeans, which does."
+    def _validate_params(self):
+        # scikit-learn's generic message would list {'lloyd'} without saying
+        # why "elkan", which KMeans accepts, is refused here.
+        if not (isinstance(self.algorithm, str) and self.algorithm == "lloyd"):
+            raise InvalidParameterError(
+                f"The 'algorithm' parameter of {self.__class__.__name__} must be "
+                f"'lloyd': this class runs Lloyd's algorithm only. Got "
+                f"{self.algorithm!r} instead; for Elkan's algorithm use "
+                "sklearn.cluster.KMeans(algorithm='elkan')."
             )
+        super()._validate_params()
+
+    def _check_X(self, X, reset, copy=False):
+        # scikit-learn's checks: CSR (CSC and COO converted), 32-bit indices.
         return validate_data(
-            self, X, reset=reset, dtype=[np.float64, np.float32], order="C", copy=copy
+            self,
+            X,
+            reset=reset,
+            accept_sparse="csr",
+            dtype=[np.float64, np.float32],
+            order="C",
+            copy=copy,
+            accept_large_sparse=False,
         )
 
     def _n_init_for(self, init):
@@ -207,17 +254,19 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             n_init = 1
         return n_init
 
-    def _check_centers(self, centers, X, what):
+    def _check_centers(self, centers, X):
+        # scikit-learn's messages, which its tests match, for an array init
+        # and for what a callable init returned alike.
         centers = check_array(centers, dtype=X.dtype, copy=True, order="C")
         if centers.shape[0] != self.n_clusters:
             raise ValueError(
-                f"The shape of the {what} {centers.shape} does not match the "
-                f"number of clusters {self.n_clusters}."
+                f"The shape of the initial centers {centers.shape} does not match "
+                f"the number of clusters {self.n_clusters}."
             )
         if centers.shape[1] != X.shape[1]:
             raise ValueError(
-                f"The shape of the {what} {centers.shape} does not match the "
-                f"number of features of the data {X.shape[1]}."
+                f"The shape of the initial centers {centers.shape} does not match "
+                f"the number of features of the data {X.shape[1]}."
             )
         return centers
 
@@ -227,7 +276,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             return init
         if callable(init):
             centers = init(X, self.n_clusters, random_state=random_state)
-            return self._check_centers(centers, X, "centers returned by init")
+            return self._check_centers(centers, X)
         if init == "k-means++":
             centers, _ = kmeans_plusplus(
                 X,
@@ -243,94 +292,123 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             replace=False,
             p=sample_weight / sample_weight.sum(),
         )
-        return X[seeds]
+        centers = X[seeds]
+        return centers.toarray() if sparse.issparse(centers) else centers
 
-    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, sample_weight=None):
         """Compute k-means clustering, recording the objective at every iteration.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data, dense (sparse input raises a ``TypeError``); float32
-            data stay float32. Never modified.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; sparse input is used as CSR (CSC and COO are
+            converted, as scikit-learn does). float32 data stay float32. With
+            ``copy_x=False``, dense X is centred in place and restored at the
+            end, as scikit-learn does (even when the fit fails or is
+            interrupted); otherwise X is never modified.
         y : Ignored
             Not used, present for API consistency by convention.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights of the samples, with a positive sum; None
-            gives weight 1 to all. Not used by an array or callable ``init``.
+            Weights of the samples; None gives weight 1 to all. Negative
+            weights are accepted as scikit-learn accepts them, with an array
+            or callable ``init`` (which do not use the weights); the random
+            initialisations draw samples with probabilities proportional to
+            the weights, which must then be non-negative with a positive sum.
 
         Returns
         -------
         self : object
             Fitted estimator.
         """
-        # No copy here: with copy_x the centring below writes the only copy.
+        # A refit starts unfitted, and a failed or interrupted fit (the
+        # parameters, X or the run) leaves it so: never centres of one fit
+        # beside n_features_in_ of another.
+        self._drop_fitted()
+        try:
+            self._fit(X, sample_weight)
+        except BaseException:
+            self._drop_fitted()
+            raise
+        return self
+
+    def _drop_fitted(self):
+        for name in self._FITTED:
+            self.__dict__.pop(name, None)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _fit(self, X, sample_weight):
+        # Dense X: centred in a copy (copy_x) or in place and restored, as
+        # scikit-learn does; sparse X: neither (scikit-learn does not centre it).
         X = self._check_X(X, reset=True, copy=False)
         if X.shape[0] < self.n_clusters:
-            raise ValueError(
-                f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}."
-            )
+            raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
+        is_sparse = sparse.issparse(X)
         unit_weights = sample_weight is None
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=not unit_weights
-        )
-        if not unit_weights and not sample_weight.sum() > 0:
-            raise ValueError("sample_weight must have a positive sum.")
-        random_state = check_random_state(self.random_state)
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        nonnegative = unit_weights or bool(np.all(sample_weight >= 0))
         init = self.init
+        if isinstance(init, str) and not (nonnegative and sample_weight.sum() > 0):
+            raise ValueError(
+                f"init={init!r} draws samples with probabilities proportional to "
+                "sample_weight, which must then be non-negative with a positive "
+                "sum; pass the initial centres (an array or a callable) to use "
+                "other weights."
+            )
+        random_state = check_random_state(self.random_state)
         if _is_array_like(init):
-            init = self._check_centers(init, X, "initial centers")
+            init = self._check_centers(init, X)
         n_init = self._n_init_for(init)
         # scikit-learn's _tolerance, computed in X's dtype as there.
-        tol = 0.0 if self.tol == 0 else float(np.mean(np.var(X, axis=0)) * self.tol)
-
-        self._n_threads = effective_n_threads()
-        # Centring keeps ||x||^2 - 2 x.c + ||c||^2 accurate, and it is what
-        # scikit-learn does: the same centred data give the same bits. The
-        # centred copy and sum_i w_i ||x_i||^2 come out of one pass over X.
-        X_mean = None
-        if self.copy_x:
-            X_mean = X.mean(axis=0)
-            Xc = np.empty_like(X)
-            sq_norms_sum = _k_means_lloyd.centre(X, X_mean, sample_weight, Xc, self._n_threads)
-            X = Xc
-            if _is_array_like(init):
-                init -= X_mean
+        if self.tol == 0:
+            tol = 0.0
+        elif is_sparse:
+            tol = float(np.mean(mean_variance_axis(X, axis=0)[1]) * self.tol)
         else:
-            sq_norms_sum = _k_means_lloyd.weighted_sq_norms_sum(X, sample_weight, self._n_threads)
-        x_squared_norms = None
-        if isinstance(init, str) and init == "k-means++":
-            x_squared_norms = np.einsum("ij,ij->i", X, X)
+            tol = float(np.mean(np.var(X, axis=0)) * self.tol)
+        n_threads = effective_n_threads()
 
-        best = None
-        histories = []
-        for _ in range(n_init):
-            centers_init = self._initial_centers(
-                X, init, random_state, sample_weight, x_squared_norms
-            )
-            if self.verbose:
-                print("Initialization complete")
-            with blas_single_threaded():
-                labels, centers, inertia, n_iter, history, center_history = _k_means_lloyd.lloyd(
-                    X,
-                    sample_weight,
-                    centers_init,
-                    sq_norms_sum,
-                    self.max_iter,
-                    tol,
-                    self._n_threads,
-                    store_centers=self.store_centers,
-                    verbose=int(self.verbose),
-                    unit_weights=unit_weights or None,
+        X_mean = None
+        restore = None
+        try:
+            if is_sparse:
+                X = self._csr_parts(X)
+                sq_norms_sum = _k_means_lloyd_sparse.weighted_sq_norms_sum_sparse(
+                    X.data, X.indptr, sample_weight
                 )
-            histories.append(history)
-            # scikit-learn's rule: a lower objective wins unless it is the same
-            # clustering (then the difference is rounding).
-            if best is None or (
-                inertia < best[2] and not _same_clustering(labels, best[0])
-            ):
-                best = (labels, centers, inertia, n_iter, history, center_history)
+            elif self.copy_x or not X.flags.writeable:
+                # Centring keeps ||x||^2 - 2 x.c + ||c||^2 accurate, and it is
+                # what scikit-learn does: the same centred data give the same
+                # bits. The centred copy and sum_i w_i ||x_i||^2 come out of
+                # one pass over X.
+                X_mean = X.mean(axis=0)
+                Xc = np.empty_like(X)
+                sq_norms_sum = _k_means_lloyd.centre(X, X_mean, sample_weight, Xc, n_threads)
+                X = Xc
+            else:
+                # scikit-learn's copy_x=False: X -= X_mean in place (the same
+                # subtraction as the copy's, so the same bits), X += X_mean at
+                # the end, which restores X up to rounding.
+                X_mean = X.mean(axis=0)
+                X -= X_mean
+                restore = X
+                sq_norms_sum = _k_means_lloyd.weighted_sq_norms_sum(X, sample_weight, n_threads)
+            if X_mean is not None and _is_array_like(init):
+                init -= X_mean
+            best, histories = self._runs(
+                X,
+                init,
+                n_init,
+                random_state,
+                sample_weight,
+                unit_weights,
+                nonnegative,
+                sq_norms_sum,
+                tol,
+                n_threads,
+            )
+        finally:
+            if restore is not None:
+                restore += X_mean
 
         labels, centers, inertia, n_iter, history, center_history = best
         if X_mean is not None:
@@ -345,8 +423,10 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
                 f"than n_clusters ({self.n_clusters}). Possibly due to duplicate "
                 "points in X.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
+        # Everything computed: only now is the estimator fitted.
+        self._n_threads = n_threads
         self.cluster_centers_ = centers
         self._n_features_out = centers.shape[0]
         self.labels_ = labels
@@ -356,16 +436,88 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         self.inertia_histories_ = histories
         if self.store_centers:
             self.center_history_ = center_history
-        elif hasattr(self, "center_history_"):
-            del self.center_history_
-        return self
+
+    @staticmethod
+    def _csr_parts(X):
+        # The kernels take int32 indices (accept_large_sparse=False guarantees
+        # they fit) and contiguous arrays; the entries' order is kept: it is
+        # the order of scikit-learn's sums.
+        return sparse.csr_matrix(
+            (
+                np.ascontiguousarray(X.data),
+                np.ascontiguousarray(X.indices, dtype=np.int32),
+                np.ascontiguousarray(X.indptr, dtype=np.int32),
+            ),
+            shape=X.shape,
+            copy=False,
+        )
+
+    def _runs(
+        self,
+        X,
+        init,
+        n_init,
+        random_state,
+        sample_weight,
+        unit_weights,
+        nonnegative,
+        sq_norms_sum,
+        tol,
+        n_threads,
+    ):
+        x_squared_norms = None
+        if isinstance(init, str) and init == "k-means++":
+            x_squared_norms = row_norms(X, squared=True)
+        best = None
+        histories = []
+        for _ in range(n_init):
+            centers_init = self._initial_centers(X, init, random_state, sample_weight, x_squared_norms)
+            if self.verbose:
+                print("Initialization complete")
+            if sparse.issparse(X):
+                run = _k_means_lloyd_sparse.lloyd_sparse(
+                    X.data,
+                    X.indices,
+                    X.indptr,
+                    sample_weight,
+                    centers_init,
+                    sq_norms_sum,
+                    self.max_iter,
+                    tol,
+                    n_threads,
+                    store_centers=self.store_centers,
+                    verbose=int(self.verbose),
+                    nonnegative=nonnegative,
+                )
+            else:
+                with blas_single_threaded():
+                    run = _k_means_lloyd.lloyd(
+                        X,
+                        sample_weight,
+                        centers_init,
+                        sq_norms_sum,
+                        self.max_iter,
+                        tol,
+                        n_threads,
+                        store_centers=self.store_centers,
+                        verbose=int(self.verbose),
+                        unit_weights=unit_weights or None,
+                        nonnegative=nonnegative,
+                    )
+            labels, centers, inertia, n_iter, history, center_history = run
+            histories.append(history)
+            # scikit-learn's rule: a lower objective wins unless it is the same
+            # clustering (then the difference is rounding).
+            if best is None or (inertia < best[2] and not _same_clustering(labels, best[0])):
+                best = run
+        return best, histories
 
     def fit_predict(self, X, y=None, sample_weight=None):
         """Fit and return the cluster of each training sample.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data.
         y : Ignored
             Not used, present for API consistency by convention.
@@ -384,10 +536,10 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             New data.
         sample_weight : array-like of shape (n_samples,), default=None
-            Checked (shape, finite, non-negative) but without effect: the
+            Checked (shape, finite) but without effect: the
             nearest centre of a sample does not depend on its weight.
             Accepted so that code passing weights to every method runs;
             scikit-learn's ``KMeans.predict`` has no such parameter since 1.5.
@@ -400,7 +552,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         check_is_fitted(self)
         X = self._check_X(X, reset=False)
         if sample_weight is not None:
-            _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+            _check_sample_weight(sample_weight, X, dtype=X.dtype)
         return self._labels_inertia(X, None, objective=False)[0]
 
     def fit_transform(self, X, y=None, sample_weight=None):
@@ -408,7 +560,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data.
         y : Ignored
             Not used, present for API consistency by convention.
@@ -420,16 +572,14 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         distances : ndarray of shape (n_samples, n_clusters)
             Euclidean distances to ``cluster_centers_``.
         """
-        return self.fit(X, sample_weight=sample_weight)._transform(
-            self._check_X(X, reset=False)
-        )
+        return self.fit(X, sample_weight=sample_weight)._transform(self._check_X(X, reset=False))
 
     def transform(self, X):
         """Euclidean distances of the samples to the centres.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             New data.
 
         Returns
@@ -448,12 +598,12 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             New data.
         y : Ignored
             Not used, present for API consistency by convention.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights of the samples; None gives weight 1 to all.
+            Weights of the samples; None gives weight 1 to all.
 
         Returns
         -------
@@ -462,9 +612,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         """
         check_is_fitted(self)
         X = self._check_X(X, reset=False)
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-        )
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         return -self._labels_inertia(X, sample_weight, objective=True)[1]
 
     def _labels_inertia(self, X, sample_weight, objective):
@@ -472,12 +620,17 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             sample_weight = np.ones(X.shape[0], dtype=X.dtype)
         centers = np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype)
         n_threads = effective_n_threads()
+        if sparse.issparse(X):
+            X = self._csr_parts(X)
+            return _k_means_lloyd_sparse.assign_sparse(
+                X.data, X.indices, X.indptr, sample_weight, centers, n_threads, objective
+            )
         with blas_single_threaded():
             return _k_means_lloyd.assign(X, sample_weight, centers, n_threads, objective)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 

@@ -319,7 +319,7 @@ def assess_tendency(
     # The VAT gap is descriptive here: its simulated p-value (against a single
     # Gaussian) costs one VAT order per simulation, O(n^2 d) each.
     results["vat_gap"] = _tendency.vat_gap(X, n_jobs=n_jobs)
-    vat = VAT(n_jobs=n_jobs).fit(X)
+    vat = VAT(n_jobs=n_jobs, random_state=random_state).fit(X)
     clustered = bool(test.pvalue <= alpha)
     nulls = test.nulls
     rule = (

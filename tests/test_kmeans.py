@@ -1,5 +1,3 @@
-import warnings
-
 import numpy as np
 import pytest
 from scipy import sparse
@@ -139,8 +137,9 @@ def test_center_history_of_long_runs_is_each_lloyd_step(dtype):
         d2 = ((X64[:, None, :] - C[t].astype(np.float64)[None]) ** 2).sum(-1)
         labels = d2.argmin(1)
         assert km.inertia_history_[t] == pytest.approx(d2.min(1).sum(), rel=rtol)
-        means = np.array([X64[labels == j].mean(0) if np.any(labels == j) else C[t + 1, j]
-                          for j in range(40)])
+        means = np.array(
+            [X64[labels == j].mean(0) if np.any(labels == j) else C[t + 1, j] for j in range(40)]
+        )
         np.testing.assert_allclose(C[t + 1], means, rtol=1e-5 if dtype == np.float32 else 1e-10)
 
 
@@ -153,8 +152,7 @@ def test_float32_history_is_accurate():
     # runs keep the per-sample term.
     from sklearn.datasets import make_blobs
 
-    X, _ = make_blobs(100_000, n_features=4, centers=4, cluster_std=1.0,
-                      center_box=(-50, 50), random_state=0)
+    X, _ = make_blobs(100_000, n_features=4, centers=4, cluster_std=1.0, center_box=(-50, 50), random_state=0)
     X = X.astype(np.float32)
     km = LloydKMeans(4, init="random", n_init=1, random_state=1, tol=0, store_centers=True).fit(X)
     X64 = X.astype(np.float64)
@@ -203,11 +201,18 @@ def test_predict_transform_score():
 def test_float32_stays_float32_and_inputs_untouched():
     X = np.random.RandomState(0).normal(size=(200, 3)).astype(np.float32)
     X0 = X.copy()
-    for copy_x in (True, False):
-        km = LloydKMeans(3, random_state=0, copy_x=copy_x).fit(X)
-        assert km.cluster_centers_.dtype == np.float32
-        assert km.transform(X).dtype == np.float32
-        np.testing.assert_array_equal(X, X0)
+    km = LloydKMeans(3, random_state=0).fit(X)
+    assert km.cluster_centers_.dtype == np.float32
+    assert km.transform(X).dtype == np.float32
+    np.testing.assert_array_equal(X, X0)
+    # copy_x=False centres X in place and restores it, as scikit-learn does:
+    # X ends as scikit-learn leaves it, bit for bit, equal to X0 up to rounding.
+    km = LloydKMeans(3, random_state=0, copy_x=False).fit(X)
+    assert km.cluster_centers_.dtype == np.float32
+    X_ref = X0.copy()
+    KMeans(3, random_state=0, copy_x=False).fit(X_ref)
+    np.testing.assert_array_equal(X, X_ref)
+    np.testing.assert_allclose(X, X0, rtol=0, atol=4 * np.finfo(np.float32).eps * np.abs(X0).max())
 
 
 def test_copy_x_false_gives_same_clustering_on_centred_scale():
@@ -254,11 +259,43 @@ def test_verbose_prints_objective(capsys):
         (np.array([[0.0, np.nan], [1, 2], [3, 4]]), {"n_clusters": 2}, {}, ValueError, "NaN"),
         (np.array([[0.0, np.inf], [1, 2], [3, 4]]), {"n_clusters": 2}, {}, ValueError, "infinity"),
         (np.ones((3, 2)), {"n_clusters": 4}, {}, ValueError, "n_samples=3 should be >= n_clusters=4"),
-        (np.ones((5, 2)), {"n_clusters": 2, "init": np.ones((3, 2))}, {}, ValueError, "does not match the number of clusters"),
-        (np.ones((5, 2)), {"n_clusters": 2, "init": np.ones((2, 3))}, {}, ValueError, "does not match the number of features"),
+        (
+            np.ones((5, 2)),
+            {"n_clusters": 2, "init": np.ones((3, 2))},
+            {},
+            ValueError,
+            "does not match the number of clusters",
+        ),
+        (
+            np.ones((5, 2)),
+            {"n_clusters": 2, "init": np.ones((2, 3))},
+            {},
+            ValueError,
+            "does not match the number of features",
+        ),
         (np.ones((5, 2)), {"n_clusters": 2}, {"sample_weight": -np.ones(5)}, ValueError, "[Nn]egative"),
         (np.ones((5, 2)), {"n_clusters": 2}, {"sample_weight": np.ones(4)}, ValueError, "sample_weight"),
-        (sparse.random(20, 3, density=0.5, format="csr"), {"n_clusters": 2}, {}, TypeError, "sparse"),
+        (
+            sparse.csr_matrix(np.array([[0.0, np.nan], [1, 2], [3, 4]])),
+            {"n_clusters": 2},
+            {},
+            ValueError,
+            "NaN",
+        ),
+        (
+            np.ones((5, 2)),
+            {"n_clusters": 2, "algorithm": "elkan"},
+            {},
+            ValueError,
+            "runs Lloyd's algorithm only",
+        ),
+        (
+            np.ones((5, 2)),
+            {"n_clusters": 2, "algorithm": "auto"},
+            {},
+            ValueError,
+            "runs Lloyd's algorithm only",
+        ),
         (np.ones((5, 2)), {"n_clusters": 0}, {}, ValueError, "n_clusters"),
     ],
 )
@@ -291,9 +328,7 @@ def test_equals_sklearn_lloyd_many_clusters(d, k, threads, weighted):
     init = X[rng.choice(n, k, replace=False)]
     with threadpool_limits(threads):
         ours = LloydKMeans(k, init=init, max_iter=30).fit(X, sample_weight=w)
-        ref = KMeans(k, init=init, n_init=1, algorithm="lloyd", max_iter=30).fit(
-            X, sample_weight=w
-        )
+        ref = KMeans(k, init=init, n_init=1, algorithm="lloyd", max_iter=30).fit(X, sample_weight=w)
     np.testing.assert_array_equal(ours.labels_, ref.labels_)
     assert ours.n_iter_ == ref.n_iter_
     np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-8, atol=1e-10)

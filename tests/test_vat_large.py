@@ -176,10 +176,11 @@ def test_auto_picks_delaunay_for_low_dimension(monkeypatch):
         vat_module, "_vat_order_delaunay",
         lambda *a: calls.append(a[0].shape) or real(*a),
     )
+    # n_references=0: the gap statistic's reference orders take routes too.
     X = np.random.RandomState(0).normal(size=(2500, 2))
-    VAT().fit(X)
-    VAT().fit(X[:500])  # small: Prim's
-    VAT().fit(np.random.RandomState(0).normal(size=(2500, 4)))
+    VAT(n_references=0).fit(X)
+    VAT(n_references=0).fit(X[:500])  # small: Prim's
+    VAT(n_references=0).fit(np.random.RandomState(0).normal(size=(2500, 4)))
     assert calls == [(2500, 2)]
 
 

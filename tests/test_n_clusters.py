@@ -1,0 +1,212 @@
+"""The VAT cluster-count estimate: its value on labelled data, its blocks, and
+the gap statistic over blocks of the VAT order against a brute-force one."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs, make_circles, make_classification, make_moons
+from sklearn.metrics import pairwise_distances
+
+from sklearn_tendency import IVAT, VAT, estimate_n_clusters, vat_order
+from sklearn_tendency._blocks import block_bisection, gap_block_count
+from sklearn_tendency._cut_weights import labels_from_edges
+from sklearn_tendency._gap import uniform_references
+
+
+def _min_size(n):
+    return max(2, int(np.ceil(0.02 * n)))
+
+
+def _assert_blocks_are_labels(est, n_blocks):
+    n = est.order_.shape[0]
+    edges = est.cluster_edges_
+    assert edges[0] == 0 and edges[-1] == n and np.all(np.diff(edges) > 0)
+    assert edges.size - 1 == n_blocks
+    assert np.diff(edges).min() >= _min_size(n)
+    np.testing.assert_array_equal(est.labels_, labels_from_edges(est.order_, edges))
+
+
+# A few rows of benchmarks/bench_n_clusters.py (the rest stay there).
+def _merce():
+    return make_classification(
+        n_samples=500,
+        n_features=2,
+        n_redundant=0,
+        n_informative=2,
+        n_clusters_per_class=1,
+        n_classes=3,
+        class_sep=2,
+        random_state=12345,
+    )[0]
+
+
+def _blobs_8d_touching():
+    # The benchmark's "blobs k=3 d=8 4 sd": three centres at least 8 apart,
+    # std 2; single linkage chains them.
+    rng = np.random.RandomState(308)
+    half_side = 10.0
+    while True:
+        centres = rng.uniform(-half_side, half_side, (3, 8))
+        if pairwise_distances(centres)[np.triu_indices(3, 1)].min() >= 8:
+            break
+    return make_blobs(300, centers=centres, cluster_std=2.0, random_state=11)[0]
+
+
+@pytest.mark.parametrize(
+    "make, truth",
+    [
+        (_merce, 3),
+        (lambda: make_circles(500, factor=0.1, noise=0.1, random_state=12345)[0], 2),
+        (lambda: np.random.RandomState(12345).rand(500, 2), 1),
+        (_blobs_8d_touching, 3),
+    ],
+)
+def test_estimate_on_labelled_data(make, truth):
+    X = make()
+    est = IVAT(random_state=0).fit(X)
+    assert est.n_clusters_estimate_ == truth
+    assert est.n_clusters_estimate_ == max(est.n_clusters_single_linkage_, est.n_clusters_gap_)
+    _assert_blocks_are_labels(est, truth)
+
+
+def test_estimate_finds_clusters_single_linkage_misses():
+    # Overlapping blobs: no jump in the cut weights, dark blocks in the image.
+    X = _blobs_8d_touching()
+    est = IVAT(random_state=0).fit(X)
+    assert est.n_clusters_single_linkage_ == estimate_n_clusters(est.cut_weights_) == 1
+    assert est.n_clusters_gap_ == est.n_clusters_estimate_ == 3
+
+
+@pytest.mark.slow
+def test_estimate_on_the_32d_study():
+    # The embedding study: ten far-apart clusters (std 0.01) are ten blocks.
+    rng = np.random.RandomState(0)
+    rng.uniform(0, 1, (1000, 32))
+    centres = rng.uniform(0, 1, (10, 32))
+    X = np.vstack([rng.normal(c, 0.01, (100, 32)) for c in centres])
+    est = IVAT(random_state=0).fit(X)
+    assert est.n_clusters_estimate_ == 10
+    _assert_blocks_are_labels(est, 10)
+    # One cloud in 32-d: one.
+    X = np.random.RandomState(1).normal(0, 1.0, (1000, 32))
+    assert IVAT(random_state=0).fit(X).n_clusters_estimate_ == 1
+
+
+def test_one_column_blocks_are_at_least_the_minimum_size():
+    # Two groups and a far pair between them: the pair's cut weights are the
+    # largest, so cutting at the largest cut weights (what labels_ did)
+    # made a block of 2 samples, under the documented 2% (here 4).
+    rng = np.random.RandomState(0)
+    X = np.r_[rng.normal(0, 1, 100), [20.0, 20.5], rng.normal(40, 1, 98)][:, None]
+    est = VAT(random_state=0).fit(X)
+    assert est.n_clusters_estimate_ == 2
+    _assert_blocks_are_labels(est, 2)
+    sizes = np.bincount(est.labels_)
+    assert sorted(sizes.tolist()) == [100, 100]
+
+
+@pytest.mark.parametrize("n_clusters", [1, 2, 5])
+def test_n_clusters_gives_the_single_linkage_blocks(n_clusters):
+    X = make_moons(300, noise=0.1, random_state=0)[0]
+    est = IVAT(n_clusters=n_clusters, random_state=0).fit(X)
+    edges = est.cluster_edges_
+    assert edges.size - 1 == n_clusters
+    np.testing.assert_array_equal(est.labels_, labels_from_edges(est.order_, edges))
+    # The cuts are the n_clusters - 1 largest cut weights.
+    largest = np.sort(np.argsort(-est.cut_weights_[1:], kind="stable")[: n_clusters - 1] + 1)
+    np.testing.assert_array_equal(edges[1:-1], largest)
+
+
+def test_without_coordinates_the_estimate_is_single_linkage():
+    X = _merce()
+    D = pairwise_distances(X)
+    for est in (
+        IVAT(metric="precomputed").fit(D),
+        IVAT(metric="manhattan").fit(X),
+        IVAT(n_references=0).fit(X),
+    ):
+        assert est.n_clusters_gap_ is None and est.gap_ is None
+        assert est.n_clusters_estimate_ == est.n_clusters_single_linkage_ == 3
+        _assert_blocks_are_labels(est, 3)
+
+
+def test_sampled_fit_blocks_cover_the_sample():
+    X = _merce()
+    est = IVAT(sample_size=200, random_state=0).fit(X)
+    n_sampled = est.order_.shape[0]
+    assert 150 <= n_sampled <= 250 and est.labels_.shape == (500,)
+    edges = est.cluster_edges_
+    assert edges[-1] == n_sampled and np.diff(edges).min() >= _min_size(n_sampled)
+    assert np.unique(est.labels_).size == est.n_clusters_estimate_ == 3
+
+
+def test_display_outlines_are_the_blocks():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sklearn_tendency import VATDisplay
+
+    X = _blobs_8d_touching()
+    est = IVAT(random_state=0).fit(X)
+    disp = VATDisplay.from_estimator(est, show_clusters=True)
+    drawn = [(p.get_x(), p.get_x() + p.get_width()) for p in disp.cluster_patches_]
+    edges = est.cluster_edges_
+    assert drawn == list(zip(edges[:-1].tolist(), edges[1:].tolist()))
+    assert len(drawn) == est.n_clusters_estimate_
+    plt.close("all")
+
+
+def _brute_force_bisection(X, order, max_blocks, m):
+    """Greedy contiguous bisection with every SSE computed from scratch."""
+    Xo = X[order]
+
+    def sse(a, b):
+        return ((Xo[a:b] - Xo[a:b].mean(0)) ** 2).sum()
+
+    edges = [0, len(order)]
+    out = [sum(sse(a, b) for a, b in zip(edges[:-1], edges[1:]))]
+    while len(edges) - 1 < max_blocks:
+        best = None
+        for a, b in zip(edges[:-1], edges[1:]):
+            for p in range(a + m, b - m + 1):
+                gain = sse(a, b) - sse(a, p) - sse(p, b)
+                if best is None or gain > best[0] + 1e-9 * abs(best[0]):
+                    best = (gain, p)
+        if best is None:
+            break
+        edges = sorted(edges + [best[1]])
+        out.append(sum(sse(a, b) for a, b in zip(edges[:-1], edges[1:])))
+    return np.log(out)
+
+
+def test_block_bisection_is_brute_force():
+    X = _merce()[:120] + 50  # off-centre: the prefix sums must centre first
+    order, _ = vat_order(X)
+    edges, log_w = block_bisection(X, order, 6, 3)
+    np.testing.assert_allclose(log_w, _brute_force_bisection(X, order, 6, 3), rtol=1e-9)
+    assert [e.size - 1 for e in edges] == list(range(1, 7))
+
+
+def test_gap_over_blocks_is_brute_force():
+    X = _merce()[:150]
+    order, _ = vat_order(X)
+    k, edges, gap, se = gap_block_count(
+        X,
+        order,
+        lambda R: vat_order(R)[0],
+        min_block_size=3,
+        max_blocks=6,
+        n_references=4,
+        random_state=np.random.RandomState(0),
+    )
+    ref = np.array(
+        [
+            _brute_force_bisection(R, vat_order(R)[0], gap.size, 3)
+            for R in uniform_references(X, 4, np.random.RandomState(0))
+        ]
+    )
+    expected = ref.mean(0) - _brute_force_bisection(X, order, gap.size, 3)
+    np.testing.assert_allclose(gap, expected, rtol=1e-8)
+    np.testing.assert_allclose(se, ref.std(0) * np.sqrt(1 + 1 / 4), rtol=1e-8)
+    first = next(i for i in range(gap.size - 1) if gap[i] >= gap[i + 1] - se[i + 1])
+    assert k == first + 1
