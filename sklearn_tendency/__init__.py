@@ -11,15 +11,18 @@ from ._kmeans import LloydKMeans
 from ._kselection import KSelectionDisplay, SilhouetteDisplay, knee_point
 from ._matching import LabelMatcher, match_labels
 from ._ordering import vat_order
-from ._scoring import TendencyReport, assess_tendency, make_tendency_scorer
+from ._scoring import NULL_DESCRIPTIONS, TendencyReport, assess_tendency, make_tendency_scorer
 from ._tendency import (
+    ClusterTendencyResult,
     HopkinsResult,
     TendencyResult,
+    cluster_tendency_test,
     dip_test,
     gaussian_hopkins_test,
     hopkins,
     hopkins_both,
     hopkins_test,
+    rank_hopkins_test,
     vat_gap,
 )
 from ._vat import IVAT, VAT
@@ -27,8 +30,10 @@ from ._vat_functions import ivat, vat
 from ._version import __version__ as __version__
 
 __all__ = [
+    "ClusterTendencyResult",
     "ClusteringAnimation",
     "MatchedConfusionMatrixDisplay",
+    "NULL_DESCRIPTIONS",
     "ObjectiveHistoryDisplay",
     "VATDisplay",
     "HopkinsResult",
@@ -42,11 +47,13 @@ __all__ = [
     "VAT",
     "assess_tendency",
     "block_edges",
+    "cluster_tendency_test",
     "dip_test",
     "downsampled_ivat_image",
     "downsampled_vat_image",
     "estimate_n_clusters",
     "gaussian_hopkins_test",
+    "rank_hopkins_test",
     "hopkins",
     "hopkins_both",
     "hopkins_test",

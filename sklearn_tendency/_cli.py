@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ._io import InputError, read_table
+from ._scoring import NULL_DESCRIPTIONS
 
 # Rows above which the VAT order is computed on a maximin sample (sVAT): the
 # exact order costs O(n^2 d) and so does the VAT image, about 25 s at 20 000
@@ -35,21 +36,16 @@ DEFAULT_TEST_SIZE = 2_000
 SCALE_RATIO_WARNING = 100.0
 
 # What each figure of the report tests and how to read it: one line each.
+def _hopkins_meaning(description):
+    return (
+        f"rank Hopkins statistic against {description}: near 1 = clustered, "
+        "near 0.5 = as structureless as that null; p-value simulated at the "
+        "data's own n and dimension."
+    )
+
+
 MEANINGS = {
-    "hopkins": (
-        "Hopkins statistic against points spread uniformly over the data's "
-        "bounding box: near 1 = clustered, near 0.5 = uniform-like, near 0 = "
-        "evenly spaced; p-value from its Beta(m, m) null (Wright 2022)."
-    ),
-    "gaussian_hopkins": (
-        "Hopkins statistic against one Gaussian cloud with the data's mean and "
-        "covariance: near 1 = structure a single Gaussian cannot explain "
-        "(several clusters, or a non-Gaussian shape); simulated p-value."
-    ),
-    "hopkins_both": (
-        "the smaller of the two Hopkins statistics and the larger p-value: "
-        "evidence against both a uniform box and a single Gaussian."
-    ),
+    **{f"hopkins_{name}": _hopkins_meaning(text) for name, text in NULL_DESCRIPTIONS.items()},
     "dip": (
         "Hartigan's dip of the pairwise distances: large = multimodal "
         "distances (clusters far apart for their spread); p-value from the "
@@ -57,8 +53,8 @@ MEANINGS = {
     ),
     "vat_gap": (
         "largest jump between two VAT blocks over the long edges inside them: "
-        "about 1 for a continuum, large for gaps single linkage sees; "
-        "simulated p-value against one Gaussian cloud."
+        "about 1 for a continuum, large for gaps single linkage sees "
+        "(descriptive: no p-value)."
     ),
 }
 COUNT_MEANING = (
@@ -550,7 +546,7 @@ def _print_report(doc, args, stdout):
         "came from the test's null; small = evidence of structure."
     )
     if tests["smallest_simulated_pvalue"] is not None and any(
-        name in tests["results"] for name in ("gaussian_hopkins", "vat_gap")
+        name.startswith("hopkins_") for name in tests["results"]
     ):
         b = tests["n_simulations"]
         say(

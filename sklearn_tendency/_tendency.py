@@ -6,8 +6,13 @@ Each statistic says what it tests against:
   (Wright, 2022). Rejects any non-uniform cloud, one Gaussian blob included.
 - :func:`gaussian_hopkins_test`: a single Gaussian with the data's mean and
   covariance. Rejects structure a single ellipsoidal cloud cannot explain.
-- :func:`hopkins_both`: both nulls at once (the smaller statistic, the larger
-  p-value): the verdict rule of :func:`assess_tendency`.
+- :func:`rank_hopkins_test`: the Hopkins comparison in ranks against one
+  structureless null fitted to the data (box, Gaussian, ellipsoid, t), with a
+  p-value simulated at the data's n and d.
+- :func:`cluster_tendency_test`: every such null at once, an
+  intersection-union test: the verdict of :func:`assess_tendency`.
+- :func:`hopkins_both`: Wright's box null and the Gaussian null at once (the
+  smaller statistic, the larger p-value), the default tendency score.
 - :func:`dip_test`: unimodality of the pairwise distances (Adolfsson,
   Ackerman & Brownstein, 2019). Needs the optional ``diptest`` package.
 - :func:`vat_gap`: the largest jump between VAT blocks; its optional p-value
@@ -17,18 +22,19 @@ Each statistic says what it tests against:
 and ``benchmarks/tendency_table.py`` measure where each works.
 """
 
+import os
 from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
 from scipy import stats
 from scipy.special import expit, logsumexp
-from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 from threadpoolctl import threadpool_limits
 
 from ._cut_weights import block_split, resolve_min_cluster_size
+from ._nulls import NULLS, monte_carlo, nearest_distances
 from ._openmp_helpers import check_n_jobs, effective_n_threads
 from ._ordering import vat_order_validated
 from ._validation import (
@@ -39,9 +45,13 @@ from ._validation import (
 )
 
 __all__ = [
+    "ClusterTendencyResult",
+    "DEFAULT_NULLS",
     "HopkinsResult",
     "TendencyResult",
+    "cluster_tendency_test",
     "dip_test",
+    "rank_hopkins_test",
     "gaussian_hopkins_test",
     "hopkins",
     "hopkins_both",
@@ -74,6 +84,13 @@ class HopkinsResult:
         non-zero range.
     alternative : str
         The alternative hypothesis.
+    null : str
+        The null hypothesis: ``"box"`` (uniform in the bounding box),
+        ``"gaussian"``, ``"ball"`` (uniform in an ellipsoid) or ``"t"``.
+    method : str
+        How the p-value was computed: ``"beta"`` (the Beta(m, m) law),
+        ``"simulated"`` (Monte Carlo under the null at the data's n and d) or
+        ``"none"`` (no p-value: NaN).
     """
 
     statistic: float
@@ -81,6 +98,8 @@ class HopkinsResult:
     sample_size: int
     dimension: int
     alternative: str = "greater"
+    null: str = "box"
+    method: str = "beta"
 
     def __iter__(self):
         return iter((self.statistic, self.pvalue))
@@ -125,16 +144,6 @@ def hopkins_samples(X, sample_size, random_state):
     return data_idx, rng, m
 
 
-def _nearest_other_distance(nn, X, data_idx):
-    """Distance from each sampled data point to its nearest *other* data point."""
-    dist, ind = nn.kneighbors(X[data_idx], n_neighbors=2)
-    # With duplicates the sample itself need not come first: any returned
-    # neighbour that is not the sample is an "other" point, and the smaller
-    # distance of the two is then the right one.
-    self_first = ind[:, 0] == data_idx
-    return np.where(self_first, dist[:, 1], dist[:, 0])
-
-
 def _hopkins_from_distances(u, w, d, log_weight_u=0.0, log_weight_w=0.0):
     """H = sum(a_i u_i^d) / (sum(a_i u_i^d) + sum(b_i w_i^d)), in logs.
 
@@ -150,8 +159,17 @@ def _hopkins_from_distances(u, w, d, log_weight_u=0.0, log_weight_w=0.0):
     return float(expit(log_u - log_w))
 
 
-def hopkins_test(X, *, sample_size=0.1, metric="euclidean", alternative="greater",
-                 random_state=None, n_jobs=None):
+def hopkins_test(
+    X,
+    *,
+    sample_size=0.1,
+    metric="euclidean",
+    alternative="greater",
+    pvalue="auto",
+    n_simulations=99,
+    random_state=None,
+    n_jobs=None,
+):
     """Hopkins test of complete spatial randomness (Wright, 2022).
 
     Draws m points uniformly in the bounding box of X and m data points without
@@ -161,9 +179,22 @@ def hopkins_test(X, *, sample_size=0.1, metric="euclidean", alternative="greater
 
         H = sum(u ** d) / (sum(u ** d) + sum(w ** d))
 
-    Under complete spatial randomness H follows Beta(m, m) (Wright, 2022), which
-    gives the p-value. H near 1 suggests clusters, near 0.5 randomness, near 0 a
-    regular pattern.
+    Under complete spatial randomness without edges H follows Beta(m, m)
+    (Wright, 2022). H near 1 suggests clusters, near 0.5 randomness, near 0 a
+    regular pattern. This is the published statistic; it is fragile in high
+    dimension (the sums are decided by their largest term, and almost every
+    point lies near a face of the box): :func:`rank_hopkins_test` is the
+    robust form the verdict of :func:`assess_tendency` uses.
+
+    The p-value: the Beta(m, m) law holds only where the box's edges and the
+    dependence of the m sampled distances do not matter. Measured on uniform
+    data (m = 0.1 n, ``benchmarks/bench_calibration.py``): d = 1, and d = 2
+    up to n = 1000; from d = 3 (and at d = 2, n = 5000) its rejection rate at
+    5 % is 0.08-0.13 and it rejects both ways. Elsewhere (``pvalue="auto"``)
+    the p-value is simulated: the statistic of ``n_simulations`` samples of n
+    points uniform in the data's bounding box, each with its own box and
+    sampled as X was, ``p = (1 + #{H_sim >= H}) / (1 + n_simulations)``,
+    uniform on its grid at any n and d.
 
     Parameters
     ----------
@@ -179,15 +210,25 @@ def hopkins_test(X, *, sample_size=0.1, metric="euclidean", alternative="greater
     alternative : {"greater", "less", "two-sided"}, default="greater"
         ``"greater"`` tests for clustering (H larger than under randomness),
         ``"less"`` for regularity, ``"two-sided"`` for either.
+    pvalue : {"auto", "beta", "simulated"}, default="auto"
+        ``"beta"``: the Beta(m, m) law; ``"simulated"``: Monte Carlo under
+        the box null; ``"auto"``: Beta where it was measured to hold
+        (Euclidean metric, d = 1, or d = 2 and n <= 1000), else simulated.
+    n_simulations : int, default=99
+        Simulated samples of a simulated p-value; 0 skips it (NaN).
     random_state : int, RandomState instance or None, default=None
-        Draws of the data sample and of the uniform points.
+        Draws of the data sample, the uniform points and the simulations.
     n_jobs : int, default=None
-        Parallel jobs of the nearest-neighbour searches.
+        Threads running the simulations of the p-value, each with one BLAS thread (held with
+        threadpoolctl meanwhile); ``None`` means one, ``-1`` all CPUs (capped
+        at their number). Measured: on a busy 2-core machine two threads are
+        no faster than one (many small problems, partly bound to the GIL).
 
     Returns
     -------
     result : HopkinsResult
-        ``statistic``, ``pvalue``, ``sample_size`` (m), ``dimension`` (d).
+        ``statistic``, ``pvalue``, ``sample_size`` (m), ``dimension`` (d),
+        ``method``.
 
     Notes
     -----
@@ -202,8 +243,9 @@ def hopkins_test(X, *, sample_size=0.1, metric="euclidean", alternative="greater
     is far from uniform in its bounding box: a small p-value says "not uniform",
     not "several clusters". Read it next to the VAT image.
 
-    Time: one neighbour index on X plus 2m queries (O(n log n + m log n) with a
-    tree in low dimension, O(m n d) by brute force). Memory O(n d + m d).
+    Time: 2m nearest-neighbour queries (O(n log n + m log n) with a k-d tree
+    for d <= 8, O(m n d) through BLAS above), times ``1 + n_simulations``
+    with a simulated p-value. Memory O(n d + m * 2048).
 
     References
     ----------
@@ -218,32 +260,136 @@ def hopkins_test(X, *, sample_size=0.1, metric="euclidean", alternative="greater
     >>> from sklearn_tendency import hopkins_test
     >>> X, _ = make_blobs(n_samples=500, centers=4, cluster_std=0.5, random_state=0)
     >>> result = hopkins_test(X, random_state=0)
-    >>> result.statistic > 0.9, result.pvalue < 1e-6
-    (True, True)
+    >>> result.statistic > 0.9, result.pvalue < 1e-6, result.method
+    (True, True, 'beta')
     """
     _check_alternative(alternative)
-    X = _check_hopkins_input(X, metric)
-    lo, hi = X.min(axis=0), X.max(axis=0)
-    spread = hi > lo
-    d = int(spread.sum())
+    _check_n_simulations(n_simulations)
+    check_n_jobs(n_jobs)
+    if pvalue not in ("auto", "beta", "simulated"):
+        raise ValueError(f"pvalue must be 'auto', 'beta' or 'simulated'; got {pvalue!r}.")
+    X = _check_hopkins_input(X, metric).astype(np.float64)
+    null = NULLS["box"]
+    Z, params = null.prepare(X)
+    d = null.dimension(Z, params)
     if d == 0:
         raise ValueError(
-            "All samples are identical: the Hopkins statistic is undefined "
-            "(the bounding box has no volume)."
+            "All samples are identical: the Hopkins statistic is undefined (the bounding box has no volume)."
         )
     data_idx, rng, m = hopkins_samples(X, sample_size, random_state)
-    uniform = rng.uniform(lo, hi, size=(m, X.shape[1])).astype(X.dtype, copy=False)
-
-    nn = NearestNeighbors(metric=metric, n_jobs=check_n_jobs(n_jobs)).fit(X)
-    u = nn.kneighbors(uniform, n_neighbors=1)[0][:, 0].astype(np.float64)
-    w = _nearest_other_distance(nn, X, data_idx).astype(np.float64)
-    statistic = _hopkins_from_distances(u, w, d)
-
-    pvalue = _beta_pvalue(statistic, m, alternative)
+    statistic = _null_hopkins(null, Z, params, data_idx, rng, "arithmetic", metric)
+    n = X.shape[0]
+    if pvalue == "auto":
+        pvalue = "beta" if _beta_holds(n, d, metric) else "simulated"
+    if pvalue == "beta":
+        p = _beta_pvalue(statistic, m, alternative)
+    else:
+        p = _monte_carlo_pvalue(
+            statistic,
+            null,
+            Z,
+            params,
+            m,
+            "arithmetic",
+            metric,
+            n_simulations,
+            rng,
+            n_jobs,
+            alternative,
+        )
+        pvalue = "simulated" if n_simulations else "none"
     return HopkinsResult(
-        statistic=float(statistic), pvalue=float(pvalue), sample_size=m,
-        dimension=d, alternative=alternative,
+        statistic=float(statistic),
+        pvalue=float(p),
+        sample_size=m,
+        dimension=d,
+        alternative=alternative,
+        null="box",
+        method=pvalue,
     )
+
+
+# Where the Beta(m, m) p-value of the box null was measured to be uniform on
+# uniform data in the unit cube (m = 0.1 n, 300 data sets per cell, KS test and
+# the rate below 0.05): d = 1 up to n = 5000, d = 2 up to n = 1000. From
+# d = 2, n = 5000 (rate 0.10) and d >= 3 the bounding box's edges and the
+# dependence between the m sampled distances bias it both ways
+# (benchmarks/bench_calibration.py).
+def _beta_holds(n, d, metric):
+    return metric == "euclidean" and (d == 1 or (d == 2 and n <= 1000))
+
+
+def _null_hopkins(null, Z, params, data_idx, rng, mean, metric="euclidean"):
+    """The Hopkins statistic of prepared data Z against a fitted null.
+
+    Reference points are drawn from the fitted null; each distance r to the
+    power d is weighted by the null density f at its point (``n f r^d`` is
+    then close to Exp(1) for reference and data points alike under the
+    null). ``mean="arithmetic"``: the weighted sums (Wright, 2022);
+    ``mean="rank"``: the Mann-Whitney estimate of P(f_u u^d > f_w w^d).
+    """
+    m = len(data_idx)
+    reference = null.reference(rng, Z, m, params)
+    # One search for both samples: the data are indexed (or streamed) once.
+    r = nearest_distances(
+        Z,
+        np.vstack([reference, Z[data_idx]]),
+        metric=metric,
+        exclude=np.concatenate([np.full(m, -1, dtype=np.intp), data_idx]),
+    )
+    u, w = r[:m], r[m:]
+    d = null.dimension(Z, params)
+    log_f_u = null.log_density(reference, params)
+    log_f_w = null.log_density(Z[data_idx], params)
+    if mean == "arithmetic":
+        return _hopkins_from_distances(u, w, d, log_f_u, log_f_w)
+    with np.errstate(divide="ignore"):
+        # A duplicated point (w = 0) gives -inf: the lowest rank, no more.
+        scores = np.concatenate([d * np.log(u) + log_f_u, d * np.log(w) + log_f_w])
+    ranks = stats.rankdata(scores)
+    return float((ranks[:m].sum() - m * (m + 1) / 2) / (m * m))
+
+
+def _monte_carlo_pvalue(
+    statistic, null, Z, params, m, mean, metric, n_simulations, rng, n_jobs, alternative="greater"
+):
+    """Monte Carlo p-value of a Hopkins statistic under a fitted null.
+
+    Each simulated sample has the data's n, is drawn from the null fitted to
+    the data and is prepared as the data were (own box, own whitening, own
+    fit), then sampled as they were: ``(1 + #{H_sim >= H}) / (1 + B)``
+    ("greater"; "less" counts ``<=``; "two-sided" doubles the smaller). Under
+    the null the observed and the B simulated statistics are exchangeable, so
+    it is uniform on ``{1, ..., B + 1} / (B + 1)``. NaN when B = 0.
+    """
+    if n_simulations == 0:
+        return float("nan")
+    n, k = Z.shape
+    seed = np.random.SeedSequence(rng.randint(0, 2**31 - 1, size=4).tolist())
+    seed, fit_seed = seed.spawn(2)
+    # Small products: BLAS threads would only spin on a busy machine (the t
+    # null's debiasing was measured 10x slower with them on 2 loaded cores).
+    with threadpool_limits(limits=1):
+        sim_params = null.simulation_params(Z, params, np.random.default_rng(fit_seed))
+
+    def simulate(sim_rng):
+        sample = null.simulate(sim_rng, n, k, sim_params)
+        Zs, ps = null.prepare(sample)
+        idx = sim_rng.choice(n, size=m, replace=False)
+        return _null_hopkins(null, Zs, ps, idx, sim_rng, mean, metric)
+
+    # None: one thread. The simulations are many small problems, partly
+    # bound to the GIL: on a busy 2-core machine two threads were measured no
+    # faster than one (benchmarks/bench_calibration.py --timing).
+    n_threads = 1 if n_jobs is None else min(effective_n_threads(n_jobs), os.cpu_count() or 1)
+    simulated = monte_carlo(simulate, n_simulations, seed, n_threads)
+    greater = (1 + np.sum(simulated >= statistic)) / (1 + n_simulations)
+    if alternative == "greater":
+        return float(greater)
+    less = (1 + np.sum(simulated <= statistic)) / (1 + n_simulations)
+    if alternative == "less":
+        return float(less)
+    return float(min(1.0, 2 * min(greater, less)))
 
 
 def _beta_pvalue(statistic, m, alternative):
@@ -257,14 +403,10 @@ def _beta_pvalue(statistic, m, alternative):
 
 def _check_alternative(alternative):
     if alternative not in ("greater", "less", "two-sided"):
-        raise ValueError(
-            "alternative must be 'greater', 'less' or 'two-sided'; got "
-            f"{alternative!r}."
-        )
+        raise ValueError(f"alternative must be 'greater', 'less' or 'two-sided'; got {alternative!r}.")
 
 
-def hopkins(X, *, sample_size=0.1, metric="euclidean", random_state=None,
-            n_jobs=None):
+def hopkins(X, *, sample_size=0.1, metric="euclidean", random_state=None, n_jobs=None):
     """The Hopkins statistic of X (Wright, 2022); see :func:`hopkins_test`.
 
     Parameters
@@ -286,7 +428,10 @@ def hopkins(X, *, sample_size=0.1, metric="euclidean", random_state=None,
         H in [0, 1]: near 1 clustered, near 0.5 random, near 0 regular.
     """
     return hopkins_test(
-        X, sample_size=sample_size, metric=metric, random_state=random_state,
+        X,
+        sample_size=sample_size,
+        metric=metric,
+        random_state=random_state,
         n_jobs=n_jobs,
     ).statistic
 
@@ -313,8 +458,7 @@ class TendencyResult:
         return iter((self.statistic, self.pvalue))
 
 
-def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
-                          random_state=None, n_jobs=None):
+def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99, random_state=None, n_jobs=None):
     """Hopkins test against a single Gaussian fitted to the data.
 
     The box null of :func:`hopkins_test` calls every Gaussian cloud
@@ -356,10 +500,10 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
     random_state : int, RandomState instance or None, default=None
         Draws of the data sample, the reference points and the simulations.
     n_jobs : int, default=None
-        Threads of the nearest-neighbour searches and of BLAS (a limit set
-        with threadpoolctl for the duration of the call); ``None`` means 1,
-        the fast choice for these many small searches (13x faster than two
-        threads on digits on a busy 2-core machine); ``-1`` uses every CPU.
+        Threads running the simulations, each with one BLAS thread (held with
+        threadpoolctl meanwhile); ``None`` means one, ``-1`` all CPUs (capped
+        at their number). Measured: on a busy 2-core machine two threads are
+        no faster than one (many small problems, partly bound to the GIL).
 
     Returns
     -------
@@ -380,40 +524,38 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99,
        2019 (why a uniform null is not enough).
     """
     _check_n_simulations(n_simulations)
+    check_n_jobs(n_jobs)
     X = _check_hopkins_input(X, "euclidean").astype(np.float64)
-    Z, _ = _fit_gaussian(X)
+    null = NULLS["gaussian"]
+    Z, params = null.prepare(X)
     n, d = Z.shape
     data_idx, rng, m = hopkins_samples(Z, sample_size, random_state)
-    # Many small neighbour searches and covariances: OpenMP and BLAS threads
-    # per small problem only spin on a busy machine (8-100x slower measured
-    # on 2 loaded cores), so every thread pool is held to what n_jobs
-    # resolves to for the duration of the call. n_jobs=None means one thread,
-    # as in scikit-learn: on digits (1797 x 64, 2 loaded cores) 84 s with two
-    # threads against 6.6 s with one, same result (issue 15).
-    n_threads = 1 if n_jobs is None else effective_n_threads(n_jobs)
-    with threadpool_limits(limits=n_threads):
-        statistic = _gaussian_hopkins(Z, data_idx, rng)
-        pvalue = _simulated_pvalue(
-            statistic,
-            # Each simulated sample is whitened with its own fitted Gaussian,
-            # as the data were: whitened coordinates of a Gaussian sample do
-            # not depend on its mean and covariance (up to a rotation, which
-            # changes no distance and no weight), so the simulated null is
-            # exact, not a plug-in of the estimated covariance.
-            lambda: _gaussian_hopkins(
-                _fit_gaussian(rng.standard_normal(size=(n, d)))[0],
-                rng.choice(n, size=m, replace=False), rng,
-            ),
-            n_simulations,
-        )
+    statistic = _null_hopkins(null, Z, params, data_idx, rng, "arithmetic")
+    # Each simulated sample is whitened with its own fitted Gaussian, as the
+    # data were: whitened coordinates of a Gaussian sample do not depend on
+    # its mean and covariance (up to a rotation, which changes no distance
+    # and no weight), so the simulated null is exact, not a plug-in of the
+    # estimated covariance.
+    pvalue = _monte_carlo_pvalue(
+        statistic, null, Z, params, m, "arithmetic", "euclidean", n_simulations, rng, n_jobs
+    )
     return HopkinsResult(
-        statistic=float(statistic), pvalue=float(pvalue), sample_size=m,
-        dimension=d, alternative="greater",
+        statistic=float(statistic),
+        pvalue=float(pvalue),
+        sample_size=m,
+        dimension=d,
+        alternative="greater",
+        null="gaussian",
+        method="simulated" if n_simulations else "none",
     )
 
 
 def hopkins_both(X, *, sample_size=0.1, n_simulations=99, random_state=None, n_jobs=None):
-    """Evidence against both Hopkins nulls: the verdict rule of assess_tendency as a score.
+    """Evidence against both Wright's box null and the Gaussian null, as a score.
+
+    The default statistic of :func:`~sklearn_tendency.make_tendency_scorer`.
+    The verdict of :func:`assess_tendency` is :func:`cluster_tendency_test`,
+    which also tests a uniform ellipsoid and a heavy-tailed cloud, in ranks.
 
     ``statistic`` is the smaller of the box-null and Gaussian-null Hopkins
     statistics, ``pvalue`` the larger of their p-values: the
@@ -448,11 +590,244 @@ def hopkins_both(X, *, sample_size=0.1, n_simulations=99, random_state=None, n_j
        sampling", Technometrics 24(4), 1982, pp. 295-300.
     """
     box = hopkins_test(X, sample_size=sample_size, random_state=random_state)
-    gauss = gaussian_hopkins_test(
-        X, n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs)
+    gauss = gaussian_hopkins_test(X, n_simulations=n_simulations, random_state=random_state, n_jobs=n_jobs)
     return TendencyResult(
         statistic=min(box.statistic, gauss.statistic),
         pvalue=float(np.maximum(box.pvalue, gauss.pvalue)),
+    )
+
+
+def rank_hopkins_test(
+    X, *, null="box", sample_size=0.1, max_samples=2000, n_simulations=99, random_state=None, n_jobs=None
+):
+    """Hopkins test in ranks against one structureless null, with a simulated p-value.
+
+    The null is fitted to the data: ``"box"``, uniform in the bounding box;
+    ``"gaussian"``, a single Gaussian with the data's mean and covariance;
+    ``"ball"``, uniform in the ellipsoid with that mean and covariance;
+    ``"t"``, a single multivariate t cloud with that mean and covariance and
+    fitted degrees of freedom (heavy tails). m reference points are drawn from
+    the fitted null and m data points without replacement; with ``u`` and ``w``
+    their distances to the nearest (other) data point, d the dimension and f
+    the null's density (constant for the box and the ball), the statistic is
+    the Mann-Whitney estimate of::
+
+        H = P(f(x_u) u^d > f(x_w) w^d)
+
+    over the m x m pairs (ties count one half): Hopkins' comparison of
+    reference and data nearest-neighbour distances (Hopkins & Skellam, 1954;
+    Wright, 2022) in ranks instead of sums. Under the null each ``n f r^d`` is
+    close to Exp(1) for reference and data points alike, so H is near 0.5;
+    clusters make data points' neighbours near and reference points' far, H
+    near 1. Wright's sums are decided by their largest term once d is large
+    (on uniform data in [0, 1]^32 his H ranges from 0.30 to 0.63 over seeds),
+    and a duplicated point (w = 0) would decide a geometric mean; in ranks each
+    pair weighs 1 / m^2. For the box null H does not depend on the exponent.
+    Derivation and the nulls' exactness: :ref:`algo-hopkins`.
+
+    The p-value is a Monte Carlo test at the data's own n and dimension: the
+    same statistic on ``n_simulations`` samples of n points from the fitted
+    null, each prepared as the data were (its own bounding box, its own
+    whitening, its own degrees of freedom) and sampled as they were;
+    ``p = (1 + #{H_sim >= H}) / (1 + n_simulations)``. Exact for the
+    Gaussian and ball nulls (affine families; the whitened statistic does not
+    depend on their parameters), exact up to the O(1/n) error of the
+    estimated box for the box null, a parametric bootstrap for the t null's
+    degrees of freedom (tested: uniform p-values in
+    ``benchmarks/bench_calibration.py``).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Data; finite, at least 3 samples.
+    null : {"box", "gaussian", "ball", "t"}, default="box"
+        The structureless law tested against.
+    sample_size : int or float, default=0.1
+        m as a count or a fraction of the samples used (after
+        ``max_samples``).
+    max_samples : int, default=2000
+        The test runs on a random subsample of at most this many samples; a
+        subsample of null data is null data of that size, so the level holds
+        at any value; the power grows with it, and so does the time.
+    n_simulations : int, default=99
+        Simulated samples; 0 skips the p-value (NaN).
+    random_state : int, RandomState instance or None, default=None
+        Draws of the subsample, the samples and the simulations.
+    n_jobs : int, default=None
+        Threads running the simulations, each with one BLAS thread (held with
+        threadpoolctl meanwhile); ``None`` means one, ``-1`` all CPUs (capped
+        at their number). Measured: on a busy 2-core machine two threads are
+        no faster than one (many small problems, partly bound to the GIL).
+
+    Returns
+    -------
+    result : HopkinsResult
+        With ``null`` and ``method="simulated"``.
+
+    Notes
+    -----
+    Time: ``1 + n_simulations`` statistics, each a sample of n' = min(n,
+    max_samples) points (plus its whitening, O(n' p^2 + p^3), for the
+    elliptical nulls) and 2m nearest-neighbour queries, O(m n' p) through
+    BLAS (O(m log n') with a k-d tree for p <= 8). Memory O(n' p + m * 2048)
+    per thread.
+
+    References
+    ----------
+    .. [1] B. Hopkins and J. G. Skellam, "A new method for determining the type
+       of distribution of plant individuals", Annals of Botany 18(2), 1954.
+    .. [2] K. Wright, "Will the real Hopkins statistic please stand up?", The R
+       Journal 14(3), 2022, pp. 282-292.
+    .. [3] J. Besag and P. J. Diggle, "Simple Monte Carlo tests for spatial
+       pattern", Applied Statistics 26(3), 1977, pp. 327-333.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_blobs
+    >>> from sklearn_tendency import rank_hopkins_test
+    >>> X, _ = make_blobs(n_samples=300, centers=3, cluster_std=0.5, random_state=0)
+    >>> result = rank_hopkins_test(X, null="gaussian", random_state=0)
+    >>> result.statistic > 0.7, result.pvalue
+    (True, 0.01)
+    """
+    if null not in NULLS:
+        raise ValueError(f"null must be one of {sorted(NULLS)}; got {null!r}.")
+    _check_n_simulations(n_simulations)
+    check_n_jobs(n_jobs)
+    if isinstance(max_samples, (bool, np.bool_)) or not (
+        isinstance(max_samples, (int, np.integer)) and max_samples >= 3
+    ):
+        raise ValueError(f"max_samples must be an int >= 3; got {max_samples!r}.")
+    X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=3)
+    rng = check_random_state(random_state)
+    if X.shape[0] > max_samples:
+        X = X[np.sort(rng.choice(X.shape[0], size=max_samples, replace=False))]
+    X = X.astype(np.float64)
+    model = NULLS[null]
+    with threadpool_limits(limits=1):
+        Z, params = model.prepare(X)
+    d = model.dimension(Z, params)
+    if d == 0:
+        raise ValueError("All samples are identical: the Hopkins statistic is undefined.")
+    data_idx, rng, m = hopkins_samples(Z, sample_size, rng)
+    with threadpool_limits(limits=1):
+        statistic = _null_hopkins(model, Z, params, data_idx, rng, "rank")
+    pvalue = _monte_carlo_pvalue(
+        statistic, model, Z, params, m, "rank", "euclidean", n_simulations, rng, n_jobs
+    )
+    return HopkinsResult(
+        statistic=float(statistic),
+        pvalue=float(pvalue),
+        sample_size=m,
+        dimension=d,
+        alternative="greater",
+        null=null,
+        method="simulated" if n_simulations else "none",
+    )
+
+
+@dataclass(frozen=True)
+class ClusterTendencyResult:
+    """Result of :func:`cluster_tendency_test`.
+
+    Unpacks as ``statistic, pvalue``.
+
+    Attributes
+    ----------
+    statistic : float
+        The smallest of the per-null statistics: the weakest evidence.
+    pvalue : float
+        The largest of the per-null p-values: the p-value of the
+        intersection-union test.
+    results : dict
+        Null name -> :class:`HopkinsResult`.
+    """
+
+    statistic: float
+    pvalue: float
+    results: dict
+
+    def __iter__(self):
+        return iter((self.statistic, self.pvalue))
+
+    @property
+    def nulls(self):
+        """The nulls tested, in order."""
+        return tuple(self.results)
+
+
+#: The structureless nulls of the verdict, in the order they are tested.
+DEFAULT_NULLS = ("box", "gaussian", "ball", "t")
+
+
+def cluster_tendency_test(
+    X,
+    *,
+    nulls=DEFAULT_NULLS,
+    sample_size=0.1,
+    max_samples=2000,
+    n_simulations=99,
+    random_state=None,
+    n_jobs=None,
+):
+    """Evidence against every structureless null: an intersection-union test.
+
+    Runs :func:`rank_hopkins_test` against each null and returns the
+    largest p-value. "No clusters" is the union of the nulls (the data are
+    uniform in a box, *or* a single Gaussian, *or* uniform in an ellipsoid,
+    *or* a single t cloud); rejecting it means rejecting each of them. If
+    each test has level alpha on its own null, rejecting when every p-value is
+    at most alpha has level alpha on the union: whichever null holds, its own
+    test must have rejected (Berger, 1982). No multiplicity correction is
+    needed, and none would be right: a correction controls the chance of
+    rejecting *any* true null, here the verdict needs *all* rejected. Proof:
+    :ref:`algo-hopkins`.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Data; finite, at least 3 samples.
+    nulls : tuple of str, default=("box", "gaussian", "ball", "t")
+        The nulls; see :func:`rank_hopkins_test`.
+    sample_size, max_samples, n_simulations, n_jobs
+        As in :func:`rank_hopkins_test`, for every null.
+    random_state : int, RandomState instance or None, default=None
+        Given to every null's test (an int gives each the same draws as a
+        call of :func:`rank_hopkins_test` with it).
+
+    Returns
+    -------
+    result : ClusterTendencyResult
+
+    Notes
+    -----
+    Time and memory: the sum of the per-null tests'.
+
+    References
+    ----------
+    .. [1] R. L. Berger, "Multiparameter hypothesis testing and acceptance
+       sampling", Technometrics 24(4), 1982, pp. 295-300.
+    """
+    if isinstance(nulls, str) or not len(nulls) or any(n not in NULLS for n in nulls):
+        raise ValueError(f"nulls must be a non-empty tuple of {sorted(NULLS)}; got {nulls!r}.")
+    results = {
+        null: rank_hopkins_test(
+            X,
+            null=null,
+            sample_size=sample_size,
+            max_samples=max_samples,
+            n_simulations=n_simulations,
+            random_state=random_state,
+            n_jobs=n_jobs,
+        )
+        for null in dict.fromkeys(nulls)
+    }
+    pvalues = [r.pvalue for r in results.values()]
+    return ClusterTendencyResult(
+        statistic=min(r.statistic for r in results.values()),
+        # max() would drop a NaN (a p-value not computed): the union needs all.
+        pvalue=max(pvalues) if not np.isnan(pvalues).any() else float("nan"),
+        results=results,
     )
 
 
@@ -477,25 +852,6 @@ def _simulated_pvalue(statistic, simulate, n_simulations):
     return float((1 + np.sum(simulated >= statistic)) / (1 + n_simulations))
 
 
-def _gaussian_hopkins(Z, data_idx, rng):
-    m, d = len(data_idx), Z.shape[1]
-    reference = rng.standard_normal(size=(m, d))
-    # Whitened data fill their box evenly: from about 8 dimensions a k-d tree
-    # prunes little and brute force is 3x faster (n = 2000-10000, d = 10).
-    nn = NearestNeighbors(algorithm="brute" if d >= 8 else "auto").fit(Z)
-    u = nn.kneighbors(reference, n_neighbors=1)[0][:, 0]
-    w = _nearest_other_distance(nn, Z, data_idx)
-    # Each r^d weighted by the reference density phi at its point: n phi r^d
-    # is then close to Exp(1) for data and reference points alike, instead of
-    # being dominated by the few points in the sparse tails (in high dimension
-    # the unweighted sum is one extreme term).
-    return _hopkins_from_distances(
-        u, w, d,
-        log_weight_u=-0.5 * np.einsum("ij,ij->i", reference, reference),
-        log_weight_w=-0.5 * np.einsum("ij,ij->i", Z[data_idx], Z[data_idx]),
-    )
-
-
 def _fit_gaussian(X):
     """The Gaussian N(mean, cov) of X, as whitening and colouring maps.
 
@@ -509,9 +865,7 @@ def _fit_gaussian(X):
     eigval, eigvec = np.linalg.eigh(cov)
     keep = eigval > eigval.max() * 1e-12 if eigval.max() > 0 else np.zeros(len(eigval), bool)
     if not keep.any():
-        raise ValueError(
-            "All samples are identical: a Gaussian reference has no spread."
-        )
+        raise ValueError("All samples are identical: a Gaussian reference has no spread.")
     scale = np.sqrt(eigval[keep])
     return centred @ (eigvec[:, keep] / scale), (eigvec[:, keep] * scale).T
 
@@ -691,7 +1045,8 @@ def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
         rng = check_random_state(random_state)
         n = X.shape[0]
         pvalue = _simulated_pvalue(
-            statistic, lambda: gap(rng.standard_normal((n, colour.shape[0])) @ colour),
+            statistic,
+            lambda: gap(rng.standard_normal((n, colour.shape[0])) @ colour),
             n_simulations,
         )
     return TendencyResult(statistic=float(statistic), pvalue=pvalue)

@@ -12,7 +12,10 @@ def test_default_runs_on_faithful(tmp_path, capsys):
     assert main(["--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "samples: 272, features: 2" in out
-    assert "hopkins" in out and "gaussian_hopkins" in out and "p-value" in out
+    # The verdict's four nulls (the report changed by design, issue 18).
+    for null in ("box", "gaussian", "ball", "t"):
+        assert f"hopkins_{null}" in out
+    assert "p-value" in out and "level 0.05" in out
     assert "verdict: clustered" in out
     assert "VAT cluster-count estimate: 2" in out
     for name in ("vat.png", "ivat.png"):

@@ -22,10 +22,15 @@ def brute_force_hopkins(X, m, seed):
 @pytest.mark.parametrize("d", [1, 2, 5])
 def test_matches_definition(d):
     X = np.random.RandomState(d).normal(size=(200, d))
-    res = hopkins_test(X, sample_size=20, random_state=7)
+    res = hopkins_test(X, sample_size=20, pvalue="beta", random_state=7)
     assert res.statistic == pytest.approx(brute_force_hopkins(X, 20, 7), rel=1e-10)
     assert res.pvalue == pytest.approx(stats.beta.sf(res.statistic, 20, 20), rel=1e-10)
-    assert res.sample_size == 20 and res.dimension == d
+    assert res.sample_size == 20 and res.dimension == d and res.method == "beta"
+    # The default takes the Beta p-value only where it was measured to hold
+    # (d <= 2 at this n); the statistic is the same either way.
+    auto = hopkins_test(X, sample_size=20, random_state=7, n_jobs=1)
+    assert auto.statistic == res.statistic
+    assert auto.method == ("beta" if d <= 2 else "simulated")
     statistic, pvalue = res
     assert statistic == res.statistic and pvalue == res.pvalue
 
@@ -53,8 +58,12 @@ def test_exponent_one_would_not_be_calibrated_in_high_dimension():
     # What the exponent d buys: in 10-d, exponent 1 pulls H towards 1/2 on
     # clustered data, while the corrected statistic is near 1.
     X, _ = make_blobs(n_samples=600, n_features=10, centers=5, cluster_std=0.5, random_state=0)
-    res = hopkins_test(X, random_state=0)
+    res = hopkins_test(X, pvalue="beta", random_state=0)
     assert res.statistic > 0.99 and res.pvalue < 1e-10
+    # In 10-d the default p-value is simulated under the box null: the
+    # smallest possible, 1 / (1 + n_simulations).
+    sim = hopkins_test(X, random_state=0, n_jobs=1)
+    assert sim.statistic == res.statistic and sim.pvalue == pytest.approx(1 / 100)
 
 
 def test_separated_clusters():

@@ -87,8 +87,9 @@ for name, (X, y) in datasets.items():
 # %%
 # What to take away: a small box-null Hopkins p-value says "not uniform",
 # not "several clusters". The Gaussian null rejects while the ten groups are
-# tight (and on uniform data, which is not Gaussian either: read the two
-# Hopkins tests together, as :func:`~sklearn_tendency.assess_tendency` does);
+# tight (and on uniform data, which is not Gaussian either: no single null
+# settles it; :func:`~sklearn_tendency.assess_tendency` says "clustered" only
+# when every structureless null it knows is rejected, at a stated level);
 # it stops rejecting from std 0.5, where k-means still recovers much of the
 # grouping but the image shows no block any more. The dip test and the iVAT
 # estimate see only the most separated case. No single number settles
