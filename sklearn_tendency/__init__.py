@@ -11,7 +11,7 @@ from ._kmeans import LloydKMeans
 from ._kselection import KSelectionDisplay, SilhouetteDisplay, knee_point
 from ._matching import LabelMatcher, match_labels
 from ._ordering import vat_order
-from ._scoring import NULL_DESCRIPTIONS, TendencyReport, assess_tendency, make_tendency_scorer
+from ._scoring import TendencyReport, assess_tendency, make_tendency_scorer
 from ._tendency import (
     ClusterTendencyResult,
     HopkinsResult,
@@ -33,7 +33,6 @@ __all__ = [
     "ClusterTendencyResult",
     "ClusteringAnimation",
     "MatchedConfusionMatrixDisplay",
-    "NULL_DESCRIPTIONS",
     "ObjectiveHistoryDisplay",
     "VATDisplay",
     "HopkinsResult",

@@ -413,6 +413,13 @@ class KSelectionDisplay:
         O(s^2 d) for the silhouette, O(n d) for the others. Memory: the
         fitted estimators (their labels, O(n) each).
         """
+        needs = (
+            "KSelectionDisplay.from_estimator needs a k-means estimator: an "
+            "n_clusters parameter, and inertia_ and labels_ after fit (LloydKMeans, "
+            f"sklearn.cluster.KMeans); got {type(estimator).__name__}."
+        )
+        if not hasattr(estimator, "get_params") or "n_clusters" not in estimator.get_params():
+            raise TypeError(needs)
         ks = _check_n_clusters(n_clusters)
         X = check_array(X, dtype=[np.float64, np.float32])
         rng = check_random_state(random_state)
@@ -437,6 +444,8 @@ class KSelectionDisplay:
             start = time.perf_counter()
             est.fit(X, **fit_kwargs)
             scores["fit_time"][i] = time.perf_counter() - start
+            if not (hasattr(est, "inertia_") and hasattr(est, "labels_")):
+                raise TypeError(needs)
             scores["inertia"][i] = est.inertia_
             estimators.append(est)
             histories.append(getattr(est, "inertia_history_", None))

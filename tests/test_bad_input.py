@@ -228,7 +228,8 @@ def _entry_points():
 
     # Statistics.
     for name in ("hopkins_test", "hopkins", "hopkins_both", "gaussian_hopkins_test",
-                 "dip_test", "vat_gap", "assess_tendency"):
+                 "rank_hopkins_test", "cluster_tendency_test", "dip_test", "vat_gap",
+                 "assess_tendency"):
         func = getattr(st, name)
         params = {}
         import inspect
@@ -257,6 +258,12 @@ def _entry_points():
             params.update({k: {"alpha": v} for k, v in _simple("alpha", [-1, 0, 1, 2, float("nan")]).items()})
         if "dip" in sig:
             params.update({k: {"dip": v} for k, v in _simple("dip", ["yes"]).items()})
+        if "null" in sig:
+            params.update({k: {"null": v} for k, v in _simple("null", ["x", None, 3]).items()})
+        if "nulls" in sig:
+            params.update({k: {"nulls": v} for k, v in _simple("nulls", [(), ("x",), "box", None]).items()})
+        if "max_samples" in sig:
+            params.update({k: {"max_samples": v} for k, v in _simple("max_samples", [0, -1, True, 1.5]).items()})
         fixed = {"n_simulations": 3} if "n_simulations" in sig and name != "vat_gap" else {}
         data_entry(name, func, precomputed="metric" in sig, params=params, **fixed)
 
@@ -390,7 +397,43 @@ def _entry_points():
     add("TendencyReport", "garbage fields", lambda: str(st.TendencyReport(
         -1, None, {}, "x", None, -3, float("nan"))))
 
+    add("ClusterTendencyResult", "garbage fields",
+        lambda: list(st.ClusterTendencyResult("x", None, None)))
+    for case, (kx, ky) in {"empty": ([], []), "one point": ([1], [1.0]),
+                           "lengths differ": ([1, 2, 3], [1.0, 2.0]),
+                           "nan": ([1, 2, 3], [1.0, np.nan, 0.0]), "strings": (["a", "b", "c"], [1, 2, 3]),
+                           "2-d": (np.zeros((3, 2)), np.zeros((3, 2))), "None": (None, None)}.items():
+        add("knee_point", case, st.knee_point, kx, ky)
+
     # Displays (Agg backend in the child).
+    for case in ("nan", "empty (0, 3)", "one sample", "strings", "complex", "csr"):
+        add("KSelectionDisplay", f"from_data X={case}", st.KSelectionDisplay.from_data,
+            X_cases[case], n_clusters=range(1, 3), plot=False)
+    for case, kw in {"n_clusters=[0]": {"n_clusters": [0]}, "n_clusters=[]": {"n_clusters": []},
+                     "n_clusters=[50]": {"n_clusters": [50]}, "n_clusters='x'": {"n_clusters": "x"},
+                     "n_references=-1": {"n_references": -1},
+                     "silhouette_sample_size=1": {"silhouette_sample_size": 1},
+                     **{k: {"random_state": v} for k, v in RANDOM_STATE.items()}}.items():
+        add("KSelectionDisplay", f"from_data {case}", st.KSelectionDisplay.from_data, good,
+            **{"n_clusters": range(1, 3), "plot": False, **kw})
+    add("KSelectionDisplay", "from_estimator VAT", st.KSelectionDisplay.from_estimator,
+        st.VAT(), good, n_clusters=range(1, 3), plot=False)
+    add("KSelectionDisplay", "from_estimator string", st.KSelectionDisplay.from_estimator,
+        "x", good, n_clusters=range(1, 3), plot=False)
+    for case, labels in {"one cluster": np.zeros(20), "too short": y[:5], "nan": np.r_[np.nan, y[1:]],
+                         "2-d": np.c_[y, y], "None": None, "all distinct": np.arange(20)}.items():
+        add("SilhouetteDisplay", f"from_predictions labels {case}",
+            st.SilhouetteDisplay.from_predictions, good, labels)
+    for case in ("nan", "empty (0, 3)", "strings", "complex"):
+        add("SilhouetteDisplay", f"from_predictions X={case}", st.SilhouetteDisplay.from_predictions,
+            X_cases[case], np.arange(np.asarray(X_cases[case]).shape[0] if np.ndim(X_cases[case]) else 0) % 2)
+    for case, kw in {"sample_size=1": {"sample_size": 1}, "metric='nope'": {"metric": "nope"}}.items():
+        add("SilhouetteDisplay", f"from_predictions {case}", st.SilhouetteDisplay.from_predictions,
+            good, y, **kw)
+    add("SilhouetteDisplay", "from_estimator unfitted", st.SilhouetteDisplay.from_estimator,
+        st.LloydKMeans(2), good)
+    add("SilhouetteDisplay", "from_estimator string", st.SilhouetteDisplay.from_estimator, "x", good)
+
     fitted_vat, fitted_ivat = st.VAT().fit(good), st.IVAT().fit(good)
     sampled = st.IVAT(sample_size=5, random_state=0).fit(good)
     for case, args in {
@@ -597,6 +640,7 @@ _OPEN = {
     "assess_tendency": "issue 13, item 6: LinAlgError at 1e300",
     "gaussian_hopkins_test": "issue 13, item 6: LinAlgError at 1e300",
     "hopkins_both": "issue 13, item 6: LinAlgError at 1e300",
+    "cluster_tendency_test": "issue 13, item 6: LinAlgError at 1e300",
 }
 
 

@@ -125,12 +125,12 @@ def test_reproducible():
         (np.array([[1.0, 2.0]]), {}, ValueError, "minimum of 2"),
         (np.ones(5), {}, ValueError, "Expected 2D"),
         (np.ones((5, 2)), {}, ValueError, "identical"),
-        (np.random.rand(10, 2), {"sample_size": 0}, ValueError, "out of range"),
-        (np.random.rand(10, 2), {"sample_size": 11}, ValueError, "out of range"),
-        (np.random.rand(10, 2), {"sample_size": 1.5}, ValueError, "out of range"),
-        (np.random.rand(10, 2), {"sample_size": "a"}, TypeError, "int or a float"),
-        (np.random.rand(10, 2), {"metric": "precomputed"}, ValueError, "precomputed"),
-        (np.random.rand(10, 2), {"alternative": "bigger"}, ValueError, "alternative"),
+        (np.random.default_rng(0).random((10, 2)), {"sample_size": 0}, ValueError, "out of range"),
+        (np.random.default_rng(0).random((10, 2)), {"sample_size": 11}, ValueError, "out of range"),
+        (np.random.default_rng(0).random((10, 2)), {"sample_size": 1.5}, ValueError, "out of range"),
+        (np.random.default_rng(0).random((10, 2)), {"sample_size": "a"}, TypeError, "int or a float"),
+        (np.random.default_rng(0).random((10, 2)), {"metric": "precomputed"}, ValueError, "precomputed"),
+        (np.random.default_rng(0).random((10, 2)), {"alternative": "bigger"}, ValueError, "alternative"),
     ],
 )
 def test_bad_input(X, kwargs, exc, match):
