@@ -26,13 +26,14 @@ import argparse
 import time
 
 import numpy as np
-from threadpoolctl import threadpool_limits
-
-from sklearn_tendency import LloydKMeans, _k_means_lloyd as _lloyd
-from sklearn_tendency._openmp_helpers import blas_single_threaded
 
 # The shapes of the speed benchmark (this folder is on sys.path when run).
 from bench_kmeans import SHAPES
+from threadpoolctl import threadpool_limits
+
+from sklearn_tendency import LloydKMeans
+from sklearn_tendency import _k_means_lloyd as _lloyd
+from sklearn_tendency._openmp_helpers import blas_single_threaded
 
 
 def _timed(fn):
@@ -89,8 +90,10 @@ def main():
     parser.add_argument("--max-iter", type=int, default=20)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
-    print("| n | d | k | dtype | threads | history, % of the kernel | history + "
-          "center_history, % of the kernel | history + center_history, % of the fit |")
+    print(
+        "| n | d | k | dtype | threads | history, % of the kernel | history + "
+        "center_history, % of the kernel | history + center_history, % of the fit |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     rng = np.random.RandomState(0)
     worst = {"history": [], "kernel": [], "fit": []}
@@ -104,8 +107,17 @@ def main():
 
             def kernel(record, store, threads):
                 with blas_single_threaded():
-                    return _lloyd.lloyd(Xc, w, initc, 0.0, args.max_iter, 0.0, threads,
-                                        store_centers=store, record_objective=record)
+                    return _lloyd.lloyd(
+                        Xc,
+                        w,
+                        initc,
+                        0.0,
+                        args.max_iter,
+                        0.0,
+                        threads,
+                        store_centers=store,
+                        record_objective=record,
+                    )
 
             params = dict(init=init, n_init=1, tol=0, max_iter=args.max_iter)
             store = LloydKMeans(k, store_centers=True, **params)
@@ -114,21 +126,30 @@ def main():
                 # The estimator takes its OpenMP threads from threadpoolctl's
                 # limits, as scikit-learn's KMeans does; the kernel is told.
                 with threadpool_limits(threads):
-                    hist = paired_cost(lambda: kernel(True, False, threads),
-                                       lambda: kernel(False, False, threads), args.pairs)
-                    both = paired_cost(lambda: kernel(True, True, threads),
-                                       lambda: kernel(False, False, threads), args.pairs)
-                    fit = paired_cost(lambda: store.fit(X),
-                                      lambda: _fit_without_recording(plain, X), args.pairs)
+                    hist = paired_cost(
+                        lambda: kernel(True, False, threads),
+                        lambda: kernel(False, False, threads),
+                        args.pairs,
+                    )
+                    both = paired_cost(
+                        lambda: kernel(True, True, threads), lambda: kernel(False, False, threads), args.pairs
+                    )
+                    fit = paired_cost(
+                        lambda: store.fit(X), lambda: _fit_without_recording(plain, X), args.pairs
+                    )
                 cells = []
                 for key, (med, q1, q3) in zip(worst, (hist, both, fit)):
                     worst[key].append(med)
                     cells.append(f"{med:+.2f}% ({q1:+.2f} .. {q3:+.2f})")
-                print(f"| {n} | {d} | {k} | {np.dtype(dtype).name} | {threads} | "
-                      + " | ".join(cells) + " |", flush=True)
-    print(f"\nlargest median: history {max(worst['history']):+.2f}% and history + "
-          f"center_history {max(worst['kernel']):+.2f}% of the kernel's time; history + "
-          f"center_history {max(worst['fit']):+.2f}% of the fit's (target: < 2% of the fit)")
+                print(
+                    f"| {n} | {d} | {k} | {np.dtype(dtype).name} | {threads} | " + " | ".join(cells) + " |",
+                    flush=True,
+                )
+    print(
+        f"\nlargest median: history {max(worst['history']):+.2f}% and history + "
+        f"center_history {max(worst['kernel']):+.2f}% of the kernel's time; history + "
+        f"center_history {max(worst['fit']):+.2f}% of the fit's (target: < 2% of the fit)"
+    )
 
 
 if __name__ == "__main__":

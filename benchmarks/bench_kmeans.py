@@ -288,8 +288,7 @@ def _peer_contenders():
     contenders["LloydKMeans"] = ours
 
     def sk(X, init, k, max_iter, threads):
-        est = KMeans(k, init=init, n_init=1, tol=0, max_iter=max_iter,
-                     algorithm="lloyd").fit(X)
+        est = KMeans(k, init=init, n_init=1, tol=0, max_iter=max_iter, algorithm="lloyd").fit(X)
         return est.n_iter_, objective(X, est.cluster_centers_)
 
     contenders["KMeans lloyd"] = sk
@@ -312,9 +311,15 @@ def _peer_contenders():
             # max_points_per_centroid large: faiss would otherwise subsample
             # the data; the same initial centres; no empty-cluster split
             # difference matters on these data (checked by the objective).
-            km = faiss.Kmeans(X.shape[1], k, niter=max_iter, seed=0,
-                              max_points_per_centroid=X.shape[0] + 1,
-                              min_points_per_centroid=1, verbose=False)
+            km = faiss.Kmeans(
+                X.shape[1],
+                k,
+                niter=max_iter,
+                seed=0,
+                max_points_per_centroid=X.shape[0] + 1,
+                min_points_per_centroid=1,
+                verbose=False,
+            )
             km.train(X32, init_centroids=np.ascontiguousarray(init, dtype=np.float32))
             return max_iter, objective(X, km.centroids)
 
@@ -331,14 +336,15 @@ def peers_section(args):
     contenders, missing = _peer_contenders()
     shapes = PEER_QUICK if args.quick else PEER_SHAPES
     repeat = args.repeat or (2 if args.quick else 3)
-    print(f"\n## Peers: time of peer / time of LloydKMeans (> 1: we are faster); "
-          f"max_iter={args.max_iter}, tol=0, same initial centres, best of {repeat}")
+    print(
+        f"\n## Peers: time of peer / time of LloydKMeans (> 1: we are faster); "
+        f"max_iter={args.max_iter}, tol=0, same initial centres, best of {repeat}"
+    )
     print(f"# load average at start {os.getloadavg()[0]:.2f}")
     if missing:
         print("# not installed: " + ", ".join(missing))
     names = [c for c in contenders if c != "LloydKMeans"]
-    print("| n | d | k | dtype | threads | LloydKMeans (s) | "
-          + " | ".join(names) + " | objectives agree |")
+    print("| n | d | k | dtype | threads | LloydKMeans (s) | " + " | ".join(names) + " | objectives agree |")
     print("|" + "---|" * (7 + len(names)))
     rng = np.random.RandomState(0)
     for shape in shapes:
@@ -351,8 +357,11 @@ def peers_section(args):
             for threads in (1, 2):
                 best, objs = {}, {}
                 # faiss works in float32 only.
-                run = {name: fit for name, fit in contenders.items()
-                       if not (name == "faiss" and dtype == np.float64)}
+                run = {
+                    name: fit
+                    for name, fit in contenders.items()
+                    if not (name == "faiss" and dtype == np.float64)
+                }
                 with threadpool_limits(threads):
                     for _ in range(repeat):
                         for name, fit in run.items():
@@ -362,14 +371,14 @@ def peers_section(args):
                             best[name] = min(best.get(name, np.inf), t)
                 ref_obj = objs["LloydKMeans"][1]
                 agree = all(
-                    it == args.max_iter and abs(o - ref_obj) <= 1e-4 * ref_obj
-                    for it, o in objs.values()
+                    it == args.max_iter and abs(o - ref_obj) <= 1e-4 * ref_obj for it, o in objs.values()
                 )
-                cells = [f"{best[c] / best['LloydKMeans']:.2f}" if c in best else "-"
-                         for c in names]
-                print(f"| {n} | {d} | {k} | {np.dtype(dtype).name} | {threads} "
-                      f"| {best['LloydKMeans']:.3f} | " + " | ".join(cells)
-                      + f" | {agree} |", flush=True)
+                cells = [f"{best[c] / best['LloydKMeans']:.2f}" if c in best else "-" for c in names]
+                print(
+                    f"| {n} | {d} | {k} | {np.dtype(dtype).name} | {threads} "
+                    f"| {best['LloydKMeans']:.3f} | " + " | ".join(cells) + f" | {agree} |",
+                    flush=True,
+                )
     print(f"# load average at end {os.getloadavg()[0]:.2f}")
 
 

@@ -59,15 +59,22 @@ DEFAULT_PCT_PYTHON = "/work/venv-pct/bin/python"
 # Column order of the tables; "fit" cells of ours and numpy also save the order
 # so that the driver can check they agree.
 METHODS = (
-    "ours_vat_fit", "ours_ivat_fit", "ours_vat_ft", "ours_ivat_ft",
-    "numpy_fit", "numpy_vat_ft", "numpy_ivat_ft",
-    "pct_vat", "pct_ivat",
+    "ours_vat_fit",
+    "ours_ivat_fit",
+    "ours_vat_ft",
+    "ours_ivat_ft",
+    "numpy_fit",
+    "numpy_vat_ft",
+    "numpy_ivat_ft",
+    "pct_vat",
+    "pct_ivat",
 )
 
 
 # --------------------------------------------------------------------------
 # numpy baseline (also importable by the worker in either environment)
 # --------------------------------------------------------------------------
+
 
 def numpy_prim(X):
     """Dense VAT order and cut weights: O(n^2) memory for D."""
@@ -98,15 +105,16 @@ def numpy_ivat_image(cut):
     n = cut.shape[0]
     image = np.zeros((n, n))
     for i in range(n - 1):
-        row = np.maximum.accumulate(cut[i + 1:])
-        image[i, i + 1:] = row
-        image[i + 1:, i] = row
+        row = np.maximum.accumulate(cut[i + 1 :])
+        image[i, i + 1 :] = row
+        image[i + 1 :, i] = row
     return image
 
 
 # --------------------------------------------------------------------------
 # worker: one (method, n, threads) cell in a fresh process
 # --------------------------------------------------------------------------
+
 
 def _rss_kb():
     with open("/proc/self/status") as f:
@@ -130,30 +138,38 @@ def _worker(method, data_path, threads, out_dir):
 
         est = VAT if "_vat_" in method else IVAT
         if method.endswith("_fit"):
+
             def call():
                 return est().fit(X)
         else:
+
             def call():
                 return est().fit_transform(X)
     elif method.startswith("numpy"):
         from sklearn.metrics import pairwise_distances  # noqa: F401  (import cost)
 
         if method == "numpy_fit":
+
             def call():
                 return numpy_prim(X)
         elif method == "numpy_vat_ft":
+
             def call():
                 D, order, _ = numpy_prim(X)
                 return D[order][:, order]
         else:
+
             def call():
                 _, _, cut = numpy_prim(X)
                 return numpy_ivat_image(cut)
     else:
         from pyclustertend import visual_assessment_of_tendency as pct
 
-        fn = (pct.compute_ordered_dissimilarity_matrix if method == "pct_vat"
-              else pct.compute_ivat_ordered_dissimilarity_matrix)
+        fn = (
+            pct.compute_ordered_dissimilarity_matrix
+            if method == "pct_vat"
+            else pct.compute_ivat_ordered_dissimilarity_matrix
+        )
         fn(X[:10])  # numba JIT warm-up, outside the timing and the memory baseline
 
         def call():
@@ -173,8 +189,7 @@ def _worker(method, data_path, threads, out_dir):
                 break
             del result
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        out = {"time": min(times), "calls": len(times),
-               "rss_mb": (peak_kb - base_kb) / 1024}
+        out = {"time": min(times), "calls": len(times), "rss_mb": (peak_kb - base_kb) / 1024}
         if method in ("ours_vat_fit", "numpy_fit"):
             order = result.order_ if method.startswith("ours") else result[1]
             np.save(os.path.join(out_dir, f"order_{method}_{n}_{threads}.npy"), order)
@@ -191,14 +206,17 @@ def _worker(method, data_path, threads, out_dir):
 # driver
 # --------------------------------------------------------------------------
 
+
 def _run_cell(python, method, data_path, threads, out_dir, timeout):
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads),
-               OPENBLAS_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
-    cmd = [python, os.path.abspath(__file__), "--worker", method, data_path,
-           str(threads), out_dir]
+    env = dict(
+        os.environ,
+        OMP_NUM_THREADS=str(threads),
+        OPENBLAS_NUM_THREADS=str(threads),
+        MKL_NUM_THREADS=str(threads),
+    )
+    cmd = [python, os.path.abspath(__file__), "--worker", method, data_path, str(threads), out_dir]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env,
-                              timeout=timeout)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"error": f"timeout (>{timeout:.0f}s)"}
     if proc.returncode != 0:
@@ -222,24 +240,24 @@ def _ratio(peer, ours):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke run: n in 1000, 2000")
-    parser.add_argument("--n", type=int, nargs="+", default=None,
-                        help="sample sizes (overrides --quick)")
-    parser.add_argument("--pct-python", default=DEFAULT_PCT_PYTHON,
-                        help="python of the environment that has pyclustertend")
-    parser.add_argument("--pct-cap", type=float, default=120.0,
-                        help="skip pyclustertend at larger n once a call took longer")
-    parser.add_argument("--timeout", type=float, default=1800.0,
-                        help="seconds per cell before it is reported as a timeout")
+    parser.add_argument("--quick", action="store_true", help="smoke run: n in 1000, 2000")
+    parser.add_argument("--n", type=int, nargs="+", default=None, help="sample sizes (overrides --quick)")
+    parser.add_argument(
+        "--pct-python", default=DEFAULT_PCT_PYTHON, help="python of the environment that has pyclustertend"
+    )
+    parser.add_argument(
+        "--pct-cap", type=float, default=120.0, help="skip pyclustertend at larger n once a call took longer"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=1800.0, help="seconds per cell before it is reported as a timeout"
+    )
     args = parser.parse_args(argv)
     sizes = args.n or (QUICK_N if args.quick else FULL_N)
     have_pct = os.path.exists(args.pct_python)
 
     from sklearn.datasets import make_blobs
 
-    print(f"# VAT / iVAT benchmark: d = {D_FEATURES}, threads {THREADS}, "
-          f"n = {list(sizes)}")
+    print(f"# VAT / iVAT benchmark: d = {D_FEATURES}, threads {THREADS}, n = {list(sizes)}")
     if not have_pct:
         print(f"# pyclustertend skipped: {args.pct_python} not found")
     results = {}
@@ -247,8 +265,9 @@ def main(argv=None):
         for threads in THREADS:
             pct_slow = {}  # method -> seconds of the call that triggered the skip
             for n in sizes:
-                X, _ = make_blobs(n_samples=n, n_features=D_FEATURES, centers=5,
-                                  cluster_std=2.0, random_state=0)
+                X, _ = make_blobs(
+                    n_samples=n, n_features=D_FEATURES, centers=5, cluster_std=2.0, random_state=0
+                )
                 path = os.path.join(tmp, f"X_{n}.npy")
                 np.save(path, X)
                 for method in METHODS:
@@ -258,17 +277,16 @@ def main(argv=None):
                         elif method in pct_slow:
                             cell = {"error": f"skipped (>{args.pct_cap:.0f}s)"}
                         else:
-                            cell = _run_cell(args.pct_python, method, path,
-                                             threads, tmp, args.timeout)
+                            cell = _run_cell(args.pct_python, method, path, threads, tmp, args.timeout)
                             if "error" in cell or cell["time"] > args.pct_cap:
                                 pct_slow[method] = True
                     else:
-                        cell = _run_cell(sys.executable, method, path, threads,
-                                         tmp, args.timeout)
+                        cell = _run_cell(sys.executable, method, path, threads, tmp, args.timeout)
                     results[method, n, threads] = cell
                     print(f"#   threads={threads} n={n} {method}: {cell}", flush=True)
-                orders = [os.path.join(tmp, f"order_{m}_{n}_{threads}.npy")
-                          for m in ("ours_vat_fit", "numpy_fit")]
+                orders = [
+                    os.path.join(tmp, f"order_{m}_{n}_{threads}.npy") for m in ("ours_vat_fit", "numpy_fit")
+                ]
                 if all(os.path.exists(p) for p in orders):
                     same = np.array_equal(np.load(orders[0]), np.load(orders[1]))
                     results["check", n, threads] = "OK" if same else "MISMATCH"
@@ -281,9 +299,11 @@ def main(argv=None):
 def _print_tables(results, sizes):
     r = results
     print("\n## Time (s, best of up to 5 calls)\n")
-    print("| threads | n | ours VAT fit | ours iVAT fit | ours VAT fit_transform "
-          "| ours iVAT fit_transform | numpy fit | numpy VAT image | numpy iVAT image "
-          "| pyclustertend vat | pyclustertend ivat | order == numpy |")
+    print(
+        "| threads | n | ours VAT fit | ours iVAT fit | ours VAT fit_transform "
+        "| ours iVAT fit_transform | numpy fit | numpy VAT image | numpy iVAT image "
+        "| pyclustertend vat | pyclustertend ivat | order == numpy |"
+    )
     print("|---" * 12 + "|")
     for t in THREADS:
         for n in sizes:
@@ -291,10 +311,12 @@ def _print_tables(results, sizes):
             print(f"| {t} | {n} | " + " | ".join(cols) + f" | {r['check', n, t]} |")
 
     print("\n## Speed-up of sklearn-tendency (peer time / our time)\n")
-    print("| threads | n | numpy fit / ours iVAT fit | numpy iVAT image / ours iVAT "
-          "fit_transform | numpy VAT image / ours VAT fit_transform "
-          "| pct ivat / ours iVAT fit_transform | pct ivat / ours iVAT fit "
-          "| pct vat / ours VAT fit_transform |")
+    print(
+        "| threads | n | numpy fit / ours iVAT fit | numpy iVAT image / ours iVAT "
+        "fit_transform | numpy VAT image / ours VAT fit_transform "
+        "| pct ivat / ours iVAT fit_transform | pct ivat / ours iVAT fit "
+        "| pct vat / ours VAT fit_transform |"
+    )
     print("|---" * 8 + "|")
     for t in THREADS:
         for n in sizes:
@@ -309,11 +331,14 @@ def _print_tables(results, sizes):
             ]
             print(f"| {t} | {n} | " + " | ".join(cols) + " |")
 
-    print("\n## Peak memory (MB above the RSS after imports and data; "
-          "tracemalloc peak of ours in brackets)\n")
-    print("| threads | n | ours VAT fit | ours iVAT fit | ours VAT fit_transform "
-          "| ours iVAT fit_transform | numpy fit | numpy VAT image | numpy iVAT image "
-          "| pyclustertend vat | pyclustertend ivat |")
+    print(
+        "\n## Peak memory (MB above the RSS after imports and data; tracemalloc peak of ours in brackets)\n"
+    )
+    print(
+        "| threads | n | ours VAT fit | ours iVAT fit | ours VAT fit_transform "
+        "| ours iVAT fit_transform | numpy fit | numpy VAT image | numpy iVAT image "
+        "| pyclustertend vat | pyclustertend ivat |"
+    )
     print("|---" * 11 + "|")
     for t in THREADS:
         for n in sizes:

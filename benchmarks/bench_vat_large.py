@@ -74,7 +74,10 @@ def run(method, n, d, threads, timeout):
     try:
         out = subprocess.run(
             [sys.executable, "-c", CHILD, method, str(n), str(d), str(threads)],
-            capture_output=True, text=True, timeout=timeout, check=True,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
         ).stdout
         return json.loads(out.strip().splitlines()[-1])
     except subprocess.TimeoutExpired:
@@ -88,13 +91,12 @@ def row(*cells):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes only")
-    parser.add_argument("--only", choices=["issue3", "large", "sampled", "peers"],
-                        default=None)
+    parser.add_argument("--only", choices=["issue3", "large", "sampled", "peers"], default=None)
     parser.add_argument("--timeout", type=float, default=900)
-    parser.add_argument("--peer-n", type=int, nargs="+", default=None,
-                        help="sample sizes of the peers section")
-    parser.add_argument("--peer-d", type=int, nargs="+", default=None,
-                        help="dimensions of the peers section")
+    parser.add_argument(
+        "--peer-n", type=int, nargs="+", default=None, help="sample sizes of the peers section"
+    )
+    parser.add_argument("--peer-d", type=int, nargs="+", default=None, help="dimensions of the peers section")
     args = parser.parse_args()
 
     if args.only in (None, "issue3"):
@@ -105,9 +107,16 @@ def main():
             for threads in (1, 2):
                 ours = run("prim", n, 32, threads, args.timeout)
                 peer = run("numpy_prim", n, 32, threads, args.timeout)
-                row(n, threads, f"{ours['time']:.2f}", f"{peer['time']:.2f}",
-                    f"{peer['time'] / ours['time']:.2f}x", f"{ours['peak_mb']:.0f}",
-                    f"{peer['peak_mb']:.0f}", ours["head"] == peer["head"])
+                row(
+                    n,
+                    threads,
+                    f"{ours['time']:.2f}",
+                    f"{peer['time']:.2f}",
+                    f"{peer['time'] / ours['time']:.2f}x",
+                    f"{ours['peak_mb']:.0f}",
+                    f"{peer['peak_mb']:.0f}",
+                    ours["head"] == peer["head"],
+                )
 
     if args.only in (None, "large"):
         print("\n## Large n (targets: n = 100 000 d = 2 < 10 s; d = 32 < 120 s at 2 threads; < 500 MB)")
@@ -117,18 +126,24 @@ def main():
         if args.quick:
             configs = [(20000, 2, "delaunay", 1), (5000, 32, "prim", 2)]
         else:
-            configs = [(100000, 2, "delaunay", 1), (100000, 2, "delaunay", 2),
-                       (1000000, 2, "delaunay", 1), (100000, 3, "delaunay", 1),
-                       (100000, 8, "prim", 1), (100000, 8, "prim", 2),
-                       (50000, 32, "prim", 1), (100000, 32, "prim", 2),
-                       (100000, 32, "prim", 1), (300000, 32, "prim", 2)]
+            configs = [
+                (100000, 2, "delaunay", 1),
+                (100000, 2, "delaunay", 2),
+                (1000000, 2, "delaunay", 1),
+                (100000, 3, "delaunay", 1),
+                (100000, 8, "prim", 1),
+                (100000, 8, "prim", 2),
+                (50000, 32, "prim", 1),
+                (100000, 32, "prim", 2),
+                (100000, 32, "prim", 1),
+                (300000, 32, "prim", 2),
+            ]
         for n, d, method, threads in configs:
             res = run(method, n, d, threads, args.timeout)
             if res is None:
                 row(n, d, method, threads, f"> {args.timeout:.0f}", "-", "-")
             else:
-                row(n, d, method, threads, f"{res['time']:.2f}", f"{res['cpu']:.1f}",
-                    f"{res['peak_mb']:.0f}")
+                row(n, d, method, threads, f"{res['time']:.2f}", f"{res['cpu']:.1f}", f"{res['peak_mb']:.0f}")
 
     if args.only in (None, "sampled"):
         sampled(args.quick)
@@ -145,8 +160,15 @@ def _seminar():
     rs = 12345
     return {
         "merce": make_classification(
-            n_samples=500, n_features=2, n_redundant=0, n_informative=2,
-            n_clusters_per_class=1, n_classes=3, class_sep=2, random_state=rs)[0],
+            n_samples=500,
+            n_features=2,
+            n_redundant=0,
+            n_informative=2,
+            n_clusters_per_class=1,
+            n_classes=3,
+            class_sep=2,
+            random_state=rs,
+        )[0],
         "blobs": make_blobs(500, n_features=2, centers=5, cluster_std=1.5, random_state=rs)[0],
         "moons": make_moons(500, noise=0.1, random_state=rs)[0],
         "circles": make_circles(500, factor=0.1, noise=0.1, random_state=rs)[0],
@@ -182,8 +204,16 @@ def sampled(quick):
                 est = VAT(n_clusters=k, sample_size=size, random_state=seed).fit(X)
                 aris.append(adjusted_rand_score(exact.labels_, est.labels_))
             t_s = (time.perf_counter() - t0) / len(seeds)
-            row(name, len(X), k, size, f"{np.mean(aris):.3f}", f"{np.min(aris):.3f}",
-                f"{t_exact:.3f}", f"{t_s:.3f}")
+            row(
+                name,
+                len(X),
+                k,
+                size,
+                f"{np.mean(aris):.3f}",
+                f"{np.min(aris):.3f}",
+                f"{t_exact:.3f}",
+                f"{t_s:.3f}",
+            )
 
     n = 20000 if quick else 1_000_000
     centres = [[0, 0], [10, 0], [0, 10], [10, 10], [5, 5]]
@@ -200,8 +230,16 @@ def sampled(quick):
             est = VAT(n_clusters=5, sample_size=size, random_state=seed).fit(X)
             times.append(time.perf_counter() - t0)
             aris.append(adjusted_rand_score(exact.labels_, est.labels_))
-        row("5 blobs 2-d", n, 5, size, f"{np.mean(aris):.3f}", f"{np.min(aris):.3f}",
-            f"{t_exact:.1f}", f"{np.mean(times):.1f}")
+        row(
+            "5 blobs 2-d",
+            n,
+            5,
+            size,
+            f"{np.mean(aris):.3f}",
+            f"{np.min(aris):.3f}",
+            f"{t_exact:.1f}",
+            f"{np.mean(times):.1f}",
+        )
 
 
 # --- Peers: exact Euclidean MST libraries (issue 19) -------------------------
@@ -274,7 +312,10 @@ def run_peer(method, n, d, threads, timeout):
     try:
         proc = subprocess.run(
             [sys.executable, "-c", CHILD_PEER, method, str(n), str(d), str(threads)],
-            capture_output=True, text=True, timeout=timeout, check=False,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         return {"skipped": f"> {timeout:.0f} s"}
@@ -293,12 +334,13 @@ def peers(quick, timeout=300, sizes=None, dims=None):
     import os
 
     print("\n## Exact MST peers: time of peer / time of ours (> 1: we are faster)")
-    print(f"# load average at start {os.getloadavg()[0]:.2f}; a peer over "
-          f"{timeout:.0f} s is skipped ('> {timeout:.0f} s')")
+    print(
+        f"# load average at start {os.getloadavg()[0]:.2f}; a peer over "
+        f"{timeout:.0f} s is skipped ('> {timeout:.0f} s')"
+    )
     sizes = sizes or ([20000] if quick else [20000, 100000, 1000000])
     dims = dims or ([2, 8] if quick else [2, 3, 8, 16, 32])
-    print("| n | d | threads | ours (s) | ours MB | " + " | ".join(PEER_NAMES)
-          + " | weights agree |")
+    print("| n | d | threads | ours (s) | ours MB | " + " | ".join(PEER_NAMES) + " | weights agree |")
     print("|" + "---|" * (6 + len(PEER_NAMES)))
     missing = set()
     for n in sizes:
@@ -325,8 +367,9 @@ def peers(quick, timeout=300, sizes=None, dims=None):
                     head = f"{ours['time']:.2f} | {ours['peak_mb']:.0f}"
                 else:
                     head = f"{ours.get('skipped', '?')} | -"
-                print(f"| {n} | {d} | {threads} | {head} | " + " | ".join(cells)
-                      + f" | {agree} |", flush=True)
+                print(
+                    f"| {n} | {d} | {threads} | {head} | " + " | ".join(cells) + f" | {agree} |", flush=True
+                )
     print(f"# load average at end {os.getloadavg()[0]:.2f}")
 
 

@@ -38,9 +38,15 @@ plot_formats = [("png", 90)]
 plot_rcparams = {"figure.max_open_warning": 0}
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "auto_examples/*.ipynb",
-                    "auto_examples/**/*.ipynb", "auto_examples/**/*.py.md5",
-                    "sg_execution_times.rst"]
+exclude_patterns = [
+    "_build",
+    "Thumbs.db",
+    ".DS_Store",
+    "auto_examples/*.ipynb",
+    "auto_examples/**/*.ipynb",
+    "auto_examples/**/*.py.md5",
+    "sg_execution_times.rst",
+]
 default_role = "literal"
 
 autosummary_generate = True
@@ -49,11 +55,17 @@ autodoc_default_options = {
     "inherited-members": False,
     # scikit-learn's generated metadata-routing setters refer to its own
     # glossary, which this site does not have.
-    "exclude-members": ",".join([
-        "set_output", "set_fit_request", "set_score_request",
-        "set_predict_request", "set_transform_request",
-        "set_partial_fit_request", "get_metadata_routing",
-    ]),
+    "exclude-members": ",".join(
+        [
+            "set_output",
+            "set_fit_request",
+            "set_score_request",
+            "set_predict_request",
+            "set_transform_request",
+            "set_partial_fit_request",
+            "get_metadata_routing",
+        ]
+    ),
 }
 # numpydoc lists the members itself from the docstrings' sections.
 numpydoc_show_class_members = False
@@ -86,10 +98,14 @@ sphinx_gallery_conf = {
     "matplotlib_animations": (True, "jshtml"),
     # The user's questions in order: is there structure, how does k-means get
     # there, how do methods compare, how do clusters map to classes.
-    "subsection_order": ExplicitOrder([
-        "../examples/tendency", "../examples/kmeans", "../examples/comparison",
-        "../examples/matching",
-    ]),
+    "subsection_order": ExplicitOrder(
+        [
+            "../examples/tendency",
+            "../examples/kmeans",
+            "../examples/comparison",
+            "../examples/matching",
+        ]
+    ),
     "within_subsection_order": "FileNameSortKey",
     "remove_config_comments": True,
     "min_reported_time": 1,
@@ -100,7 +116,8 @@ sphinx_gallery_conf = {
 # Agg has no display; a warning from an example is an example's bug, but
 # matplotlib's "non-interactive backend" notice from plt.show() is not.
 warnings.filterwarnings(
-    "ignore", category=UserWarning,
+    "ignore",
+    category=UserWarning,
     message="(Matplotlib is currently using agg|FigureCanvasAgg is non-interactive)",
 )
 

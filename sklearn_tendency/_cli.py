@@ -35,6 +35,7 @@ DEFAULT_TEST_SIZE = 2_000
 # Euclidean distances.
 SCALE_RATIO_WARNING = 100.0
 
+
 # What each figure of the report tests and how to read it: one line each.
 def _hopkins_meaning(description):
     return (

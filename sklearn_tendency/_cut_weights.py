@@ -62,12 +62,11 @@ def ivat_from_cut_weights(cut_weights, *, dtype=np.float64, n_jobs=None):
     """
     cut_weights = np.asarray(cut_weights, dtype=np.float64)
     if cut_weights.ndim != 1:
-        raise ValueError(
-            f"cut_weights must be 1-d; got an array of shape {cut_weights.shape}."
-        )
+        raise ValueError(f"cut_weights must be 1-d; got an array of shape {cut_weights.shape}.")
     n = cut_weights.shape[0]
     image = downsampled_ivat_image(cut_weights, max_pixels=n, reduce="min", n_jobs=n_jobs)
     return image.astype(dtype, copy=False)
+
 
 @validate_params(
     {
@@ -79,8 +78,7 @@ def ivat_from_cut_weights(cut_weights, *, dtype=np.float64, n_jobs=None):
     },
     prefer_skip_nested_validation=True,
 )
-def estimate_n_clusters(cut_weights, *, min_cluster_size=None, ratio=2.0,
-                        quantile=0.9, max_clusters=50):
+def estimate_n_clusters(cut_weights, *, min_cluster_size=None, ratio=2.0, quantile=0.9, max_clusters=50):
     """Cluster count from the cut weights: splits of the VAT order that stand out.
 
     The k - 1 largest cut weights split the VAT order into k contiguous blocks,
@@ -133,8 +131,7 @@ def estimate_n_clusters(cut_weights, *, min_cluster_size=None, ratio=2.0,
     """
     w = np.asarray(cut_weights, dtype=np.float64)
     m = resolve_min_cluster_size(min_cluster_size, w.shape[0])
-    return significant_cuts(w, m, ratio=ratio, quantile=quantile,
-                            max_clusters=max_clusters).size + 1
+    return significant_cuts(w, m, ratio=ratio, quantile=quantile, max_clusters=max_clusters).size + 1
 
 
 def significant_cuts(w, min_cluster_size, *, ratio=2.0, quantile=0.9, max_clusters=50):
@@ -201,10 +198,7 @@ def block_split(w, a, b, m, quantile):
     # The sparser block sets the scale: a sparse tail of a single Gaussian
     # has long edges of its own, and must not pass as a cluster next to a
     # dense core.
-    scale = max(
-        _quantile(side, quantile) if side.size else 0.0
-        for side in (w[a + 1 : p], w[p + 1 : b])
-    )
+    scale = max(_quantile(side, quantile) if side.size else 0.0 for side in (w[a + 1 : p], w[p + 1 : b]))
     if w[p] <= 0:
         return 0.0, p
     return (w[p] / scale if scale > 0 else np.inf), p

@@ -38,9 +38,7 @@ def _label_colors(n_labels, label_cmap):
         return colors[np.arange(n_labels) % len(colors)]
     if n_labels <= 10:
         return mpl.colormaps["tab10"](np.arange(n_labels))
-    palette = np.vstack(
-        [mpl.colormaps[name](np.arange(20)) for name in ("tab20", "tab20b", "tab20c")]
-    )
+    palette = np.vstack([mpl.colormaps[name](np.arange(20)) for name in ("tab20", "tab20b", "tab20c")])
     if n_labels <= len(palette):
         return palette[:n_labels]
     # Beyond 60 labels: a continuous map visited with a stride co-prime to the
@@ -170,17 +168,26 @@ class VATDisplay:
     3
     """
 
-    def __init__(self, image, *, n_samples=None, labels=None, cluster_edges=None,
-                 title=None):
+    def __init__(self, image, *, n_samples=None, labels=None, cluster_edges=None, title=None):
         self.image = image
         self.n_samples = n_samples
         self.labels = labels
         self.cluster_edges = cluster_edges
         self.title = title
 
-    def plot(self, ax=None, *, cmap="gray", vmin=None, vmax=None, colorbar=False,
-             label_cmap=None, show_labels=True, show_clusters=True,
-             cluster_color="tab:red"):
+    def plot(
+        self,
+        ax=None,
+        *,
+        cmap="gray",
+        vmin=None,
+        vmax=None,
+        colorbar=False,
+        label_cmap=None,
+        show_labels=True,
+        show_clusters=True,
+        cluster_color="tab:red",
+    ):
         """Draw the image.
 
         Parameters
@@ -227,26 +234,33 @@ class VATDisplay:
             off_diagonal = ~np.eye(image.shape[0], dtype=bool)
             vmin = image[off_diagonal].min() if off_diagonal.any() else 0.0
         self.im_ = _draw_ordered_image(
-            ax, image, cmap, self.title, extent=(0, n, n, 0), vmin=vmin, vmax=vmax,
+            ax,
+            image,
+            cmap,
+            self.title,
+            extent=(0, n, n, 0),
+            vmin=vmin,
+            vmax=vmax,
         )
 
         self.labels_ax_ = self.labels_im_ = None
         if self.labels is not None and show_labels:
             labels = np.asarray(self.labels)
             if labels.shape != (n,):
-                raise ValueError(
-                    f"labels must have one entry per sample ({n}); got shape "
-                    f"{labels.shape}."
-                )
+                raise ValueError(f"labels must have one entry per sample ({n}); got shape {labels.shape}.")
             classes, codes = np.unique(labels, return_inverse=True)
             edges = block_edges(n, image.shape[0])
             bar = _block_modes(codes.ravel(), edges)
             divider = make_axes_locatable(ax)
             lax = divider.append_axes("left", size="4%", pad=0.04)
             self.labels_im_ = lax.imshow(
-                bar[:, None], cmap=ListedColormap(_label_colors(len(classes), label_cmap)),
-                vmin=-0.5, vmax=len(classes) - 0.5, interpolation="nearest",
-                aspect="auto", extent=(0, 1, n, 0),
+                bar[:, None],
+                cmap=ListedColormap(_label_colors(len(classes), label_cmap)),
+                vmin=-0.5,
+                vmax=len(classes) - 0.5,
+                interpolation="nearest",
+                aspect="auto",
+                extent=(0, 1, n, 0),
             )
             lax.set_xticks([])
             lax.set_yticks([])
@@ -257,7 +271,11 @@ class VATDisplay:
             edges = np.asarray(self.cluster_edges)
             for lo, hi in zip(edges[:-1], edges[1:]):
                 patch = Rectangle(
-                    (lo, lo), hi - lo, hi - lo, fill=False, edgecolor=cluster_color,
+                    (lo, lo),
+                    hi - lo,
+                    hi - lo,
+                    fill=False,
+                    edgecolor=cluster_color,
                     linewidth=1.5,
                 )
                 ax.add_patch(patch)
@@ -269,9 +287,21 @@ class VATDisplay:
         return self
 
     @classmethod
-    def from_estimator(cls, estimator, X=None, *, labels=None, max_pixels=1000,
-                       reduce="mean", show_clusters=False, ax=None, cmap="gray",
-                       colorbar=False, label_cmap=None, title=None):
+    def from_estimator(
+        cls,
+        estimator,
+        X=None,
+        *,
+        labels=None,
+        max_pixels=1000,
+        reduce="mean",
+        show_clusters=False,
+        ax=None,
+        cmap="gray",
+        colorbar=False,
+        label_cmap=None,
+        title=None,
+    ):
         """Draw the image of a fitted :class:`~sklearn_tendency.VAT` or :class:`~sklearn_tendency.IVAT`.
 
         Parameters
@@ -339,10 +369,7 @@ class VATDisplay:
             )
         if isinstance(estimator, IVAT):
             if X is not None and _num_samples(X) != n:
-                raise ValueError(
-                    f"X has {_num_samples(X)} samples but the estimator was "
-                    f"fitted on {n}."
-                )
+                raise ValueError(f"X has {_num_samples(X)} samples but the estimator was fitted on {n}.")
             image = downsampled_ivat_image(
                 estimator.cut_weights_, max_pixels, reduce=reduce, n_jobs=estimator.n_jobs
             )
@@ -356,12 +383,15 @@ class VATDisplay:
                 )
             X = check_vat_input(X, estimator.metric)
             if X.shape[0] != n:
-                raise ValueError(
-                    f"X has {X.shape[0]} samples but the estimator was fitted on {n}."
-                )
+                raise ValueError(f"X has {X.shape[0]} samples but the estimator was fitted on {n}.")
             image = downsampled_vat_image(
-                X, order, metric=estimator.metric, metric_params=estimator.metric_params,
-                max_pixels=max_pixels, reduce=reduce, n_jobs=estimator.n_jobs,
+                X,
+                order,
+                metric=estimator.metric,
+                metric_params=estimator.metric_params,
+                max_pixels=max_pixels,
+                reduce=reduce,
+                n_jobs=estimator.n_jobs,
             )
             default_title = "VAT"
         ordered_labels = None
@@ -369,24 +399,41 @@ class VATDisplay:
             labels = np.asarray(labels)
             if labels.shape != (n,):
                 raise ValueError(
-                    f"labels must have one entry per training sample ({n}); got "
-                    f"shape {labels.shape}."
+                    f"labels must have one entry per training sample ({n}); got shape {labels.shape}."
                 )
             ordered_labels = labels[order]
         # The estimator's own blocks: the outlines, labels_ and the estimate
         # are one partition.
         cluster_edges = estimator.cluster_edges_ if show_clusters else None
         disp = cls(
-            image, n_samples=n, labels=ordered_labels, cluster_edges=cluster_edges,
+            image,
+            n_samples=n,
+            labels=ordered_labels,
+            cluster_edges=cluster_edges,
             title=default_title if title is None else title,
         )
         return disp.plot(ax=ax, cmap=cmap, colorbar=colorbar, label_cmap=label_cmap)
 
     @classmethod
-    def from_data(cls, X, *, method="ivat", metric="euclidean", metric_params=None,
-                  n_jobs=None, labels=None, max_pixels=1000, reduce="mean",
-                  show_clusters=False, ax=None, cmap="gray", colorbar=False,
-                  label_cmap=None, title=None, random_state=None):
+    def from_data(
+        cls,
+        X,
+        *,
+        method="ivat",
+        metric="euclidean",
+        metric_params=None,
+        n_jobs=None,
+        labels=None,
+        max_pixels=1000,
+        reduce="mean",
+        show_clusters=False,
+        ax=None,
+        cmap="gray",
+        colorbar=False,
+        label_cmap=None,
+        title=None,
+        random_state=None,
+    ):
         """Fit VAT or iVAT on X and draw its image.
 
         Parameters
@@ -436,13 +483,22 @@ class VATDisplay:
         if method not in ("ivat", "vat"):
             raise ValueError(f"method must be 'ivat' or 'vat'; got {method!r}.")
         est_class = IVAT if method == "ivat" else VAT
-        estimator = est_class(metric=metric, metric_params=metric_params, n_jobs=n_jobs,
-                              random_state=random_state)
+        estimator = est_class(
+            metric=metric, metric_params=metric_params, n_jobs=n_jobs, random_state=random_state
+        )
         estimator.fit(X)
         return cls.from_estimator(
-            estimator, X, labels=labels, max_pixels=max_pixels, reduce=reduce,
-            show_clusters=show_clusters, ax=ax, cmap=cmap, colorbar=colorbar,
-            label_cmap=label_cmap, title=title,
+            estimator,
+            X,
+            labels=labels,
+            max_pixels=max_pixels,
+            reduce=reduce,
+            show_clusters=show_clusters,
+            ax=ax,
+            cmap=cmap,
+            colorbar=colorbar,
+            label_cmap=label_cmap,
+            title=title,
         )
 
 
@@ -504,8 +560,7 @@ class ObjectiveHistoryDisplay:
         self.inertia_histories = inertia_histories
         self.name = name
 
-    def plot(self, ax=None, *, log_scale=False, show_all_runs=True, name=None,
-             **kwargs):
+    def plot(self, ax=None, *, log_scale=False, show_all_runs=True, name=None, **kwargs):
         """Draw J against the iteration.
 
         Parameters
@@ -532,9 +587,7 @@ class ObjectiveHistoryDisplay:
 
         history = np.asarray(self.inertia_history, dtype=np.float64)
         if history.ndim != 1 or history.size == 0:
-            raise ValueError(
-                f"inertia_history must be a non-empty 1-d array; got shape {history.shape}."
-            )
+            raise ValueError(f"inertia_history must be a non-empty 1-d array; got shape {history.shape}.")
         if ax is None:
             _, ax = plt.subplots(figsize=(5.5, 4))
         self.lines_ = []
@@ -542,7 +595,11 @@ class ObjectiveHistoryDisplay:
             for run in self.inertia_histories:
                 run = np.asarray(run, dtype=np.float64)
                 (line,) = ax.plot(
-                    np.arange(run.size), run, color="0.5", alpha=0.35, linewidth=1,
+                    np.arange(run.size),
+                    run,
+                    color="0.5",
+                    alpha=0.35,
+                    linewidth=1,
                 )
                 self.lines_.append(line)
         name = self.name if name is None else name
@@ -561,8 +618,7 @@ class ObjectiveHistoryDisplay:
         return self
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None, log_scale=False,
-                       show_all_runs=True, name=None, **kwargs):
+    def from_estimator(cls, estimator, *, ax=None, log_scale=False, show_all_runs=True, name=None, **kwargs):
         """Draw the objective history of a fitted :class:`~sklearn_tendency.LloydKMeans`.
 
         Parameters
@@ -659,13 +715,10 @@ class ClusteringAnimation:
     def _assignments(self, X, centers):
         # Squared distances by the expansion used in k-means itself; ties go
         # to the lowest centre index, like argmin.
-        d2 = (
-            (X**2).sum(axis=1)[:, None] - 2 * X @ centers.T + (centers**2).sum(axis=1)
-        )
+        d2 = (X**2).sum(axis=1)[:, None] - 2 * X @ centers.T + (centers**2).sum(axis=1)
         return np.argmin(d2, axis=1)
 
-    def plot(self, ax=None, *, frame=-1, animate=True, interval=500, cmap="tab10",
-             show_paths=True):
+    def plot(self, ax=None, *, frame=-1, animate=True, interval=500, cmap="tab10", show_paths=True):
         """Draw one frame and build the animation over all frames.
 
         Parameters
@@ -708,13 +761,11 @@ class ClusteringAnimation:
         n_frames, k, d = history.shape
         features = np.asarray(self.features)
         if (
-            features.shape != (2,) or features.dtype.kind not in "iu"
+            features.shape != (2,)
+            or features.dtype.kind not in "iu"
             or not ((-d <= features) & (features < d)).all()
         ):
-            raise ValueError(
-                f"features must be two feature indices in [0, {d}); got "
-                f"{self.features!r}."
-            )
+            raise ValueError(f"features must be two feature indices in [0, {d}); got {self.features!r}.")
         if not -n_frames <= frame < n_frames:
             raise ValueError(
                 f"frame={frame} is out of range: the history has {n_frames} "
@@ -728,15 +779,28 @@ class ClusteringAnimation:
         # spreads the clusters over its range.
         vmax = cmap.N - 1 if isinstance(cmap, ListedColormap) and cmap.N >= k else max(k - 1, 1)
         self.scatter_ = ax.scatter(
-            X[:, fx], X[:, fy], c=np.zeros(X.shape[0], dtype=int), cmap=cmap, s=12,
-            vmin=0, vmax=vmax, alpha=0.7, linewidths=0,
+            X[:, fx],
+            X[:, fy],
+            c=np.zeros(X.shape[0], dtype=int),
+            cmap=cmap,
+            s=12,
+            vmin=0,
+            vmax=vmax,
+            alpha=0.7,
+            linewidths=0,
         )
-        self.paths_ = [
-            ax.plot([], [], color="black", linewidth=1, alpha=0.8)[0] for _ in range(k)
-        ]
+        self.paths_ = [ax.plot([], [], color="black", linewidth=1, alpha=0.8)[0] for _ in range(k)]
         self.centers_ = ax.scatter(
-            history[0, :, fx], history[0, :, fy], marker="X", s=160, c=np.arange(k),
-            cmap=cmap, vmin=0, vmax=vmax, edgecolors="black", linewidths=1.5,
+            history[0, :, fx],
+            history[0, :, fy],
+            marker="X",
+            s=160,
+            c=np.arange(k),
+            cmap=cmap,
+            vmin=0,
+            vmax=vmax,
+            edgecolors="black",
+            linewidths=1.5,
             zorder=3,
         )
         ax.set_xlabel(f"feature {fx}")
@@ -754,17 +818,28 @@ class ClusteringAnimation:
 
         draw(range(n_frames)[frame])
         self.animation_ = (
-            FuncAnimation(ax.figure, draw, frames=n_frames, interval=interval,
-                          repeat_delay=1000)
-            if animate else None
+            FuncAnimation(ax.figure, draw, frames=n_frames, interval=interval, repeat_delay=1000)
+            if animate
+            else None
         )
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
 
     @classmethod
-    def from_estimator(cls, estimator, X, *, features=(0, 1), ax=None, frame=-1,
-                       animate=True, interval=500, cmap="tab10", show_paths=True):
+    def from_estimator(
+        cls,
+        estimator,
+        X,
+        *,
+        features=(0, 1),
+        ax=None,
+        frame=-1,
+        animate=True,
+        interval=500,
+        cmap="tab10",
+        show_paths=True,
+    ):
         """Replay the ``center_history_`` of a fitted :class:`~sklearn_tendency.LloydKMeans`.
 
         Parameters
@@ -800,12 +875,13 @@ class ClusteringAnimation:
             )
         check_is_fitted(estimator)
         if getattr(estimator, "center_history_", None) is None:
-            raise ValueError(
-                "The estimator has no center_history_: fit it with "
-                "store_centers=True."
-            )
+            raise ValueError("The estimator has no center_history_: fit it with store_centers=True.")
         return cls(X, estimator.center_history_, features=features).plot(
-            ax=ax, frame=frame, animate=animate, interval=interval, cmap=cmap,
+            ax=ax,
+            frame=frame,
+            animate=animate,
+            interval=interval,
+            cmap=cmap,
             show_paths=show_paths,
         )
 
@@ -865,6 +941,4 @@ class MatchedConfusionMatrixDisplay:
         if labels is None:
             labels = getattr(label_matcher, "classes_", None)
         y_mapped = label_matcher.predict(X)
-        return ConfusionMatrixDisplay.from_predictions(
-            y, y_mapped, labels=labels, ax=ax, **kwargs
-        )
+        return ConfusionMatrixDisplay.from_predictions(y, y_mapped, labels=labels, ax=ax, **kwargs)

@@ -47,8 +47,7 @@ def block_edges(n_samples, max_pixels):
     >>> block_edges(10, 4)
     array([ 0,  2,  5,  7, 10])
     """
-    if not isinstance(max_pixels, Integral) or isinstance(max_pixels, bool) \
-            or max_pixels < 1:
+    if not isinstance(max_pixels, Integral) or isinstance(max_pixels, bool) or max_pixels < 1:
         raise ValueError(f"max_pixels must be a positive integer; got {max_pixels!r}.")
     if n_samples < 1:
         raise ValueError(f"n_samples must be positive; got {n_samples}.")
@@ -58,13 +57,10 @@ def block_edges(n_samples, max_pixels):
 
 def _check_reduce(reduce, allowed):
     if reduce not in allowed:
-        raise ValueError(
-            f"reduce must be one of {sorted(allowed)}; got {reduce!r}."
-        )
+        raise ValueError(f"reduce must be one of {sorted(allowed)}; got {reduce!r}.")
 
 
-def downsampled_ivat_image(cut_weights, max_pixels=1000, *, reduce="mean",
-                           n_jobs=None):
+def downsampled_ivat_image(cut_weights, max_pixels=1000, *, reduce="mean", n_jobs=None):
     """The iVAT image at ``max_pixels`` per side, from the cut weights alone.
 
     In VAT order the iVAT dissimilarity of positions ``i < j`` is
@@ -122,7 +118,10 @@ def downsampled_ivat_image(cut_weights, max_pixels=1000, *, reduce="mean",
     """
     _check_reduce(reduce, _vat_image.REDUCE_CODES)
     w = check_array(
-        cut_weights, ensure_2d=False, dtype=np.float64, ensure_min_samples=1,
+        cut_weights,
+        ensure_2d=False,
+        dtype=np.float64,
+        ensure_min_samples=1,
         input_name="cut_weights",
     )
     if w.ndim != 1:
@@ -133,15 +132,21 @@ def downsampled_ivat_image(cut_weights, max_pixels=1000, *, reduce="mean",
     edges = block_edges(w.shape[0], max_pixels)
     m = edges.shape[0] - 1
     out = np.empty((m, m), dtype=np.float64)
-    _vat_image.ivat_block_image(
-        w, edges, _vat_image.REDUCE_CODES[reduce], out, effective_n_threads(n_jobs)
-    )
+    _vat_image.ivat_block_image(w, edges, _vat_image.REDUCE_CODES[reduce], out, effective_n_threads(n_jobs))
     return out
 
 
-def downsampled_vat_image(X, order, *, metric="euclidean", metric_params=None,
-                          max_pixels=1000, reduce="mean", n_jobs=None,
-                          working_memory=None):
+def downsampled_vat_image(
+    X,
+    order,
+    *,
+    metric="euclidean",
+    metric_params=None,
+    max_pixels=1000,
+    reduce="mean",
+    n_jobs=None,
+    working_memory=None,
+):
     """The VAT image at ``max_pixels`` per side, computed in strips of rows.
 
     The VAT image is the dissimilarity matrix with rows and columns in VAT
@@ -209,8 +214,7 @@ def downsampled_vat_image(X, order, *, metric="euclidean", metric_params=None,
     order = np.asarray(order)
     if order.shape != (n,) or not np.array_equal(np.sort(order), np.arange(n)):
         raise ValueError(
-            f"order must be a permutation of the {n} samples; got an array of "
-            f"shape {order.shape}."
+            f"order must be a permutation of the {n} samples; got an array of shape {order.shape}."
         )
     edges = block_edges(n, max_pixels)
     m = edges.shape[0] - 1
@@ -231,8 +235,7 @@ def downsampled_vat_image(X, order, *, metric="euclidean", metric_params=None,
             strip = np.asarray(X[order[rows]][:, order], dtype=np.float64)
         else:
             strip = pairwise_distances(
-                columns[rows], columns, metric=metric, n_jobs=n_jobs,
-                **(metric_params or {})
+                columns[rows], columns, metric=metric, n_jobs=n_jobs, **(metric_params or {})
             )
             # The GEMM-based Euclidean distance of a row to itself is rounding
             # noise, not 0, when the two arguments are different arrays.
@@ -261,10 +264,7 @@ def vat_image(X, order, metric, metric_params, n_jobs):
     """
     if metric == "precomputed":
         return X[np.ix_(order, order)]
-    if (
-        metric in EUCLIDEAN_NAMES and not metric_params
-        and not sparse.issparse(X) and X.dtype == np.float64
-    ):
+    if metric in EUCLIDEAN_NAMES and not metric_params and not sparse.issparse(X) and X.dtype == np.float64:
         rows = np.ascontiguousarray(X[order])
         image = np.empty((rows.shape[0], rows.shape[0]))
         # BLAS on one thread: its pthreads spin after the call while the
@@ -272,10 +272,11 @@ def vat_image(X, order, metric, metric_params, n_jobs):
         # at n = 1000 (measured).
         with blas_single_threaded():
             _vat_image.euclidean_image(
-                rows, row_norms(rows, squared=True), image, metric == "sqeuclidean",
+                rows,
+                row_norms(rows, squared=True),
+                image,
+                metric == "sqeuclidean",
                 effective_n_threads(n_jobs),
             )
         return image
-    return pairwise_distances(
-        X[order], metric=metric, n_jobs=n_jobs, **(metric_params or {})
-    )
+    return pairwise_distances(X[order], metric=metric, n_jobs=n_jobs, **(metric_params or {}))

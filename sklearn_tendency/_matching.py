@@ -21,13 +21,9 @@ def _mapping(y_true, y_pred, method, noise_label):
     y_pred = column_or_1d(y_pred, warn=True)
     check_consistent_length(y_true, y_pred)
     if y_true.shape[0] == 0:
-        raise ValueError(
-            "match_labels needs at least one sample; got empty y_true and y_pred."
-        )
+        raise ValueError("match_labels needs at least one sample; got empty y_true and y_pred.")
     classes, class_idx = np.unique(y_true, return_inverse=True)
-    clusters, first_seen, cluster_idx = np.unique(
-        y_pred, return_index=True, return_inverse=True
-    )
+    clusters, first_seen, cluster_idx = np.unique(y_pred, return_index=True, return_inverse=True)
     # Rows: clusters in order of first appearance in y_pred; columns: classes
     # in sorted order. Cluster ids are arbitrary names, so the matrix, hence
     # every choice made from it, must not depend on them: only on the
@@ -45,16 +41,12 @@ def _mapping(y_true, y_pred, method, noise_label):
         if noise_label is not None:
             is_noise = clusters[by_appearance] == noise_label
         rows = np.flatnonzero(~is_noise)
-        matched_rows, matched_cols = linear_sum_assignment(
-            _lexicographic_gain(C[rows]), maximize=True
-        )
+        matched_rows, matched_cols = linear_sum_assignment(_lexicographic_gain(C[rows]), maximize=True)
         # Clusters left over (more clusters than classes) and noise keep their
         # majority class: every sample gets a class, and the one-to-one part is
         # an optimal matching.
         target[rows[matched_rows]] = matched_cols
-    return {
-        c: classes[t] for c, t in zip(clusters[by_appearance].tolist(), target)
-    }, classes
+    return {c: classes[t] for c, t in zip(clusters[by_appearance].tolist(), target)}, classes
 
 
 def _lexicographic_gain(C):
@@ -82,8 +74,7 @@ def _lexicographic_gain(C):
     },
     prefer_skip_nested_validation=True,
 )
-def match_labels(y_true, y_pred, *, method="hungarian", noise_label=-1,
-                 return_mapping=False):
+def match_labels(y_true, y_pred, *, method="hungarian", noise_label=-1, return_mapping=False):
     """Relabel cluster ids with the class labels they best match.
 
     Parameters
@@ -245,8 +236,7 @@ class LabelMatcher(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         # The neighbour index of an earlier fit must not outlive it.
         for name in ("_nn", "_train_clusters"):
             self.__dict__.pop(name, None)
-        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], dtype=None,
-                             ensure_all_finite=False)
+        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=False)
         check_classification_targets(y)
         self.classes_ = np.unique(y)
         if len(self.classes_) < 2:
@@ -263,7 +253,10 @@ class LabelMatcher(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 "parameters (e.g. n_clusters, eps)."
             )
         y_matched, self.mapping_ = match_labels(
-            y, clusters, method=self.method, noise_label=self.noise_label,
+            y,
+            clusters,
+            method=self.method,
+            noise_label=self.noise_label,
             return_mapping=True,
         )
         values, counts = np.unique(y, return_counts=True)
@@ -305,8 +298,9 @@ class LabelMatcher(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"], dtype=None,
-                          ensure_all_finite=False)
+        X = validate_data(
+            self, X, reset=False, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=False
+        )
         clusters = self._clusters(X)
         fallback = self._fallback_class
         return np.array(

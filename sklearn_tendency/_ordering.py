@@ -47,9 +47,7 @@ class _DistanceRows:
     def __init__(self, X, metric, metric_params, n_threads):
         self.X, self.metric, self.params = X, metric, metric_params or {}
         self.n_threads = n_threads
-        self.sparse_euclidean = (
-            sparse.issparse(X) and metric in EUCLIDEAN_NAMES and not metric_params
-        )
+        self.sparse_euclidean = sparse.issparse(X) and metric in EUCLIDEAN_NAMES and not metric_params
         if self.sparse_euclidean:
             self.sq_norms = np.asarray(X.multiply(X).sum(axis=1), dtype=np.float64).ravel()
 
@@ -63,9 +61,7 @@ class _DistanceRows:
             if self.metric != "sqeuclidean":
                 np.sqrt(D, out=D)
         else:
-            D = pairwise_distances(
-                X[rows], X, metric=self.metric, n_jobs=self.n_threads, **self.params
-            )
+            D = pairwise_distances(X[rows], X, metric=self.metric, n_jobs=self.n_threads, **self.params)
         if not np.isfinite(D).all():
             raise ValueError(
                 f"The metric {self.metric!r} returned NaN or infinite "
@@ -154,8 +150,7 @@ def _prim_rowwise(X, start, metric, n_threads, metric_params):
     },
     prefer_skip_nested_validation=True,
 )
-def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None,
-              algorithm="auto", verbose=0):
+def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None, algorithm="auto", verbose=0):
     """VAT order and cut weights of a data set (Bezdek & Hathaway, 2002).
 
     Prim's algorithm started at the sample holding the largest dissimilarity
@@ -238,20 +233,15 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None,
     """
     X = check_vat_input(X, metric)
     if algorithm not in ALGORITHMS:
-        raise ValueError(
-            f"algorithm must be one of {sorted(ALGORITHMS)}; got {algorithm!r}."
-        )
+        raise ValueError(f"algorithm must be one of {sorted(ALGORITHMS)}; got {algorithm!r}.")
     return vat_order_validated(X, metric, metric_params, n_jobs, algorithm, verbose)
 
 
-def vat_order_validated(X, metric, metric_params, n_jobs, algorithm="auto",
-                        verbose=0):
+def vat_order_validated(X, metric, metric_params, n_jobs, algorithm="auto", verbose=0):
     """:func:`vat_order` on an X already through :func:`check_vat_input`."""
     n_threads = effective_n_threads(n_jobs)
     n = X.shape[0]
-    native = (
-        metric in _vat_prim.NATIVE_METRICS and not sparse.issparse(X) and not metric_params
-    )
+    native = metric in _vat_prim.NATIVE_METRICS and not sparse.issparse(X) and not metric_params
     algorithm = _resolve_algorithm(algorithm, X, metric, native)
     if algorithm in ("delaunay", "boruvka"):
         route = _vat_order_delaunay if algorithm == "delaunay" else _vat_order_boruvka
@@ -277,6 +267,7 @@ def vat_order_validated(X, metric, metric_params, n_jobs, algorithm="auto",
         order, cut_weights = _prim_rowwise(X, start, metric, n_threads, metric_params)
     return order, cut_weights
 
+
 EUCLIDEAN_NAMES = ("euclidean", "l2", "sqeuclidean")
 # Dimensions in which a Delaunay triangulation is cheap (O(n log n), about
 # 3 n edges in 2-d and 7 n in 3-d); 1-d is the sorted chain.
@@ -294,8 +285,7 @@ _DELAUNAY_MAX_FEATURES = 3
 # Prim's costs n^2 d, Boruvka's about n log n times a factor growing fast
 # with d (the k-d tree prunes less), so the crossover n grows with d; the
 # Delaunay route is never the fastest and is taken on request only.
-_BORUVKA_AUTO_MIN_SAMPLES = {1: 2000, 2: 2000, 3: 2000, 4: 10000, 5: 10000,
-                             6: 20000, 7: 50000, 8: 80000}
+_BORUVKA_AUTO_MIN_SAMPLES = {1: 2000, 2: 2000, 3: 2000, 4: 10000, 5: 10000, 6: 20000, 7: 50000, 8: 80000}
 
 
 def _resolve_algorithm(algorithm, X, metric, native):
@@ -303,11 +293,7 @@ def _resolve_algorithm(algorithm, X, metric, native):
     euclidean = native and metric in EUCLIDEAN_NAMES
     delaunay_ok = euclidean and d <= _DELAUNAY_MAX_FEATURES
     if algorithm == "auto":
-        return (
-            "boruvka"
-            if euclidean and n >= _BORUVKA_AUTO_MIN_SAMPLES.get(d, np.inf)
-            else "prim"
-        )
+        return "boruvka" if euclidean and n >= _BORUVKA_AUTO_MIN_SAMPLES.get(d, np.inf) else "prim"
     if algorithm == "boruvka" and not (native and metric in EUCLIDEAN_NAMES):
         raise ValueError(
             "algorithm='boruvka' needs a dense feature matrix and a Euclidean "
@@ -361,24 +347,37 @@ def _vat_order_prim_native(X, metric_code, n_threads, verbose):
     attached_to = np.empty(n, dtype=np.intp)
     filt = _float32_filter(X, metric_code)
     start, _, tied = _vat_prim.prim_features(
-        X, 0, metric_code, order, cut_weights, attached_to, n_threads,
-        _Progress(n, verbose, "Prim's pass"), *filt,
+        X,
+        0,
+        metric_code,
+        order,
+        cut_weights,
+        attached_to,
+        n_threads,
+        _Progress(n, verbose, "Prim's pass"),
+        *filt,
     )
     if start == 0:
         return order, cut_weights
     if not tied:
         vat_order_, vat_cuts = np.empty(n, dtype=np.intp), np.empty(n)
-        _vat_tree.prim_on_tree(
-            attached_to[1:], order[1:], cut_weights[1:], start, vat_order_, vat_cuts
-        )
+        _vat_tree.prim_on_tree(attached_to[1:], order[1:], cut_weights[1:], start, vat_order_, vat_cuts)
         return vat_order_, vat_cuts
     if verbose:
         print("[VAT] tied distances: second Prim's pass from the start", flush=True)
     _vat_prim.prim_features(
-        X, start, metric_code, order, cut_weights, attached_to, n_threads,
-        _Progress(n, verbose, "Prim's pass from the start"), *filt,
+        X,
+        start,
+        metric_code,
+        order,
+        cut_weights,
+        attached_to,
+        n_threads,
+        _Progress(n, verbose, "Prim's pass from the start"),
+        *filt,
     )
     return order, cut_weights
+
 
 # From this many features on, streaming a float32 copy (half the bytes, float32
 # arithmetic, twice the SIMD lanes) and recomputing the few undecided pairs
@@ -446,7 +445,8 @@ def _farthest_row_euclidean(X, n_threads):
     if 2 <= X.shape[1] <= _HULL_MAX_FEATURES and candidates.shape[0] > _HULL_MIN_CANDIDATES:
         candidates = _hull_candidates(X, candidates, tol)
     local, _ = _vat_prim.farthest_pair_start(
-        np.ascontiguousarray(X[candidates]), _vat_prim.NATIVE_METRICS["sqeuclidean"],
+        np.ascontiguousarray(X[candidates]),
+        _vat_prim.NATIVE_METRICS["sqeuclidean"],
         n_threads,
     )
     # candidates is increasing: the first local row is the first global row.
@@ -490,9 +490,7 @@ def _hull_candidates(X, candidates, tol):
     step = max(1, (1 << 22) // max(1, V.shape[0]))
     for a in range(0, Y.shape[0], step):
         block = Y[a : a + step]
-        far[a : a + step] = np.sqrt(
-            ((block[:, None, :] - V[None, :, :]) ** 2).sum(axis=2).max(axis=1)
-        )
+        far[a : a + step] = np.sqrt(((block[:, None, :] - V[None, :, :]) ** 2).sum(axis=2).max(axis=1))
     return candidates[far >= M - tol]
 
 
@@ -552,8 +550,12 @@ def _vat_order_delaunay(X, metric, n_threads, verbose):
     order = np.empty(n, dtype=np.intp)
     cut_weights = np.empty(n)
     reached = _vat_tree.prim_on_tree(
-        tree.row.astype(np.intp), tree.col.astype(np.intp),
-        np.ascontiguousarray(tree.data, dtype=np.float64), start, order, cut_weights,
+        tree.row.astype(np.intp),
+        tree.col.astype(np.intp),
+        np.ascontiguousarray(tree.data, dtype=np.float64),
+        start,
+        order,
+        cut_weights,
     )
     if reached != n:
         return None
@@ -600,8 +602,7 @@ def _vat_order_boruvka(X, metric, n_threads, verbose):
         np.sqrt(cut_weights, out=cut_weights)
     if verbose:
         print(
-            f"[VAT] Boruvka MST of {n} samples ordered in "
-            f"{time.perf_counter() - t0:.1f}s",
+            f"[VAT] Boruvka MST of {n} samples ordered in {time.perf_counter() - t0:.1f}s",
             flush=True,
         )
     return order, cut_weights

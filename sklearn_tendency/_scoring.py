@@ -216,8 +216,7 @@ def _progress(verbose):
 
     def say(step):
         if verbose:
-            print(f"[assess_tendency] {time.perf_counter() - t0:6.1f} s: {step}",
-                  file=sys.stderr, flush=True)
+            print(f"[assess_tendency] {time.perf_counter() - t0:6.1f} s: {step}", file=sys.stderr, flush=True)
 
     return say
 

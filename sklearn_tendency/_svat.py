@@ -27,9 +27,7 @@ def _distances_from(X, i, metric, metric_params):
     if metric == "precomputed":
         # A copy: the caller updates it in place.
         return np.array(X[i], dtype=np.float64).ravel()
-    return pairwise_distances(
-        X[i : i + 1], X, metric=metric, **(metric_params or {})
-    ).ravel()
+    return pairwise_distances(X[i : i + 1], X, metric=metric, **(metric_params or {})).ravel()
 
 
 def default_n_distinguished(sample_size):
@@ -38,8 +36,9 @@ def default_n_distinguished(sample_size):
     return int(max(2, min(50, sample_size // 10)))
 
 
-def maximin_sample(X, sample_size, *, n_distinguished=None, metric="euclidean",
-                   metric_params=None, random_state=None):
+def maximin_sample(
+    X, sample_size, *, n_distinguished=None, metric="euclidean", metric_params=None, random_state=None
+):
     """Maximin plus near-neighbour sampling of sVAT/siVAT.
 
     1. The first distinguished object is drawn at random; each next one is the
@@ -108,8 +107,7 @@ def maximin_sample(X, sample_size, *, n_distinguished=None, metric="euclidean",
     return np.sort(np.concatenate(chosen))
 
 
-def extend_labels(X, sample, sample_labels, *, metric="euclidean",
-                  metric_params=None, n_jobs=None):
+def extend_labels(X, sample, sample_labels, *, metric="euclidean", metric_params=None, n_jobs=None):
     """Label every object by its nearest sampled object (clusiVAT).
 
     Parameters

@@ -969,8 +969,16 @@ def dip_test(X, *, metric="euclidean", sample_size=None, random_state=None):
     },
     prefer_skip_nested_validation=True,
 )
-def vat_gap(X, *, metric="euclidean", min_cluster_size=None, quantile=0.9,
-            n_simulations=0, random_state=None, n_jobs=None):
+def vat_gap(
+    X,
+    *,
+    metric="euclidean",
+    min_cluster_size=None,
+    quantile=0.9,
+    n_simulations=0,
+    random_state=None,
+    n_jobs=None,
+):
     """The largest jump between two VAT blocks, relative to the blocks' own edges.
 
     Of the cut weights that split the VAT order into two blocks of at least

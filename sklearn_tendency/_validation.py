@@ -38,10 +38,7 @@ def check_precomputed_dissimilarity(D):
     """
     n_rows, n_cols = D.shape
     if n_rows != n_cols:
-        raise ValueError(
-            "A precomputed dissimilarity matrix must be square; got shape "
-            f"{D.shape}."
-        )
+        raise ValueError(f"A precomputed dissimilarity matrix must be square; got shape {D.shape}.")
     # Rounding noise on the diagonal (1e-16 from a cosine distance) is not a
     # dissimilarity of a sample to itself; anything above 1e-8 of the largest
     # entry is.
@@ -92,20 +89,14 @@ def check_sample_size(sample_size, n_samples, *, name="sample_size"):
     if isinstance(sample_size, (int, np.integer)):
         if not 1 <= sample_size <= n_samples:
             raise ValueError(
-                f"{name}={sample_size} is out of range: an int must lie in "
-                f"[1, n_samples] = [1, {n_samples}]."
+                f"{name}={sample_size} is out of range: an int must lie in [1, n_samples] = [1, {n_samples}]."
             )
         return int(sample_size)
     if isinstance(sample_size, (float, np.floating)):
         if not 0.0 < sample_size <= 1.0:
-            raise ValueError(
-                f"{name}={sample_size} is out of range: a float must lie in "
-                "(0, 1]."
-            )
+            raise ValueError(f"{name}={sample_size} is out of range: a float must lie in (0, 1].")
         return max(1, int(np.ceil(sample_size * n_samples)))
-    raise TypeError(
-        f"{name} must be an int or a float, got {type(sample_size).__name__}."
-    )
+    raise TypeError(f"{name} must be an int or a float, got {type(sample_size).__name__}.")
 
 
 def check_vat_input(X, metric, *, estimator=None, reset=True):

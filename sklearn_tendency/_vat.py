@@ -200,9 +200,19 @@ class VAT(TransformerMixin, BaseEstimator):
         "verbose": ["verbose"],
     }
 
-    def __init__(self, metric="euclidean", *, metric_params=None, n_clusters=None,
-                 n_jobs=None, algorithm="auto", sample_size=None, n_references=10,
-                 random_state=None, verbose=0):
+    def __init__(
+        self,
+        metric="euclidean",
+        *,
+        metric_params=None,
+        n_clusters=None,
+        n_jobs=None,
+        algorithm="auto",
+        sample_size=None,
+        n_references=10,
+        random_state=None,
+        verbose=0,
+    ):
         self.metric = metric
         self.metric_params = metric_params
         self.n_clusters = n_clusters
@@ -234,10 +244,20 @@ class VAT(TransformerMixin, BaseEstimator):
         return self
 
     # validate_data sets the last two before the order is computed.
-    _FITTED = ("order_", "cut_weights_", "n_clusters_estimate_", "labels_",
-               "cluster_edges_", "n_clusters_single_linkage_", "n_clusters_gap_",
-               "gap_", "gap_se_", "sample_indices_", "n_features_in_",
-               "feature_names_in_")
+    _FITTED = (
+        "order_",
+        "cut_weights_",
+        "n_clusters_estimate_",
+        "labels_",
+        "cluster_edges_",
+        "n_clusters_single_linkage_",
+        "n_clusters_gap_",
+        "gap_",
+        "gap_se_",
+        "sample_indices_",
+        "n_features_in_",
+        "feature_names_in_",
+    )
 
     def _fit_validated(self, X):
         """Validate X, then fit; returns the validated X.
@@ -258,8 +278,12 @@ class VAT(TransformerMixin, BaseEstimator):
             else:
                 order = sample[local_order]
                 labels = extend_labels(
-                    X, sample, labels, metric=self.metric,
-                    metric_params=self.metric_params, n_jobs=self.n_jobs,
+                    X,
+                    sample,
+                    labels,
+                    metric=self.metric,
+                    metric_params=self.metric_params,
+                    n_jobs=self.n_jobs,
                 )
         except BaseException:
             for name in self._FITTED:
@@ -280,15 +304,20 @@ class VAT(TransformerMixin, BaseEstimator):
         n_single = single_cuts.size + 1
         n_gap = gap = gap_se = None
         coordinates = (
-            self.metric in EUCLIDEAN_NAMES and not self.metric_params
-            and not sparse.issparse(X) and self.n_references > 0 and n >= 2 * m
+            self.metric in EUCLIDEAN_NAMES
+            and not self.metric_params
+            and not sparse.issparse(X)
+            and self.n_references > 0
+            and n >= 2 * m
         )
         if coordinates:
             Xs = X if sample is None else X[sample]
             n_gap, gap_edges, gap, gap_se = gap_block_count(
-                Xs, local_order,
+                Xs,
+                local_order,
                 lambda R: vat_order_validated(R, "euclidean", None, self.n_jobs)[0],
-                min_block_size=m, max_blocks=max_blocks,
+                min_block_size=m,
+                max_blocks=max_blocks,
                 n_references=self.n_references,
                 random_state=check_random_state(self.random_state),
             )
@@ -318,17 +347,25 @@ class VAT(TransformerMixin, BaseEstimator):
         sample = None
         if self.sample_size is not None:
             size = (
-                self.sample_size if isinstance(self.sample_size, Integral)
+                self.sample_size
+                if isinstance(self.sample_size, Integral)
                 else check_sample_size(self.sample_size, n)
             )
             if size < n:
                 sample = maximin_sample(
-                    X, max(size, 2), metric=self.metric,
-                    metric_params=self.metric_params, random_state=self.random_state,
+                    X,
+                    max(size, 2),
+                    metric=self.metric,
+                    metric_params=self.metric_params,
+                    random_state=self.random_state,
                 )
                 X = X[np.ix_(sample, sample)] if self.metric == "precomputed" else X[sample]
         order, cut_weights = vat_order_validated(
-            X, self.metric, self.metric_params, self.n_jobs, self.algorithm,
+            X,
+            self.metric,
+            self.metric_params,
+            self.n_jobs,
+            self.algorithm,
             self.verbose,
         )
         return sample, order, cut_weights

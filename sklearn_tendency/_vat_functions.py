@@ -20,8 +20,7 @@ def _fit_image(estimator, X, plot, ax, cmap, title):
     return image
 
 
-def vat(X, *, metric="euclidean", metric_params=None, n_jobs=None, plot=False,
-        ax=None, cmap="gray"):
+def vat(X, *, metric="euclidean", metric_params=None, n_jobs=None, plot=False, ax=None, cmap="gray"):
     """VAT image of X, optionally drawn: the function for notebooks.
 
     Parameters
@@ -56,8 +55,7 @@ def vat(X, *, metric="euclidean", metric_params=None, n_jobs=None, plot=False,
     return _fit_image(est, X, plot, ax, cmap, "VAT")
 
 
-def ivat(X, *, metric="euclidean", metric_params=None, n_jobs=None, plot=False,
-         ax=None, cmap="gray"):
+def ivat(X, *, metric="euclidean", metric_params=None, n_jobs=None, plot=False, ax=None, cmap="gray"):
     """iVAT image of X, optionally drawn: the function for notebooks.
 
     Parameters

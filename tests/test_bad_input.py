@@ -47,8 +47,9 @@ def _X_cases():
     obj = good.astype(object)
     obj[0, 0] = "a"
     csr_dup = sparse.csr_matrix(
-        (np.array([1.0, 2.0, 3.0, 4.0, 0.5, 1.5]), np.array([0, 0, 1, 1, 2, 0]),
-         np.array([0, 2, 4, 5, 6])), shape=(4, 3))
+        (np.array([1.0, 2.0, 3.0, 4.0, 0.5, 1.5]), np.array([0, 0, 1, 1, 2, 0]), np.array([0, 2, 4, 5, 6])),
+        shape=(4, 3),
+    )
     big_idx = sparse.csr_matrix(good)
     big_idx.indices = big_idx.indices.astype(np.int64)
     big_idx.indptr = big_idx.indptr.astype(np.int64)
@@ -145,17 +146,35 @@ def _w_cases():
 
 # n_jobs=100_000 exhausts the child's threads, which poisons every later call
 # of the batch: tests/test_reliability.py runs it alone (item 2).
-N_JOBS = {"n_jobs=0": 0, "n_jobs=1000": 1000, "n_jobs=2**31": 2**31,
-          "n_jobs='2'": "2", "n_jobs=True": True, "n_jobs=-1000": -1000,
-          "n_jobs=1.5": 1.5, "n_jobs=nan": float("nan")}
-SAMPLE_SIZE = {"sample_size=True": True, "sample_size=0": 0, "sample_size=-1": -1,
-               "sample_size=1.5": 1.5, "sample_size=nan": float("nan"),
-               "sample_size=10**9": 10**9, "sample_size='a'": "a",
-               "sample_size=0.0": 0.0, "sample_size=1": 1}
+N_JOBS = {
+    "n_jobs=0": 0,
+    "n_jobs=1000": 1000,
+    "n_jobs=2**31": 2**31,
+    "n_jobs='2'": "2",
+    "n_jobs=True": True,
+    "n_jobs=-1000": -1000,
+    "n_jobs=1.5": 1.5,
+    "n_jobs=nan": float("nan"),
+}
+SAMPLE_SIZE = {
+    "sample_size=True": True,
+    "sample_size=0": 0,
+    "sample_size=-1": -1,
+    "sample_size=1.5": 1.5,
+    "sample_size=nan": float("nan"),
+    "sample_size=10**9": 10**9,
+    "sample_size='a'": "a",
+    "sample_size=0.0": 0.0,
+    "sample_size=1": 1,
+}
 RANDOM_STATE = {"random_state='x'": "x", "random_state=-1": -1, "random_state=2**40": 2**40}
-METRIC = {"metric='nope'": "nope", "metric=3": 3, "metric=None": None,
-          "metric=lambda nan": lambda a, b: float("nan"),
-          "metric=lambda negative": lambda a, b: -1.0}
+METRIC = {
+    "metric='nope'": "nope",
+    "metric=3": 3,
+    "metric=None": None,
+    "metric=lambda nan": lambda a, b: float("nan"),
+    "metric=lambda negative": lambda a, b: -1.0,
+}
 
 
 def _params(base, **groups):
@@ -202,34 +221,63 @@ def _entry_points():
         name = Est.__name__
         fit = lambda X, _E=Est, **kw: _E(**kw).fit(X)  # noqa: E731
         fit_transform = lambda X, _E=Est, **kw: _E(**kw).fit_transform(X)  # noqa: E731
-        data_entry(name, fit, params={
-            **_params(None, n_jobs=N_JOBS, sample_size=SAMPLE_SIZE, metric=METRIC,
-                      random_state=RANDOM_STATE),
-            **{k: {"n_clusters": v} for k, v in _simple("n_clusters", [0, True, -1, 1.5, 10**6]).items()},
-            **{k: {"algorithm": v} for k, v in _simple("algorithm", ["x", "delaunay", None]).items()},
-            **{k: {"metric_params": v} for k, v in _simple("metric_params", [{"p": -1}, {"nope": 1}, 3]).items()},
-            **{k: {"verbose": v} for k, v in _simple("verbose", [-1, "x"]).items()},
-        })
+        data_entry(
+            name,
+            fit,
+            params={
+                **_params(
+                    None, n_jobs=N_JOBS, sample_size=SAMPLE_SIZE, metric=METRIC, random_state=RANDOM_STATE
+                ),
+                **{k: {"n_clusters": v} for k, v in _simple("n_clusters", [0, True, -1, 1.5, 10**6]).items()},
+                **{k: {"algorithm": v} for k, v in _simple("algorithm", ["x", "delaunay", None]).items()},
+                **{
+                    k: {"metric_params": v}
+                    for k, v in _simple("metric_params", [{"p": -1}, {"nope": 1}, 3]).items()
+                },
+                **{k: {"verbose": v} for k, v in _simple("verbose", [-1, "x"]).items()},
+            },
+        )
         for case, X in X_cases.items():
             add(name, f"fit_transform X={case}", fit_transform, X)
         fitted = Est().fit(good)
         add(name, "transform with other features", fitted.transform, good[:, :2])
         add(name, "transform nan", fitted.transform, X_cases["nan"])
-        add(name, "fit_transform algorithm=delaunay 5 features", fit_transform,
-            rng.rand(30, 5), algorithm="delaunay")
+        add(
+            name,
+            "fit_transform algorithm=delaunay 5 features",
+            fit_transform,
+            rng.rand(30, 5),
+            algorithm="delaunay",
+        )
 
     for name, func in (("vat_order", st.vat_order), ("vat", st.vat), ("ivat", st.ivat)):
-        extra = {k: {"algorithm": v} for k, v in _simple("algorithm", ["x", "delaunay"]).items()} \
-            if name == "vat_order" else {}
-        data_entry(name, func, params={
-            **_params(None, n_jobs=N_JOBS, metric=METRIC), **extra,
-            **{k: {"metric_params": v} for k, v in _simple("metric_params", [{"nope": 1}, 3]).items()},
-        })
+        extra = (
+            {k: {"algorithm": v} for k, v in _simple("algorithm", ["x", "delaunay"]).items()}
+            if name == "vat_order"
+            else {}
+        )
+        data_entry(
+            name,
+            func,
+            params={
+                **_params(None, n_jobs=N_JOBS, metric=METRIC),
+                **extra,
+                **{k: {"metric_params": v} for k, v in _simple("metric_params", [{"nope": 1}, 3]).items()},
+            },
+        )
 
     # Statistics.
-    for name in ("hopkins_test", "hopkins", "hopkins_both", "gaussian_hopkins_test",
-                 "rank_hopkins_test", "cluster_tendency_test", "dip_test", "vat_gap",
-                 "assess_tendency"):
+    for name in (
+        "hopkins_test",
+        "hopkins",
+        "hopkins_both",
+        "gaussian_hopkins_test",
+        "rank_hopkins_test",
+        "cluster_tendency_test",
+        "dip_test",
+        "vat_gap",
+        "assess_tendency",
+    ):
         func = getattr(st, name)
         params = {}
         import inspect
@@ -242,18 +290,29 @@ def _entry_points():
         if "random_state" in sig:
             params.update(_params(None, random_state=RANDOM_STATE))
         if "metric" in sig:
-            params.update(_params(None, metric={"metric='nope'": "nope", "metric=3": 3,
-                                                "metric='precomputed'": "precomputed"}))
+            params.update(
+                _params(
+                    None,
+                    metric={"metric='nope'": "nope", "metric=3": 3, "metric='precomputed'": "precomputed"},
+                )
+            )
         if "n_simulations" in sig:
-            params.update({k: {"n_simulations": v} for k, v in
-                           _simple("n_simulations", [-1, True, 1.5, "3"]).items()})
+            params.update(
+                {k: {"n_simulations": v} for k, v in _simple("n_simulations", [-1, True, 1.5, "3"]).items()}
+            )
         if "alternative" in sig:
             params.update({k: {"alternative": v} for k, v in _simple("alternative", ["x", None]).items()})
         if "quantile" in sig:
-            params.update({k: {"quantile": v} for k, v in _simple("quantile", [1.5, -0.1, float("nan")]).items()})
+            params.update(
+                {k: {"quantile": v} for k, v in _simple("quantile", [1.5, -0.1, float("nan")]).items()}
+            )
         if "min_cluster_size" in sig:
-            params.update({k: {"min_cluster_size": v} for k, v in
-                           _simple("min_cluster_size", [-3, 0, True, 1.5, 10**6]).items()})
+            params.update(
+                {
+                    k: {"min_cluster_size": v}
+                    for k, v in _simple("min_cluster_size", [-3, 0, True, 1.5, 10**6]).items()
+                }
+            )
         if "alpha" in sig:
             params.update({k: {"alpha": v} for k, v in _simple("alpha", [-1, 0, 1, 2, float("nan")]).items()})
         if "dip" in sig:
@@ -263,27 +322,47 @@ def _entry_points():
         if "nulls" in sig:
             params.update({k: {"nulls": v} for k, v in _simple("nulls", [(), ("x",), "box", None]).items()})
         if "max_samples" in sig:
-            params.update({k: {"max_samples": v} for k, v in _simple("max_samples", [0, -1, True, 1.5]).items()})
+            params.update(
+                {k: {"max_samples": v} for k, v in _simple("max_samples", [0, -1, True, 1.5]).items()}
+            )
         fixed = {"n_simulations": 3} if "n_simulations" in sig and name != "vat_gap" else {}
         data_entry(name, func, precomputed="metric" in sig, params=params, **fixed)
 
     # Cut-weight functions.
     for name, func, params in (
-        ("estimate_n_clusters", st.estimate_n_clusters, {
-            **{k: {"quantile": v} for k, v in _simple("quantile", [1.5, -1, float("nan")]).items()},
-            **{k: {"ratio": v} for k, v in _simple("ratio", [-1, float("nan"), "2"]).items()},
-            **{k: {"min_cluster_size": v} for k, v in _simple("min_cluster_size", [-3, 0, True, 1.5]).items()},
-            **{k: {"max_clusters": v} for k, v in _simple("max_clusters", [0, -1, True, 1.5]).items()},
-        }),
-        ("ivat_from_cut_weights", st.ivat_from_cut_weights, {
-            **_params(None, n_jobs=N_JOBS),
-            **{k: {"dtype": v} for k, v in _simple("dtype", ["x", int, np.complex128]).items()},
-        }),
-        ("downsampled_ivat_image", st.downsampled_ivat_image, {
-            **_params(None, n_jobs=N_JOBS),
-            **{k: {"max_pixels": v} for k, v in _simple("max_pixels", [0, -1, True, 1.5, "3", 2**40]).items()},
-            **{k: {"reduce": v} for k, v in _simple("reduce", ["x", None]).items()},
-        }),
+        (
+            "estimate_n_clusters",
+            st.estimate_n_clusters,
+            {
+                **{k: {"quantile": v} for k, v in _simple("quantile", [1.5, -1, float("nan")]).items()},
+                **{k: {"ratio": v} for k, v in _simple("ratio", [-1, float("nan"), "2"]).items()},
+                **{
+                    k: {"min_cluster_size": v}
+                    for k, v in _simple("min_cluster_size", [-3, 0, True, 1.5]).items()
+                },
+                **{k: {"max_clusters": v} for k, v in _simple("max_clusters", [0, -1, True, 1.5]).items()},
+            },
+        ),
+        (
+            "ivat_from_cut_weights",
+            st.ivat_from_cut_weights,
+            {
+                **_params(None, n_jobs=N_JOBS),
+                **{k: {"dtype": v} for k, v in _simple("dtype", ["x", int, np.complex128]).items()},
+            },
+        ),
+        (
+            "downsampled_ivat_image",
+            st.downsampled_ivat_image,
+            {
+                **_params(None, n_jobs=N_JOBS),
+                **{
+                    k: {"max_pixels": v}
+                    for k, v in _simple("max_pixels", [0, -1, True, 1.5, "3", 2**40]).items()
+                },
+                **{k: {"reduce": v} for k, v in _simple("reduce", ["x", None]).items()},
+            },
+        ),
     ):
         for case, cw in w_cases.items():
             add(name, case, func, cw)
@@ -294,35 +373,59 @@ def _entry_points():
     for case, X in X_cases.items():
         add("downsampled_vat_image", f"X={case}", dvat, X, order, max_pixels=5)
     for case, D in D_cases.items():
-        add("downsampled_vat_image", case, dvat, D, np.arange(D.shape[0]),
-            metric="precomputed", max_pixels=5)
-    for case, o in {"order too short": order[:5], "order out of range": order + 5,
-                    "order negative": order - 25, "order with duplicates": order // 2,
-                    "order float": order + 0.5, "order 2-d": order.reshape(4, 5),
-                    "order None": None, "order huge index": np.r_[order[:-1], 2**62]}.items():
+        add("downsampled_vat_image", case, dvat, D, np.arange(D.shape[0]), metric="precomputed", max_pixels=5)
+    for case, o in {
+        "order too short": order[:5],
+        "order out of range": order + 5,
+        "order negative": order - 25,
+        "order with duplicates": order // 2,
+        "order float": order + 0.5,
+        "order 2-d": order.reshape(4, 5),
+        "order None": None,
+        "order huge index": np.r_[order[:-1], 2**62],
+    }.items():
         add("downsampled_vat_image", case, dvat, good, o)
-    for case, kw in {**_params(None, n_jobs=N_JOBS, metric=METRIC),
-                     **{k: {"max_pixels": v} for k, v in _simple("max_pixels", [0, True, 1.5, 2**40]).items()},
-                     **{k: {"reduce": v} for k, v in _simple("reduce", ["x", "max"]).items()}}.items():
+    for case, kw in {
+        **_params(None, n_jobs=N_JOBS, metric=METRIC),
+        **{k: {"max_pixels": v} for k, v in _simple("max_pixels", [0, True, 1.5, 2**40]).items()},
+        **{k: {"reduce": v} for k, v in _simple("reduce", ["x", "max"]).items()},
+    }.items():
         add("downsampled_vat_image", case, dvat, good, order, **kw)
 
-    for n, m in [(0, 5), (-1, 5), (1.5, 5), (True, 5), (2**62, 5), (10, 0), (10, True),
-                 (10, 1.5), (10, "3"), (10, -2), (None, 3)]:
+    for n, m in [
+        (0, 5),
+        (-1, 5),
+        (1.5, 5),
+        (True, 5),
+        (2**62, 5),
+        (10, 0),
+        (10, True),
+        (10, 1.5),
+        (10, "3"),
+        (10, -2),
+        (None, 3),
+    ]:
         add("block_edges", f"n_samples={n!r}, max_pixels={m!r}", st.block_edges, n, m)
 
     # Matching.
     for case, (a, b) in {
-        "empty": ([], []), "lengths differ": ([0, 1, 1], [0, 1]),
+        "empty": ([], []),
+        "lengths differ": ([0, 1, 1], [0, 1]),
         "2-d y_true": (np.zeros((5, 2)), [0, 1, 0, 1, 0]),
         "nan labels": ([0.0, np.nan, 1.0], [0, 1, 1]),
-        "mixed types": ([0, "a", 1], [0, 1, 1]), "None": (None, None),
-        "one sample": ([0], [3]), "strings both": (["a", "b"], ["x", "y"]),
+        "mixed types": ([0, "a", 1], [0, 1, 1]),
+        "None": (None, None),
+        "one sample": ([0], [3]),
+        "strings both": (["a", "b"], ["x", "y"]),
         "huge ids": ([0, 1, 1], [2**63 - 1, -(2**63), 0]),
         "float ids": ([0, 1, 1], [0.5, 1.5, 0.5]),
     }.items():
         add("match_labels", case, st.match_labels, a, b)
-    for case, kw in {"method='x'": {"method": "x"}, "noise_label='a'": {"noise_label": "a"},
-                     "return_mapping='yes'": {"return_mapping": "yes"}}.items():
+    for case, kw in {
+        "method='x'": {"method": "x"},
+        "noise_label='a'": {"noise_label": "a"},
+        "return_mapping='yes'": {"return_mapping": "yes"},
+    }.items():
         add("match_labels", case, st.match_labels, y, y, **kw)
 
     def matcher_fit(X, yy, estimator=None, **kw):
@@ -333,13 +436,21 @@ def _entry_points():
         shape = getattr(X, "shape", ())
         n = shape[0] if len(shape) else len(X) if isinstance(X, list) else 0
         add("LabelMatcher", f"X={case}", matcher_fit, X, (np.arange(n) % 2) if n else y)
-    for case, yy in {"one class": np.zeros(20), "nan labels": np.r_[np.nan, y[1:]],
-                     "y too short": y[:5], "2-d y": np.c_[y, y], "continuous y": good[:, 0],
-                     "y None": None}.items():
+    for case, yy in {
+        "one class": np.zeros(20),
+        "nan labels": np.r_[np.nan, y[1:]],
+        "y too short": y[:5],
+        "2-d y": np.c_[y, y],
+        "continuous y": good[:, 0],
+        "y None": None,
+    }.items():
         add("LabelMatcher", case, matcher_fit, good, yy)
-    for case, kw in {"estimator=None": {"estimator": 3}, "method='x'": {"method": "x"},
-                     "estimator single cluster": {"estimator": KMeans(1, n_init=1)},
-                     "noise_label='a'": {"noise_label": "a"}}.items():
+    for case, kw in {
+        "estimator=None": {"estimator": 3},
+        "method='x'": {"method": "x"},
+        "estimator single cluster": {"estimator": KMeans(1, n_init=1)},
+        "noise_label='a'": {"noise_label": "a"},
+    }.items():
         add("LabelMatcher", case, matcher_fit, good, y, **kw)
     fitted_matcher = st.LabelMatcher(KMeans(2, n_init=1, random_state=0)).fit(good, y)
     add("LabelMatcher", "predict other features", fitted_matcher.predict, good[:, :2])
@@ -348,7 +459,8 @@ def _entry_points():
     # LloydKMeans (the estimator's own fixes are issue 13 item 1, elsewhere).
     def km_fit(X, sample_weight=None, **kw):
         return st.LloydKMeans(**{"n_clusters": 2, "random_state": 0, **kw}).fit(
-            X, sample_weight=sample_weight)
+            X, sample_weight=sample_weight
+        )
 
     for case, X in X_cases.items():
         add("LloydKMeans", f"X={case}", km_fit, X)
@@ -394,88 +506,186 @@ def _entry_points():
         add("make_tendency_scorer", f"scorer on X={case}", scorer, st.LloydKMeans(2), X)
     add("HopkinsResult", "garbage fields", lambda: list(st.HopkinsResult(np.nan, None, -1, "x")))
     add("TendencyResult", "garbage fields", lambda: list(st.TendencyResult("x", None)))
-    add("TendencyReport", "garbage fields", lambda: str(st.TendencyReport(
-        -1, None, {}, "x", None, -3, float("nan"))))
+    add(
+        "TendencyReport",
+        "garbage fields",
+        lambda: str(st.TendencyReport(-1, None, {}, "x", None, -3, float("nan"))),
+    )
 
-    add("ClusterTendencyResult", "garbage fields",
-        lambda: list(st.ClusterTendencyResult("x", None, None)))
-    for case, (kx, ky) in {"empty": ([], []), "one point": ([1], [1.0]),
-                           "lengths differ": ([1, 2, 3], [1.0, 2.0]),
-                           "nan": ([1, 2, 3], [1.0, np.nan, 0.0]), "strings": (["a", "b", "c"], [1, 2, 3]),
-                           "2-d": (np.zeros((3, 2)), np.zeros((3, 2))), "None": (None, None)}.items():
+    add("ClusterTendencyResult", "garbage fields", lambda: list(st.ClusterTendencyResult("x", None, None)))
+    for case, (kx, ky) in {
+        "empty": ([], []),
+        "one point": ([1], [1.0]),
+        "lengths differ": ([1, 2, 3], [1.0, 2.0]),
+        "nan": ([1, 2, 3], [1.0, np.nan, 0.0]),
+        "strings": (["a", "b", "c"], [1, 2, 3]),
+        "2-d": (np.zeros((3, 2)), np.zeros((3, 2))),
+        "None": (None, None),
+    }.items():
         add("knee_point", case, st.knee_point, kx, ky)
 
     # Displays (Agg backend in the child).
     for case in ("nan", "empty (0, 3)", "one sample", "strings", "complex", "csr"):
-        add("KSelectionDisplay", f"from_data X={case}", st.KSelectionDisplay.from_data,
-            X_cases[case], n_clusters=range(1, 3), plot=False)
-    for case, kw in {"n_clusters=[0]": {"n_clusters": [0]}, "n_clusters=[]": {"n_clusters": []},
-                     "n_clusters=[50]": {"n_clusters": [50]}, "n_clusters='x'": {"n_clusters": "x"},
-                     "n_references=-1": {"n_references": -1},
-                     "silhouette_sample_size=1": {"silhouette_sample_size": 1},
-                     **{k: {"random_state": v} for k, v in RANDOM_STATE.items()}}.items():
-        add("KSelectionDisplay", f"from_data {case}", st.KSelectionDisplay.from_data, good,
-            **{"n_clusters": range(1, 3), "plot": False, **kw})
-    add("KSelectionDisplay", "from_estimator VAT", st.KSelectionDisplay.from_estimator,
-        st.VAT(), good, n_clusters=range(1, 3), plot=False)
-    add("KSelectionDisplay", "from_estimator string", st.KSelectionDisplay.from_estimator,
-        "x", good, n_clusters=range(1, 3), plot=False)
-    for case, labels in {"one cluster": np.zeros(20), "too short": y[:5], "nan": np.r_[np.nan, y[1:]],
-                         "2-d": np.c_[y, y], "None": None, "all distinct": np.arange(20)}.items():
-        add("SilhouetteDisplay", f"from_predictions labels {case}",
-            st.SilhouetteDisplay.from_predictions, good, labels)
+        add(
+            "KSelectionDisplay",
+            f"from_data X={case}",
+            st.KSelectionDisplay.from_data,
+            X_cases[case],
+            n_clusters=range(1, 3),
+            plot=False,
+        )
+    for case, kw in {
+        "n_clusters=[0]": {"n_clusters": [0]},
+        "n_clusters=[]": {"n_clusters": []},
+        "n_clusters=[50]": {"n_clusters": [50]},
+        "n_clusters='x'": {"n_clusters": "x"},
+        "n_references=-1": {"n_references": -1},
+        "silhouette_sample_size=1": {"silhouette_sample_size": 1},
+        **{k: {"random_state": v} for k, v in RANDOM_STATE.items()},
+    }.items():
+        add(
+            "KSelectionDisplay",
+            f"from_data {case}",
+            st.KSelectionDisplay.from_data,
+            good,
+            **{"n_clusters": range(1, 3), "plot": False, **kw},
+        )
+    add(
+        "KSelectionDisplay",
+        "from_estimator VAT",
+        st.KSelectionDisplay.from_estimator,
+        st.VAT(),
+        good,
+        n_clusters=range(1, 3),
+        plot=False,
+    )
+    add(
+        "KSelectionDisplay",
+        "from_estimator string",
+        st.KSelectionDisplay.from_estimator,
+        "x",
+        good,
+        n_clusters=range(1, 3),
+        plot=False,
+    )
+    for case, labels in {
+        "one cluster": np.zeros(20),
+        "too short": y[:5],
+        "nan": np.r_[np.nan, y[1:]],
+        "2-d": np.c_[y, y],
+        "None": None,
+        "all distinct": np.arange(20),
+    }.items():
+        add(
+            "SilhouetteDisplay",
+            f"from_predictions labels {case}",
+            st.SilhouetteDisplay.from_predictions,
+            good,
+            labels,
+        )
     for case in ("nan", "empty (0, 3)", "strings", "complex"):
-        add("SilhouetteDisplay", f"from_predictions X={case}", st.SilhouetteDisplay.from_predictions,
-            X_cases[case], np.arange(np.asarray(X_cases[case]).shape[0] if np.ndim(X_cases[case]) else 0) % 2)
+        add(
+            "SilhouetteDisplay",
+            f"from_predictions X={case}",
+            st.SilhouetteDisplay.from_predictions,
+            X_cases[case],
+            np.arange(np.asarray(X_cases[case]).shape[0] if np.ndim(X_cases[case]) else 0) % 2,
+        )
     for case, kw in {"sample_size=1": {"sample_size": 1}, "metric='nope'": {"metric": "nope"}}.items():
-        add("SilhouetteDisplay", f"from_predictions {case}", st.SilhouetteDisplay.from_predictions,
-            good, y, **kw)
-    add("SilhouetteDisplay", "from_estimator unfitted", st.SilhouetteDisplay.from_estimator,
-        st.LloydKMeans(2), good)
+        add(
+            "SilhouetteDisplay",
+            f"from_predictions {case}",
+            st.SilhouetteDisplay.from_predictions,
+            good,
+            y,
+            **kw,
+        )
+    add(
+        "SilhouetteDisplay",
+        "from_estimator unfitted",
+        st.SilhouetteDisplay.from_estimator,
+        st.LloydKMeans(2),
+        good,
+    )
     add("SilhouetteDisplay", "from_estimator string", st.SilhouetteDisplay.from_estimator, "x", good)
 
     fitted_vat, fitted_ivat = st.VAT().fit(good), st.IVAT().fit(good)
     sampled = st.IVAT(sample_size=5, random_state=0).fit(good)
     for case, args in {
-        "unfitted VAT": (st.VAT(), good), "LloydKMeans": (km, good),
-        "VAT without X": (fitted_vat,), "VAT X other n": (fitted_vat, good[:5]),
-        "IVAT X other n": (fitted_ivat, good[:5]), "sampled IVAT": (sampled, good),
-        "VAT X nan": (fitted_vat, X_cases["nan"]), "string": ("VAT", good),
+        "unfitted VAT": (st.VAT(), good),
+        "LloydKMeans": (km, good),
+        "VAT without X": (fitted_vat,),
+        "VAT X other n": (fitted_vat, good[:5]),
+        "IVAT X other n": (fitted_ivat, good[:5]),
+        "sampled IVAT": (sampled, good),
+        "VAT X nan": (fitted_vat, X_cases["nan"]),
+        "string": ("VAT", good),
     }.items():
         add("VATDisplay", f"from_estimator {case}", st.VATDisplay.from_estimator, *args)
-    for case, kw in {"labels wrong length": {"labels": np.arange(3)},
-                     "max_pixels=0": {"max_pixels": 0}, "reduce='x'": {"reduce": "x"},
-                     "reduce='max' on VAT": {"reduce": "max"}}.items():
+    for case, kw in {
+        "labels wrong length": {"labels": np.arange(3)},
+        "max_pixels=0": {"max_pixels": 0},
+        "reduce='x'": {"reduce": "x"},
+        "reduce='max' on VAT": {"reduce": "max"},
+    }.items():
         add("VATDisplay", f"from_estimator {case}", st.VATDisplay.from_estimator, fitted_vat, good, **kw)
     for case in ("nan", "empty (0, 3)", "one sample", "strings", "complex", "huge 1e300", "csr"):
         add("VATDisplay", f"from_data X={case}", st.VATDisplay.from_data, X_cases[case])
     add("VATDisplay", "from_data method='x'", st.VATDisplay.from_data, good, method="x")
-    for case, image in {"image nan": np.full((3, 3), np.nan), "image 1-d": np.zeros(3),
-                        "image empty": np.zeros((0, 0)), "image strings": np.array([["a"]])}.items():
+    for case, image in {
+        "image nan": np.full((3, 3), np.nan),
+        "image 1-d": np.zeros(3),
+        "image empty": np.zeros((0, 0)),
+        "image strings": np.array([["a"]]),
+    }.items():
         add("VATDisplay", case, lambda im: st.VATDisplay(im).plot(), image)
 
-    for case, est in {"KMeans": KMeans(2, n_init=1).fit(good), "unfitted": st.LloydKMeans(2),
-                      "VAT": fitted_vat, "string": "x"}.items():
-        add("ObjectiveHistoryDisplay", f"from_estimator {case}",
-            st.ObjectiveHistoryDisplay.from_estimator, est)
-    for case, hist in {"nan": np.array([1.0, np.nan]), "2-d": np.zeros((2, 2)),
-                       "empty": np.zeros(0), "strings": np.array(["a"]), "None": None}.items():
-        add("ObjectiveHistoryDisplay", f"history {case}",
-            lambda h: st.ObjectiveHistoryDisplay(h).plot(), hist)
+    for case, est in {
+        "KMeans": KMeans(2, n_init=1).fit(good),
+        "unfitted": st.LloydKMeans(2),
+        "VAT": fitted_vat,
+        "string": "x",
+    }.items():
+        add(
+            "ObjectiveHistoryDisplay",
+            f"from_estimator {case}",
+            st.ObjectiveHistoryDisplay.from_estimator,
+            est,
+        )
+    for case, hist in {
+        "nan": np.array([1.0, np.nan]),
+        "2-d": np.zeros((2, 2)),
+        "empty": np.zeros(0),
+        "strings": np.array(["a"]),
+        "None": None,
+    }.items():
+        add(
+            "ObjectiveHistoryDisplay", f"history {case}", lambda h: st.ObjectiveHistoryDisplay(h).plot(), hist
+        )
 
     km_centers = st.LloydKMeans(2, random_state=0, store_centers=True).fit(good)
     for case, args, kw in [
-        ("unfitted", (st.LloydKMeans(2), good), {}), ("no center history", (km, good), {}),
+        ("unfitted", (st.LloydKMeans(2), good), {}),
+        ("no center history", (km, good), {}),
         ("features out of range", (km_centers, good), {"features": (0, 5)}),
         ("features one", (km_centers, good), {"features": (0,)}),
         ("X other features", (km_centers, good[:, :2]), {}),
-        ("X nan", (km_centers, X_cases["nan"]), {}), ("frame=10**6", (km_centers, good), {"frame": 10**6}),
+        ("X nan", (km_centers, X_cases["nan"]), {}),
+        ("frame=10**6", (km_centers, good), {"frame": 10**6}),
         ("KMeans", (KMeans(2, n_init=1).fit(good), good), {}),
     ]:
-        add("ClusteringAnimation", f"from_estimator {case}",
-            st.ClusteringAnimation.from_estimator, *args, **kw)
-    add("ClusteringAnimation", "center_history 2-d", lambda: st.ClusteringAnimation(
-        good, np.zeros((2, 3))).plot())
+        add(
+            "ClusteringAnimation",
+            f"from_estimator {case}",
+            st.ClusteringAnimation.from_estimator,
+            *args,
+            **kw,
+        )
+    add(
+        "ClusteringAnimation",
+        "center_history 2-d",
+        lambda: st.ClusteringAnimation(good, np.zeros((2, 3))).plot(),
+    )
 
     for case, args in {
         "unfitted": (st.LabelMatcher(KMeans(2)), good, y),
@@ -484,8 +694,12 @@ def _entry_points():
         "not a matcher": (km, good, y),
         "X nan": (fitted_matcher, X_cases["nan"], y),
     }.items():
-        add("MatchedConfusionMatrixDisplay", f"from_matcher {case}",
-            st.MatchedConfusionMatrixDisplay.from_matcher, *args)
+        add(
+            "MatchedConfusionMatrixDisplay",
+            f"from_matcher {case}",
+            st.MatchedConfusionMatrixDisplay.from_matcher,
+            *args,
+        )
     return eps
 
 
@@ -571,8 +785,12 @@ def run_sweep():
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONFAULTHANDLER": "1"}
     while todo:
         proc = subprocess.Popen(
-            [sys.executable, HERE, "--child"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            [sys.executable, HERE, "--child"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         try:
             out, err = proc.communicate(json.dumps(todo), timeout=CALL_TIMEOUT * 20)
@@ -603,7 +821,7 @@ def run_sweep():
         else:
             outcome = f"BAD child exited with {proc.returncode}: {err[-300:]}"
         results.setdefault(started[0], {})[started[1]] = (outcome, [])
-        todo = todo[todo.index(started) + 1:]
+        todo = todo[todo.index(started) + 1 :]
     return results
 
 
@@ -650,8 +868,7 @@ def test_bad_inputs(entry, sweep, request):
         request.applymarker(pytest.mark.xfail(strict=True, reason=_OPEN[entry]))
     cases = sweep[entry]
     print(_report(entry, cases))
-    bad = {case: outcome for case, (outcome, _) in cases.items()
-           if outcome.startswith(("BAD", "MODIFIED"))}
+    bad = {case: outcome for case, (outcome, _) in cases.items() if outcome.startswith(("BAD", "MODIFIED"))}
     assert not bad, _report(entry, {c: (o, []) for c, o in bad.items()})
 
 

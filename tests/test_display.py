@@ -17,8 +17,8 @@ from sklearn_tendency import (  # noqa: E402
     MatchedConfusionMatrixDisplay,
     ObjectiveHistoryDisplay,
     VATDisplay,
+    downsampled_ivat_image,  # noqa: E402
 )
-from sklearn_tendency import downsampled_ivat_image  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -98,9 +98,7 @@ def test_vat_display_downsampled_labels_bar_takes_block_mode():
     est = IVAT().fit(X)
     disp = VATDisplay.from_estimator(est, labels=y, max_pixels=40)
     assert disp.im_.get_array().shape == (40, 40)
-    np.testing.assert_allclose(
-        disp.im_.get_array(), downsampled_ivat_image(est.cut_weights_, 40)
-    )
+    np.testing.assert_allclose(disp.im_.get_array(), downsampled_ivat_image(est.cut_weights_, 40))
     bar = np.asarray(disp.labels_im_.get_array()).ravel()
     ordered = y[est.order_]
     for a in range(40):
@@ -151,8 +149,9 @@ def test_vat_display_constructor_and_bad_input(blobs):
 
 def test_objective_history_display():
     histories = [[10.0, 6.0, 5.0, 5.0], [12.0, 7.0, 6.5], [10.0, 6.0, 5.0, 5.0]]
-    disp = ObjectiveHistoryDisplay(histories[0], inertia_histories=histories,
-                                   name="best").plot(log_scale=True)
+    disp = ObjectiveHistoryDisplay(histories[0], inertia_histories=histories, name="best").plot(
+        log_scale=True
+    )
     np.testing.assert_array_equal(disp.line_.get_xdata(), [0, 1, 2, 3])
     np.testing.assert_array_equal(disp.line_.get_ydata(), histories[0])
     assert len(disp.lines_) == 3
@@ -198,11 +197,13 @@ def test_objective_history_from_estimator():
 
 def test_clustering_animation_frames():
     X = np.array([[0.0, 0.0], [0.0, 1.0], [4.0, 0.0], [5.0, 1.0], [6.0, 0.0]])
-    history = np.array([
-        [[0.0, 0.0], [0.0, 1.0]],     # both centres in the left pair
-        [[0.0, 0.0], [3.75, 0.5]],
-        [[0.0, 0.5], [5.0, 1 / 3]],
-    ])
+    history = np.array(
+        [
+            [[0.0, 0.0], [0.0, 1.0]],  # both centres in the left pair
+            [[0.0, 0.0], [3.75, 0.5]],
+            [[0.0, 0.5], [5.0, 1 / 3]],
+        ]
+    )
     anim = ClusteringAnimation(X, history).plot(frame=0)
     # Frame 0: nearest centres by brute force.
     np.testing.assert_array_equal(anim.scatter_.get_array(), [0, 1, 0, 1, 0])
@@ -224,8 +225,7 @@ def test_clustering_animation_from_estimator_static():
     X = np.array([[0.0, 0.0, 9.0], [0.0, 1.0, 9.0], [5.0, 0.0, 0.0]])
     est = _fake_lloyd(X, [[[0.0, 0.0, 9.0], [5.0, 0.0, 0.0]]] * 2)
     fig, ax = plt.subplots()
-    anim = ClusteringAnimation.from_estimator(est, X, features=(0, 2), ax=ax,
-                                              animate=False)
+    anim = ClusteringAnimation.from_estimator(est, X, features=(0, 2), ax=ax, animate=False)
     assert anim.animation_ is None and anim.ax_ is ax and anim.figure_ is fig
     np.testing.assert_allclose(anim.scatter_.get_offsets(), X[:, [0, 2]])
     np.testing.assert_array_equal(anim.scatter_.get_array(), [0, 0, 1])
@@ -262,9 +262,7 @@ def test_matched_confusion_matrix_from_matcher():
     assert disp.ax_ is ax and disp.figure_ is fig
     # Rows: true classes, columns: mapped predictions, over the matcher's
     # classes (the class "zero", never predicted, keeps its column).
-    np.testing.assert_array_equal(
-        disp.confusion_matrix, [[1, 0, 0], [1, 2, 0], [0, 1, 0]]
-    )
+    np.testing.assert_array_equal(disp.confusion_matrix, [[1, 0, 0], [1, 2, 0], [0, 1, 0]])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["neg", "pos", "zero"]
 
 
@@ -284,8 +282,7 @@ def test_displays_on_real_lloyd_kmeans():
     from sklearn_tendency.datasets import load_faithful
 
     X = load_faithful().data
-    km = LloydKMeans(n_clusters=2, init="random", n_init=3, random_state=0,
-                     store_centers=True).fit(X)
+    km = LloydKMeans(n_clusters=2, init="random", n_init=3, random_state=0, store_centers=True).fit(X)
     disp = ObjectiveHistoryDisplay.from_estimator(km)
     np.testing.assert_array_equal(disp.line_.get_ydata(), km.inertia_history_)
     assert len(disp.lines_) == 3

@@ -26,8 +26,11 @@ joblib = pytest.importorskip("joblib")
 @pytest.fixture(scope="module")
 def dask_client():
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True,
-        dashboard_address=None, host="127.0.0.1",
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        host="127.0.0.1",
     )
     client = distributed.Client(cluster)
     try:

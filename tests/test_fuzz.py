@@ -32,12 +32,18 @@ from sklearn.metrics.cluster import contingency_matrix
 import sklearn_tendency as st
 
 SETTINGS = dict(
-    deadline=None, derandomize=True, database=None,
+    deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
-SCIPY_NAME = {"euclidean": "euclidean", "sqeuclidean": "sqeuclidean",
-              "manhattan": "cityblock", "chebyshev": "chebyshev"}
+SCIPY_NAME = {
+    "euclidean": "euclidean",
+    "sqeuclidean": "sqeuclidean",
+    "manhattan": "cityblock",
+    "chebyshev": "chebyshev",
+}
 
 
 def textbook_vat(D):
@@ -92,8 +98,7 @@ def any_data(**kwargs):
 
 
 @settings(max_examples=150, **SETTINGS)
-@given(X=any_data(), metric=hs.sampled_from(sorted(SCIPY_NAME)),
-       algorithm=hs.sampled_from(["auto", "prim"]))
+@given(X=any_data(), metric=hs.sampled_from(sorted(SCIPY_NAME)), algorithm=hs.sampled_from(["auto", "prim"]))
 def test_vat_order_is_textbook_vat(X, metric, algorithm):
     D = cdist(X, X, SCIPY_NAME[metric])
     ref_order, ref_cuts = textbook_vat(D)
@@ -116,17 +121,20 @@ def test_precomputed_vat_order_is_textbook_vat(X, metric):
 
 
 @settings(max_examples=8, **SETTINGS)
-@given(X=hs.one_of(grid_data(min_samples=2000, max_samples=2000).map(lambda X: X[:, :2]),
-                   random_data(min_samples=2000, max_samples=2100).map(lambda X: X[:, :3])))
+@given(
+    X=hs.one_of(
+        grid_data(min_samples=2000, max_samples=2000).map(lambda X: X[:, :2]),
+        random_data(min_samples=2000, max_samples=2100).map(lambda X: X[:, :3]),
+    )
+)
 def test_delaunay_route_is_textbook_vat(X):
     # From 2000 samples in at most 3 features "auto" takes the Delaunay tree;
     # the reference is then the Prim's pass (the brute force is O(n^3)).
-    np.testing.assert_array_equal(
-        st.vat_order(X, algorithm="auto")[0], st.vat_order(X, algorithm="prim")[0])
+    np.testing.assert_array_equal(st.vat_order(X, algorithm="auto")[0], st.vat_order(X, algorithm="prim")[0])
     small = X[:: X.shape[0] // 12][:12]
     np.testing.assert_array_equal(
-        st.vat_order(small, algorithm="delaunay")[0],
-        textbook_vat(cdist(small, small))[0])
+        st.vat_order(small, algorithm="delaunay")[0], textbook_vat(cdist(small, small))[0]
+    )
 
 
 # --- iVAT against the minimax closure
@@ -139,27 +147,29 @@ def test_ivat_is_minimax_closure(X, metric):
     est = st.IVAT(metric=metric)
     image = est.fit_transform(X)
     order = est.order_
-    np.testing.assert_allclose(
-        image, minimax_closure(D)[np.ix_(order, order)], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(image, minimax_closure(D)[np.ix_(order, order)], rtol=1e-12, atol=0)
     # The same image from the cut weights alone, and downsampled to itself.
     np.testing.assert_array_equal(st.ivat_from_cut_weights(est.cut_weights_), image)
     n = X.shape[0]
-    np.testing.assert_array_equal(
-        st.downsampled_ivat_image(est.cut_weights_, n, reduce="min"), image)
+    np.testing.assert_array_equal(st.downsampled_ivat_image(est.cut_weights_, n, reduce="min"), image)
 
 
 # --- LloydKMeans against scikit-learn's Lloyd from the same centres
 
 
 @settings(max_examples=40, **SETTINGS)
-@given(seed=hs.integers(0, 2**31 - 1), n=hs.integers(2, 300), d=hs.integers(1, 12),
-       k=hs.integers(1, 8), weighted=hs.booleans(),
-       dtype=hs.sampled_from([np.float64, np.float32]))
+@given(
+    seed=hs.integers(0, 2**31 - 1),
+    n=hs.integers(2, 300),
+    d=hs.integers(1, 12),
+    k=hs.integers(1, 8),
+    weighted=hs.booleans(),
+    dtype=hs.sampled_from([np.float64, np.float32]),
+)
 def test_lloyd_equals_sklearn_lloyd(seed, n, d, k, weighted, dtype):
     k = min(k, n)
     rng = np.random.RandomState(seed)
-    X = (rng.normal(size=(n, d)) * rng.uniform(0.1, 10, size=d)
-         + rng.uniform(-50, 50, size=d)).astype(dtype)
+    X = (rng.normal(size=(n, d)) * rng.uniform(0.1, 10, size=d) + rng.uniform(-50, 50, size=d)).astype(dtype)
     w = rng.uniform(0, 3, size=n) if weighted else None
     init = X[rng.choice(n, k, replace=False)]
     ours = st.LloydKMeans(k, init=init).fit(X, sample_weight=w)
@@ -168,8 +178,7 @@ def test_lloyd_equals_sklearn_lloyd(seed, n, d, k, weighted, dtype):
     if dtype == np.float64:
         np.testing.assert_array_equal(ours.labels_, ref.labels_)
         assert ours.n_iter_ == ref.n_iter_
-        np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_,
-                                   rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-8, atol=1e-10)
         np.testing.assert_allclose(ours.inertia_, ref.inertia_, rtol=1e-8, atol=1e-12)
     else:
         # float32 rounding may move a sample lying between two centres (see
@@ -177,8 +186,7 @@ def test_lloyd_equals_sklearn_lloyd(seed, n, d, k, weighted, dtype):
         assert np.mean(ours.labels_ != ref.labels_) <= 0.01 + 1 / n
         assert abs(ours.n_iter_ - ref.n_iter_) <= 1
         if np.array_equal(ours.labels_, ref.labels_):
-            np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_,
-                                       rtol=1e-4, atol=1e-3)
+            np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-4, atol=1e-3)
     # J never increases, up to the rounding of the dtype relative to the
     # data's total weighted scatter (float32: a J of 0 may come back as a few
     # ulps of the squared coordinates).
@@ -224,11 +232,11 @@ def test_match_labels_is_brute_force_optimum_and_invariant(data):
     for method in ("hungarian", "majority"):
         np.testing.assert_array_equal(
             st.match_labels(y, ids[p], method=method, noise_label=None),
-            st.match_labels(y, p, method=method, noise_label=None))
+            st.match_labels(y, p, method=method, noise_label=None),
+        )
     # String classes: the same matching, spelled as the classes.
     names = np.array(["a", "b", "c"])
-    np.testing.assert_array_equal(
-        st.match_labels(names[y], p, noise_label=None), names[matched])
+    np.testing.assert_array_equal(st.match_labels(names[y], p, noise_label=None), names[matched])
 
 
 # --- Scale invariance of every statistic, by powers of two
@@ -248,8 +256,7 @@ def _statistics(X):
 
 
 @settings(max_examples=10, **SETTINGS)
-@given(seed=hs.integers(0, 2**31 - 1), n=hs.integers(10, 60), d=hs.integers(1, 6),
-       power=hs.integers(-60, 60))
+@given(seed=hs.integers(0, 2**31 - 1), n=hs.integers(10, 60), d=hs.integers(1, 6), power=hs.integers(-60, 60))
 def test_statistics_are_scale_invariant(seed, n, d, power):
     rng = np.random.RandomState(seed)
     X = np.r_[rng.normal(0, 1, (n // 2, d)), rng.normal(6, 1, (n - n // 2, d))]

@@ -5,11 +5,13 @@ import pytest
 from sklearn.datasets import make_blobs
 from sklearn.metrics import pairwise_distances
 
-from sklearn_tendency import IVAT, VAT, ivat_from_cut_weights, vat_order
 from sklearn_tendency import (
+    IVAT,
+    VAT,
     block_edges,
     downsampled_ivat_image,
     downsampled_vat_image,
+    vat_order,
 )
 
 REDUCERS = {"min": np.min, "max": np.max, "mean": np.mean}
@@ -19,8 +21,7 @@ def _block_reduce(full, edges, reduce):
     f = REDUCERS[reduce]
     m = edges.shape[0] - 1
     return np.array(
-        [[f(full[edges[a]:edges[a + 1], edges[b]:edges[b + 1]]) for b in range(m)]
-         for a in range(m)]
+        [[f(full[edges[a] : edges[a + 1], edges[b] : edges[b + 1]]) for b in range(m)] for a in range(m)]
     )
 
 
@@ -60,19 +61,16 @@ def test_ivat_full_resolution_is_the_image():
     for reduce in ("min", "max", "mean"):
         np.testing.assert_allclose(
             downsampled_ivat_image(est.cut_weights_, 500, reduce=reduce),
-            est.fit_transform(X), rtol=1e-12,
+            est.fit_transform(X),
+            rtol=1e-12,
         )
 
 
 def test_ivat_two_blocks_by_hand():
     # Two clusters of three: the large weight 5 separates positions 0-2 from 3-5.
     w = np.array([0.0, 1.0, 2.0, 5.0, 1.0, 1.0])
-    np.testing.assert_array_equal(
-        downsampled_ivat_image(w, 2, reduce="min"), [[0, 5], [5, 0]]
-    )
-    np.testing.assert_array_equal(
-        downsampled_ivat_image(w, 2, reduce="max"), [[2, 5], [5, 1]]
-    )
+    np.testing.assert_array_equal(downsampled_ivat_image(w, 2, reduce="min"), [[0, 5], [5, 0]])
+    np.testing.assert_array_equal(downsampled_ivat_image(w, 2, reduce="max"), [[2, 5], [5, 1]])
     # Block 0 pairs: (0,1)=1, (0,2)=2, (1,2)=2; block 1: all 1; each pair
     # twice, over 9 entries.
     np.testing.assert_allclose(
@@ -112,9 +110,7 @@ def test_vat_blocks_match_full_image(metric, reduce, m):
     full = pairwise_distances(X[order], metric=metric)
     np.fill_diagonal(full, 0.0)
     # A tiny working memory forces strips of a few rows, so blocks span strips.
-    got = downsampled_vat_image(
-        X, order, metric=metric, max_pixels=m, reduce=reduce, working_memory=0.001
-    )
+    got = downsampled_vat_image(X, order, metric=metric, max_pixels=m, reduce=reduce, working_memory=0.001)
     expected = _block_reduce(full, block_edges(80, m), reduce)
     np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
 
@@ -125,8 +121,7 @@ def test_vat_precomputed_matches_features():
     est = VAT().fit(X)
     for reduce in ("min", "mean"):
         np.testing.assert_allclose(
-            downsampled_vat_image(D, est.order_, metric="precomputed", max_pixels=7,
-                                  reduce=reduce),
+            downsampled_vat_image(D, est.order_, metric="precomputed", max_pixels=7, reduce=reduce),
             downsampled_vat_image(X, est.order_, max_pixels=7, reduce=reduce),
             atol=1e-12,
         )
@@ -136,9 +131,7 @@ def test_vat_full_resolution_is_the_image():
     X, _ = make_blobs(n_samples=60, centers=3, random_state=2)
     est = VAT()
     image = est.fit_transform(X)
-    np.testing.assert_allclose(
-        downsampled_vat_image(X, est.order_, max_pixels=60), image, atol=1e-12
-    )
+    np.testing.assert_allclose(downsampled_vat_image(X, est.order_, max_pixels=60), image, atol=1e-12)
 
 
 def test_vat_bad_input():
@@ -171,8 +164,7 @@ def test_vat_sparse_matches_dense():
     order, _ = vat_order(X)
     for reduce in ("min", "mean"):
         np.testing.assert_allclose(
-            downsampled_vat_image(sparse.csr_matrix(X), order, max_pixels=6,
-                                  reduce=reduce),
+            downsampled_vat_image(sparse.csr_matrix(X), order, max_pixels=6, reduce=reduce),
             downsampled_vat_image(X, order, max_pixels=6, reduce=reduce),
             atol=1e-12,
         )

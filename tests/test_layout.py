@@ -50,9 +50,7 @@ def _imports(tree, name, is_package):
 
     def visit(node, in_function):
         for child in ast.iter_child_nodes(node):
-            inner = in_function or isinstance(
-                child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-            )
+            inner = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
             if isinstance(child, ast.Import):
                 for alias in child.names:
                     found.append((alias.name, None, in_function))
@@ -126,7 +124,7 @@ def find_cycle(graph):
         path.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == "open":
-                return path[path.index(nxt):] + [nxt]
+                return path[path.index(nxt) :] + [nxt]
             if nxt not in state:
                 cycle = dfs(nxt, path)
                 if cycle:
@@ -170,8 +168,12 @@ SUBMODULES = _submodules()
 
 
 def test_the_package_is_parsed():
-    for name in ("sklearn_tendency._vat", "sklearn_tendency._ordering",
-                 "sklearn_tendency._cut_weights", "sklearn_tendency._display"):
+    for name in (
+        "sklearn_tendency._vat",
+        "sklearn_tendency._ordering",
+        "sklearn_tendency._cut_weights",
+        "sklearn_tendency._display",
+    ):
         assert name in MODULES
     assert "sklearn_tendency._vat_prim" in SUBMODULES
 
@@ -203,12 +205,7 @@ BAD_PACKAGE = {
         "def f():\n"
         "    from sklearn.base import _fit_context\n"
     ),
-    "_b.py": (
-        "def _helper():\n"
-        "    from ._a import f\n"
-        "    from . import _cli\n"
-        "    import matplotlib\n"
-    ),
+    "_b.py": ("def _helper():\n    from ._a import f\n    from . import _cli\n    import matplotlib\n"),
     "_cli.py": "def main():\n    from sklearn_fake._a import f\n",
     "_kernel.pyx": "",
 }

@@ -42,8 +42,10 @@ def xfail(item):
 def run_python(code, timeout=120):
     """Run ``code`` in a fresh interpreter; a crash there cannot kill pytest."""
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-        text=True, timeout=timeout,
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -136,13 +138,12 @@ def _n_jobs_calls():
         "ivat_from_cut_weights": lambda n_jobs: st.ivat_from_cut_weights(w, n_jobs=n_jobs),
         "downsampled_ivat_image": lambda n_jobs: st.downsampled_ivat_image(w, 5, n_jobs=n_jobs),
         "downsampled_vat_image": lambda n_jobs: st.downsampled_vat_image(
-            X, np.arange(20), max_pixels=5, n_jobs=n_jobs),
+            X, np.arange(20), max_pixels=5, n_jobs=n_jobs
+        ),
         "vat_gap": lambda n_jobs: st.vat_gap(X, n_jobs=n_jobs),
         "hopkins_test": lambda n_jobs: st.hopkins_test(X, n_jobs=n_jobs),
-        "gaussian_hopkins_test": lambda n_jobs: st.gaussian_hopkins_test(
-            X, n_simulations=2, n_jobs=n_jobs),
-        "assess_tendency": lambda n_jobs: st.assess_tendency(
-            X, n_simulations=2, n_jobs=n_jobs),
+        "gaussian_hopkins_test": lambda n_jobs: st.gaussian_hopkins_test(X, n_simulations=2, n_jobs=n_jobs),
+        "assess_tendency": lambda n_jobs: st.assess_tendency(X, n_simulations=2, n_jobs=n_jobs),
     }
 
 
@@ -203,7 +204,9 @@ def _interrupt_after(setup, call, delay=0.5, patience=5.0):
         print("finished", flush=True)
     """)
     proc = subprocess.Popen(
-        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
     try:
@@ -241,8 +244,7 @@ def test_item3_long_kernels_answer_ctrl_c(name, request):
 
 def test_item4_sparse_order_equals_dense():
     X = np.array([[-0.8], [-0.16], [0.92]])
-    np.testing.assert_array_equal(VAT().fit(sparse.csr_matrix(X)).order_,
-                                  VAT().fit(X).order_)
+    np.testing.assert_array_equal(VAT().fit(sparse.csr_matrix(X)).order_, VAT().fit(X).order_)
     rng = np.random.RandomState(0)
     for _ in range(100):
         n, d = rng.randint(2, 9), rng.randint(1, 4)
@@ -297,8 +299,7 @@ def _statistics():
         "vat_order": lambda X: st.vat_order(X)[0],
         "VAT.order_": lambda X: VAT(algorithm="prim").fit(X).order_,
         "hopkins_test": lambda X: st.hopkins_test(X, random_state=0).statistic,
-        "gaussian_hopkins_test": lambda X: st.gaussian_hopkins_test(
-            X, n_simulations=5, random_state=0),
+        "gaussian_hopkins_test": lambda X: st.gaussian_hopkins_test(X, n_simulations=5, random_state=0),
         "vat_gap": lambda X: st.vat_gap(X).statistic,
         "estimate_n_clusters": lambda X: VAT().fit(X).n_clusters_estimate_,
     }
@@ -358,8 +359,8 @@ def test_item7_match_labels_invariant_to_renumbering():
 
 def test_item8_sparse_manhattan_with_duplicates_untouched():
     A = sparse.csr_matrix(
-        (np.array([1.0, 2.0, 3.0, 4.0, 5.0]), np.array([0, 0, 1, 1, 0]),
-         np.array([0, 2, 4, 5])), shape=(3, 2))
+        (np.array([1.0, 2.0, 3.0, 4.0, 5.0]), np.array([0, 0, 1, 1, 0]), np.array([0, 2, 4, 5])), shape=(3, 2)
+    )
     data, indices, indptr = A.data.copy(), A.indices.copy(), A.indptr.copy()
     order = VAT(metric="manhattan").fit(A).order_
     np.testing.assert_array_equal(A.data, data)
@@ -420,11 +421,14 @@ def test_precomputed_nonzero_diagonal_is_a_value_error():
         st.vat_order(D, metric="precomputed")
 
 
-@pytest.mark.parametrize("metric, problem", [
-    (lambda a, b: np.nan, "NaN|finite"),
-    (lambda a, b: -1.0, "negative"),
-    (lambda a, b: float(a[0] > b[0]), "symmetric"),
-])
+@pytest.mark.parametrize(
+    "metric, problem",
+    [
+        (lambda a, b: np.nan, "NaN|finite"),
+        (lambda a, b: -1.0, "negative"),
+        (lambda a, b: float(a[0] > b[0]), "symmetric"),
+    ],
+)
 def test_callable_metric_bad_values_are_value_errors(metric, problem):
     X = np.random.RandomState(0).rand(6, 2)
     with pytest.raises(ValueError, match=problem):
@@ -460,7 +464,9 @@ _BAD_PARAMETERS = {
     "vat_order(n_jobs='2')": lambda X, w: st.vat_order(X, n_jobs="2"),
     "VAT(sample_size=True)": lambda X, w: VAT(sample_size=True).fit(X),
     "vat_order(metric='infinity')": lambda X, w: (
-        st.vat_order(X, metric="infinity"), VAT(metric="infinity").fit(X)),
+        st.vat_order(X, metric="infinity"),
+        VAT(metric="infinity").fit(X),
+    ),
 }
 
 

@@ -52,9 +52,7 @@ def test_extend_labels_by_nearest_sampled_object():
     expected = sample_labels[cdist(X, X[sample]).argmin(axis=1)]
     np.testing.assert_array_equal(labels, expected)
     D = cdist(X, X)
-    np.testing.assert_array_equal(
-        extend_labels(D, sample, sample_labels, metric="precomputed"), expected
-    )
+    np.testing.assert_array_equal(extend_labels(D, sample, sample_labels, metric="precomputed"), expected)
 
 
 @pytest.mark.parametrize("Est", [VAT, IVAT])

@@ -7,8 +7,8 @@ from sklearn.datasets import make_blobs, make_circles, make_classification, make
 from sklearn.metrics import adjusted_rand_score, pairwise_distances
 
 from sklearn_tendency import IVAT, VAT, estimate_n_clusters, ivat, ivat_from_cut_weights, vat, vat_order
-from sklearn_tendency.datasets import load_faithful
 from sklearn_tendency._cut_weights import single_linkage_labels
+from sklearn_tendency.datasets import load_faithful
 
 
 def reference_vat(D):
@@ -37,8 +37,14 @@ def reference_minimax(D):
     return M
 
 
-SCIPY_NAME = {"euclidean": "euclidean", "manhattan": "cityblock", "chebyshev": "chebyshev",
-              "sqeuclidean": "sqeuclidean", "cosine": "cosine", "minkowski": "minkowski"}
+SCIPY_NAME = {
+    "euclidean": "euclidean",
+    "manhattan": "cityblock",
+    "chebyshev": "chebyshev",
+    "sqeuclidean": "sqeuclidean",
+    "cosine": "cosine",
+    "minkowski": "minkowski",
+}
 
 
 @pytest.mark.parametrize("n, d", [(2, 1), (7, 3), (60, 2), (120, 8)])
@@ -144,9 +150,7 @@ def test_ivat_from_cut_weights_float32_and_validation():
     cuts = np.array([0.0, 3.0, 1.0, 2.0])
     img = ivat_from_cut_weights(cuts, dtype=np.float32)
     assert img.dtype == np.float32
-    expected = np.array(
-        [[0, 3, 3, 3], [3, 0, 1, 2], [3, 1, 0, 2], [3, 2, 2, 0]], dtype=np.float32
-    )
+    expected = np.array([[0, 3, 3, 3], [3, 0, 1, 2], [3, 1, 0, 2], [3, 2, 2, 0]], dtype=np.float32)
     np.testing.assert_array_equal(img, expected)
     with pytest.raises(ValueError, match="1-d"):
         ivat_from_cut_weights(np.zeros((2, 2)))
@@ -189,9 +193,19 @@ def test_single_linkage_labels_clamps_cluster_count():
 def _seminar():
     rs = 12345
     return {
-        "merce": (make_classification(
-            n_samples=500, n_features=2, n_redundant=0, n_informative=2,
-            n_clusters_per_class=1, n_classes=3, class_sep=2, random_state=rs)[0], 3),
+        "merce": (
+            make_classification(
+                n_samples=500,
+                n_features=2,
+                n_redundant=0,
+                n_informative=2,
+                n_clusters_per_class=1,
+                n_classes=3,
+                class_sep=2,
+                random_state=rs,
+            )[0],
+            3,
+        ),
         "moons": (make_moons(500, noise=0.1, random_state=rs)[0], 2),
         "circles": (make_circles(500, factor=0.1, noise=0.1, random_state=rs)[0], 2),
         "none": (np.random.RandomState(rs).rand(500, 2), 1),
@@ -326,12 +340,8 @@ def test_euclidean_image_kernel(n, d, n_jobs):
         est = VAT(metric=metric, n_jobs=n_jobs)
         image = est.fit_transform(X)
         rows = X[est.order_]
-        np.testing.assert_allclose(
-            image, pairwise_distances(rows, metric=metric), rtol=1e-12, atol=atol
-        )
-        np.testing.assert_allclose(
-            image, cdist(rows, rows, metric=metric), rtol=1e-12, atol=atol
-        )
+        np.testing.assert_allclose(image, pairwise_distances(rows, metric=metric), rtol=1e-12, atol=atol)
+        np.testing.assert_allclose(image, cdist(rows, rows, metric=metric), rtol=1e-12, atol=atol)
         assert np.array_equal(image, image.T)
         assert np.all(np.diag(image) == 0)
     # float32 keeps going through pairwise_distances, and stays float32.

@@ -47,23 +47,30 @@ def reference_vat(D):
 def mixed(n, d, seed):
     """A Gaussian blob and a uniform box: dense and sparse regions, no ties."""
     rng = np.random.RandomState(seed)
-    return np.vstack([rng.normal(size=(n // 2, d)),
-                      rng.uniform(3, 9, size=(n - n // 2, d))])
+    return np.vstack([rng.normal(size=(n // 2, d)), rng.uniform(3, 9, size=(n - n // 2, d))])
 
 
 def boruvka_edges(X, leaf_size=16):
     n = X.shape[0]
     u, v = np.empty(n - 1, dtype=np.intp), np.empty(n - 1, dtype=np.intp)
     w = np.empty(n - 1)
-    tied = _vat_boruvka.boruvka_mst(np.ascontiguousarray(X, dtype=np.float64),
-                                    leaf_size, u, v, w)
+    tied = _vat_boruvka.boruvka_mst(np.ascontiguousarray(X, dtype=np.float64), leaf_size, u, v, w)
     return tied, u, v, w
 
 
 # n up to 20 000, d = 1..16; the large cases are few to keep the run short.
 @pytest.mark.parametrize(
-    "n, d", [(3000, 1), pytest.param(20000, 2, marks=pytest.mark.slow), (8000, 3), (4000, 4), (3000, 6), (3000, 8),
-             (2000, 12), (2000, 16)],
+    "n, d",
+    [
+        (3000, 1),
+        pytest.param(20000, 2, marks=pytest.mark.slow),
+        (8000, 3),
+        (4000, 4),
+        (3000, 6),
+        (3000, 8),
+        (2000, 12),
+        (2000, 16),
+    ],
 )
 def test_boruvka_equals_core_prim(n, d):
     X = mixed(n, d, seed=n + d)
@@ -113,8 +120,7 @@ def test_ties_follow_the_reference(seed):
     # Duplicated rows (zero-length edges).
     Xd = np.vstack([X[:40] + 0.1 * rng.normal(size=(40, 2)), X[:40]])
     Xd = np.vstack([Xd, Xd[:5]])
-    np.testing.assert_array_equal(vat_order(Xd, algorithm="boruvka")[0],
-                                  reference_vat(cdist(Xd, Xd))[0])
+    np.testing.assert_array_equal(vat_order(Xd, algorithm="boruvka")[0], reference_vat(cdist(Xd, Xd))[0])
 
 
 def test_float32_input_and_estimators():
@@ -145,7 +151,8 @@ def test_auto_picks_boruvka_where_measured_fastest(monkeypatch):
     calls = []
     real = ordering._vat_order_boruvka
     monkeypatch.setattr(
-        ordering, "_vat_order_boruvka",
+        ordering,
+        "_vat_order_boruvka",
         lambda *a: calls.append(a[0].shape) or real(*a),
     )
     rng = np.random.RandomState(0)
@@ -184,7 +191,10 @@ def test_ctrl_c_stops_the_kernel(tmp_path):
     )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     proc = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env,
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
         cwd=tmp_path,
     )
     assert proc.stdout.readline().strip() == "started"
@@ -197,7 +207,8 @@ def test_ctrl_c_stops_the_kernel(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "kind", ["blobs", "grid", "circle", "uniform3", "line"],
+    "kind",
+    ["blobs", "grid", "circle", "uniform3", "line"],
 )
 def test_hull_pruned_farthest_pair_is_the_brute_force_start(kind, monkeypatch):
     # The convex hull prunes the farthest pair's candidates in 2-d and 3-d;

@@ -57,8 +57,11 @@ def assert_same_as_core_prim(X, *, algorithm, metric="euclidean", n_jobs=(None,)
 
 
 _ONE_PASS_CASES = [
-    (500, 1, "euclidean"), (3000, 2, "euclidean"), (2000, 5, "manhattan"),
-    (2000, 8, "chebyshev"), (3000, 32, "euclidean"),
+    (500, 1, "euclidean"),
+    (3000, 2, "euclidean"),
+    (2000, 5, "manhattan"),
+    (2000, 8, "chebyshev"),
+    (3000, 32, "euclidean"),
 ]
 
 
@@ -110,9 +113,7 @@ def test_parallel_steps_detect_ties(seed, every_step_parallel):
     np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-12)
 
 
-@pytest.mark.parametrize(
-    "n, d", [(2000, 1), pytest.param(20000, 2, marks=pytest.mark.slow), (5000, 3)]
-)
+@pytest.mark.parametrize("n, d", [(2000, 1), pytest.param(20000, 2, marks=pytest.mark.slow), (5000, 3)])
 def test_delaunay_equals_core_prim(n, d):
     rng = np.random.RandomState(d)
     X = np.vstack([rng.normal(size=(n // 2, d)), rng.uniform(3, 9, size=(n - n // 2, d))])
@@ -176,7 +177,8 @@ def test_auto_never_picks_delaunay(monkeypatch):
     calls = []
     real = vat_module._vat_order_delaunay
     monkeypatch.setattr(
-        vat_module, "_vat_order_delaunay",
+        vat_module,
+        "_vat_order_delaunay",
         lambda *a: calls.append(a[0].shape) or real(*a),
     )
     # n_references=0: the gap statistic's reference orders take routes too.
@@ -255,7 +257,10 @@ def test_ctrl_c_stops_the_kernel(tmp_path):
     # Outside the checkout: ``python -c`` puts the working directory first on
     # sys.path, and the source folder of a clean clone has no built extensions.
     proc = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env,
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
         cwd=tmp_path,
     )
     assert proc.stdout.readline().strip() == "started"
@@ -293,9 +298,7 @@ def test_float32_filter_is_exact(offset, scale, n, d, every_step_parallel):
     assert_same_as_core_prim(X, algorithm="prim", n_jobs=(1, 2))
     # Duplicated rows: ties must still be seen through the filter.
     Xd = np.vstack([X[:150], X[:150]])
-    np.testing.assert_array_equal(
-        vat_order(Xd, algorithm="prim")[0], reference_vat(cdist(Xd, Xd))[0]
-    )
+    np.testing.assert_array_equal(vat_order(Xd, algorithm="prim")[0], reference_vat(cdist(Xd, Xd))[0])
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -308,8 +311,9 @@ def test_float32_filter_resolves_near_ties(seed, dtype, every_step_parallel):
     # itself) gives another order on seeds 3 and 5 (checked), for float64 and
     # for float32 data (embeddings; exact distances summed in double from X).
     rng = np.random.RandomState(seed)
-    X = (100 * rng.normal(size=(8, 16))[rng.randint(8, size=400)]
-         + 1e-3 * rng.normal(size=(400, 16))).astype(dtype)
+    X = (100 * rng.normal(size=(8, 16))[rng.randint(8, size=400)] + 1e-3 * rng.normal(size=(400, 16))).astype(
+        dtype
+    )
     assert vat_module._float32_filter(X, _vat.NATIVE_METRICS["euclidean"])
     assert_same_as_core_prim(X, algorithm="prim", n_jobs=(1, 2))
 

@@ -23,16 +23,21 @@ from sklearn.datasets import make_blobs, make_circles, make_classification, make
 from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_tendency import ClusteringAnimation, IVAT, LloydKMeans, VATDisplay
+from sklearn_tendency import IVAT, ClusteringAnimation, LloydKMeans, VATDisplay
 
 seed = 12345
 datasets = {
     "merce": make_classification(
-        n_samples=500, n_features=2, n_redundant=0, n_informative=2,
-        n_clusters_per_class=1, n_classes=3, class_sep=2, random_state=seed,
+        n_samples=500,
+        n_features=2,
+        n_redundant=0,
+        n_informative=2,
+        n_clusters_per_class=1,
+        n_classes=3,
+        class_sep=2,
+        random_state=seed,
     )[0],
-    "blobs": make_blobs(500, n_features=2, centers=5, cluster_std=1.5,
-                        random_state=seed)[0],
+    "blobs": make_blobs(500, n_features=2, centers=5, cluster_std=1.5, random_state=seed)[0],
     "moons": make_moons(500, noise=0.1, random_state=seed)[0],
     "circles": make_circles(500, factor=0.1, noise=0.1, random_state=seed)[0],
     "none": np.random.RandomState(seed).rand(500, 2),
@@ -52,9 +57,7 @@ fig, axes = plt.subplots(5, 5, figsize=(15, 15), layout="constrained")
 for row, (name, X) in zip(axes, datasets.items()):
     ivat = IVAT().fit(X)
     k = n_groups[name]
-    VATDisplay.from_estimator(
-        ivat, ax=row[0], title=f"{name}: iVAT, estimate {ivat.n_clusters_estimate_}"
-    )
+    VATDisplay.from_estimator(ivat, ax=row[0], title=f"{name}: iVAT, estimate {ivat.n_clusters_estimate_}")
     X_std = StandardScaler().fit_transform(X)
     results = {
         f"LloydKMeans(k={k})": LloydKMeans(n_clusters=k, random_state=0).fit_predict(X),
@@ -63,8 +66,9 @@ for row, (name, X) in zip(axes, datasets.items()):
         f"GaussianMixture({k})": GaussianMixture(k, random_state=0).fit_predict(X),
     }
     for ax, (title, labels) in zip(row[1:], results.items()):
-        colors = np.where(labels[:, None] < 0, [[0.7, 0.7, 0.7, 1.0]],
-                          plt.cm.tab10(np.maximum(labels, 0) % 10))
+        colors = np.where(
+            labels[:, None] < 0, [[0.7, 0.7, 0.7, 1.0]], plt.cm.tab10(np.maximum(labels, 0) % 10)
+        )
         ax.scatter(X[:, 0], X[:, 1], c=colors, s=6)
         ax.set_title(title, fontsize=10)
         ax.set_xticks([])
@@ -78,9 +82,7 @@ plt.show()
 # initial centres to draw the iterations on "blobs". One fit with
 # ``store_centers=True`` records them all.
 init = np.array([[2, 2], [1, 1], [3, 3], [4, 4], [5, 5]], dtype=float)
-km = LloydKMeans(n_clusters=5, init=init, n_init=1, max_iter=9,
-                 store_centers=True).fit(datasets["blobs"])
+km = LloydKMeans(n_clusters=5, init=init, n_init=1, max_iter=9, store_centers=True).fit(datasets["blobs"])
 animation = ClusteringAnimation.from_estimator(km, datasets["blobs"], interval=700).animation_
-print(f"{km.n_iter_} iterations, J from {km.inertia_history_[0]:.0f} "
-      f"to {km.inertia_history_[-1]:.0f}")
+print(f"{km.n_iter_} iterations, J from {km.inertia_history_[0]:.0f} to {km.inertia_history_[-1]:.0f}")
 plt.show()

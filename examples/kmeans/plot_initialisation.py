@@ -30,8 +30,7 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), sharey=True, layout="constrain
 final = {}
 for ax, init in zip(axes, ("random", "k-means++")):
     runs = [
-        LloydKMeans(n_clusters=7, init=init, n_init=1, max_iter=100,
-                    random_state=seed).fit(X)
+        LloydKMeans(n_clusters=7, init=init, n_init=1, max_iter=100, random_state=seed).fit(X)
         for seed in seeds
     ]
     final[init] = np.array([km.inertia_ for km in runs])
@@ -49,5 +48,7 @@ plt.show()
 best = min(final["random"].min(), final["k-means++"].min())
 for init, values in final.items():
     n_best = np.sum(np.isclose(values, best, rtol=1e-6))
-    print(f"{init:>10}: final J from {values.min():.1f} to {values.max():.1f}, "
-          f"{n_best} of {len(values)} runs reach the best J = {best:.1f}")
+    print(
+        f"{init:>10}: final J from {values.min():.1f} to {values.max():.1f}, "
+        f"{n_best} of {len(values)} runs reach the best J = {best:.1f}"
+    )

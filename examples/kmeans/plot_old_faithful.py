@@ -47,12 +47,10 @@ fig, axes = plt.subplots(2, 4, figsize=(14, 6), layout="constrained")
 models = {}
 for row, (data, name) in enumerate(((X, "raw"), (X_std, "standardized"))):
     for ax, k in zip(axes[row], ks):
-        km = LloydKMeans(n_clusters=k, init="random", n_init=5, random_state=0,
-                         store_centers=True).fit(data)
+        km = LloydKMeans(n_clusters=k, init="random", n_init=5, random_state=0, store_centers=True).fit(data)
         models[name, k] = km
         ObjectiveHistoryDisplay.from_estimator(km, ax=ax)
-        ax.set_title(f"{name}, k={k}: J={km.inertia_:.4g}, {km.n_iter_} iter.",
-                     fontsize=10)
+        ax.set_title(f"{name}, k={k}: J={km.inertia_:.4g}, {km.n_iter_} iter.", fontsize=10)
 plt.show()
 
 # %%
@@ -69,8 +67,7 @@ print(f"J for k = 2, raw data: {models['raw', 2].inertia_:.5f}")
 fig, axes = plt.subplots(2, 4, figsize=(14, 6.5), layout="constrained")
 for row, (data, name) in enumerate(((X, "raw"), (X_std, "standardized"))):
     for ax, k in zip(axes[row], ks):
-        ClusteringAnimation.from_estimator(models[name, k], data, ax=ax,
-                                           animate=False)
+        ClusteringAnimation.from_estimator(models[name, k], data, ax=ax, animate=False)
         ax.set_title(f"{name}, k = {k}")
         ax.set_xlabel("eruption (min)" if name == "raw" else "eruption (std)")
         ax.set_ylabel("waiting (min)" if name == "raw" else "waiting (std)")
@@ -81,7 +78,6 @@ plt.show()
 # ------------------------------
 # The same history as an animation: frame t colours each eruption by its
 # nearest centre at iteration t.
-km = LloydKMeans(n_clusters=3, init="random", n_init=1, random_state=3,
-                 store_centers=True).fit(X_std)
+km = LloydKMeans(n_clusters=3, init="random", n_init=1, random_state=3, store_centers=True).fit(X_std)
 animation = ClusteringAnimation.from_estimator(km, X_std, interval=700).animation_
 plt.show()

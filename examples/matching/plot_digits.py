@@ -47,8 +47,7 @@ hungarian = match_labels(y, clusters, method="hungarian")
 majority = match_labels(y, clusters, method="majority")
 print(f"accuracy after Hungarian matching: {accuracy_score(y, hungarian):.3f}")
 print(f"accuracy after majority matching:  {accuracy_score(y, majority):.3f}")
-print(f"digits no cluster is mapped to by majority: "
-      f"{sorted(set(np.unique(y)) - set(np.unique(majority)))}")
+print(f"digits no cluster is mapped to by majority: {sorted(set(np.unique(y)) - set(np.unique(majority)))}")
 
 # %%
 # The matched confusion matrix
@@ -74,8 +73,7 @@ search = GridSearchCV(
     cv=3,
 )
 search.fit(X, y)
-for k, score in zip(search.cv_results_["param_estimator__n_clusters"],
-                    search.cv_results_["mean_test_score"]):
+for k, score in zip(search.cv_results_["param_estimator__n_clusters"], search.cv_results_["mean_test_score"]):
     print(f"n_clusters = {k:2d}: matched accuracy {score:.3f}")
 print(f"best: {search.best_params_}")
 

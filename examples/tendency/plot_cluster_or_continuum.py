@@ -49,7 +49,9 @@ fig, axes = plt.subplots(4, 4, figsize=(12, 12.5), layout="constrained")
 for (name, (X, y)), pair in zip(datasets.items(), axes.reshape(-1, 2)):
     VATDisplay.from_data(X, labels=y, ax=pair[0], title=f"{name}, n=1000")
     VATDisplay.from_data(
-        X[subsample], labels=None if y is None else y[subsample], ax=pair[1],
+        X[subsample],
+        labels=None if y is None else y[subsample],
+        ax=pair[1],
         title=f"{name}, n=200",
     )
 plt.show()
@@ -67,8 +69,10 @@ plt.show()
 # the VAT gap for a jump between blocks of the VAT order.
 from sklearn_tendency import dip_test, gaussian_hopkins_test, vat_gap
 
-print(f"{'data':>9} {'Hopkins box (p)':>17} {'Hopkins Gauss (p)':>18} "
-      f"{'dip p':>6} {'VAT gap':>8} {'iVAT est.':>9} {'ARI':>5}")
+print(
+    f"{'data':>9} {'Hopkins box (p)':>17} {'Hopkins Gauss (p)':>18} "
+    f"{'dip p':>6} {'VAT gap':>8} {'iVAT est.':>9} {'ARI':>5}"
+)
 for name, (X, y) in datasets.items():
     box = hopkins_test(X, random_state=0)
     gauss = gaussian_hopkins_test(X, n_simulations=19, random_state=0)
@@ -80,9 +84,11 @@ for name, (X, y) in datasets.items():
     else:
         labels = KMeans(10, n_init=10, random_state=0).fit_predict(X)
         ari = f"{adjusted_rand_score(y, labels):.2f}"
-    print(f"{name:>9} {box.statistic:7.2f} ({box.pvalue:7.1e}) "
-          f"{gauss.statistic:8.2f} ({gauss.pvalue:5.2f}) {dip.pvalue:6.2f} "
-          f"{gap.statistic:8.2f} {estimate:9d} {ari:>5}")
+    print(
+        f"{name:>9} {box.statistic:7.2f} ({box.pvalue:7.1e}) "
+        f"{gauss.statistic:8.2f} ({gauss.pvalue:5.2f}) {dip.pvalue:6.2f} "
+        f"{gap.statistic:8.2f} {estimate:9d} {ari:>5}"
+    )
 
 # %%
 # What to take away: a small box-null Hopkins p-value says "not uniform",

@@ -23,8 +23,7 @@ from sklearn_tendency import IVAT, VATDisplay
 
 rng = np.random.default_rng(0)
 sizes = rng.integers(20, 80, size=60)
-X, y = make_blobs(n_samples=sizes, n_features=16, cluster_std=1.0,
-                  center_box=(-15, 15), random_state=0)
+X, y = make_blobs(n_samples=sizes, n_features=16, cluster_std=1.0, center_box=(-15, 15), random_state=0)
 print(f"{X.shape[0]} samples, {X.shape[1]} features, 60 groups")
 
 # %%
@@ -43,10 +42,17 @@ print(f"ARI of the mixture against the groups: {adjusted_rand_score(y, gmm_label
 # pixels per side (block means of the iVAT image, from the cut weights).
 ivat = IVAT().fit(X)
 fig, axes = plt.subplots(1, 2, figsize=(12, 6), layout="constrained")
-VATDisplay.from_estimator(ivat, labels=gmm_labels, max_pixels=600,
-                          ax=axes[0], title="iVAT, Gaussian mixture labels")
-VATDisplay.from_estimator(ivat, labels=y, max_pixels=600, show_clusters=True,
-                          ax=axes[1], title="iVAT, true groups and estimated blocks")
+VATDisplay.from_estimator(
+    ivat, labels=gmm_labels, max_pixels=600, ax=axes[0], title="iVAT, Gaussian mixture labels"
+)
+VATDisplay.from_estimator(
+    ivat,
+    labels=y,
+    max_pixels=600,
+    show_clusters=True,
+    ax=axes[1],
+    title="iVAT, true groups and estimated blocks",
+)
 plt.show()
 
 # %%

@@ -49,10 +49,12 @@ candidates = {
 # The tendency scorer (default statistic: the Hopkins test against a single
 # Gaussian fitted to the data) scores each held-out fold in each
 # representation; the clusterer's own fit plays no part in the score.
-pipe = Pipeline([("representation", "passthrough"),
-                 ("kmeans", LloydKMeans(n_clusters=3, n_init=4, random_state=0))])
-search = GridSearchCV(pipe, {"representation": list(candidates.values())},
-                      scoring=make_tendency_scorer(), cv=3)
+pipe = Pipeline(
+    [("representation", "passthrough"), ("kmeans", LloydKMeans(n_clusters=3, n_init=4, random_state=0))]
+)
+search = GridSearchCV(
+    pipe, {"representation": list(candidates.values())}, scoring=make_tendency_scorer(), cv=3
+)
 search.fit(X)
 scores = search.cv_results_["mean_test_score"]
 for name, score in zip(candidates, scores):
@@ -67,9 +69,6 @@ print(f"selected: {list(candidates)[search.best_index_]}")
 fig, axes = plt.subplots(1, 4, figsize=(16, 4.9), layout="constrained")
 for ax, (name, step), score in zip(axes, candidates.items(), scores):
     Z = X if step == "passthrough" else step.fit_transform(X)
-    ari = adjusted_rand_score(
-        y, LloydKMeans(n_clusters=3, n_init=4, random_state=0).fit_predict(Z)
-    )
-    VATDisplay.from_data(Z, labels=y, ax=ax,
-                         title=f"{name}\nscore {score:.2f}, k-means ARI {ari:.2f}")
+    ari = adjusted_rand_score(y, LloydKMeans(n_clusters=3, n_init=4, random_state=0).fit_predict(Z))
+    VATDisplay.from_data(Z, labels=y, ax=ax, title=f"{name}\nscore {score:.2f}, k-means ARI {ari:.2f}")
 plt.show()

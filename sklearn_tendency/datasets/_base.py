@@ -68,8 +68,7 @@ def load_faithful(*, as_frame=False, return_X_y=False):
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the env
             raise ImportError(
-                "load_faithful(as_frame=True) needs pandas; install it with "
-                "'pip install pandas'."
+                "load_faithful(as_frame=True) needs pandas; install it with 'pip install pandas'."
             ) from exc
         frame = pd.DataFrame(data, columns=feature_names)
         data = frame
