@@ -312,6 +312,13 @@ class VAT(TransformerMixin, BaseEstimator):
         )
         if coordinates:
             Xs = X if sample is None else X[sample]
+            # The gap statistic is a difference of log sums of squares, and
+            # the VAT order does not change under scaling by a power of two:
+            # scaled to unit magnitude, data near the float limits (|x| ~
+            # 1e300) do not overflow its sums and covariances.
+            top = float(np.max(np.abs(Xs)))
+            if top > 0:
+                Xs = np.ldexp(Xs, -np.frexp(top)[1])
             n_gap, gap_edges, gap, gap_se = gap_block_count(
                 Xs,
                 local_order,

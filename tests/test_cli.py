@@ -183,7 +183,7 @@ def test_label_column_bar_and_agreement(tmp_path):
     assert doc["labels"] == {"n_classes": 2, "ari_at_estimate": 1.0, "ari_at_n_classes": 1.0}
     assert doc["data"]["columns"] == ["length", "width"]
     assert doc["vat"]["n_clusters_estimate"] == 2 and doc["vat"]["exact"]
-    assert set(doc["tests"]["results"]) >= {"hopkins", "gaussian_hopkins"}
+    assert set(doc["tests"]["results"]) >= {"hopkins_box", "hopkins_gaussian", "hopkins_ball", "hopkins_t"}
     for name in ("vat.png", "ivat.png"):
         assert (tmp_path / "report" / name).read_bytes()[:4] == b"\x89PNG"
 
@@ -442,7 +442,8 @@ def test_assess_tendency_verbose(capsys):
     assert capsys.readouterr().err == ""
     loud = assess_tendency(X, n_simulations=9, dip=False, verbose=1)
     err = capsys.readouterr().err
-    assert "single Gaussian (9 simulations)" in err and "VAT gap (9 simulations" in err
+    assert "4 structureless nulls (9 simulations each)" in err
+    assert "VAT gap" in err and "VAT order" in err and "done" in err
     # Progress only: the same report.
     assert str(quiet) == str(loud)
 
