@@ -121,12 +121,21 @@ def test_sklearn_kmeans_test_module_passes(tmp_path):
     }
     (tmp_path / "skt_kmeans_plugin.py").write_text(_PLUGIN % json.dumps(rules))
     junit = tmp_path / "junit.xml"
+    # An empty ini file of its own: without it pytest takes the first ini file
+    # above scikit-learn's tests, which is this project's pyproject.toml when
+    # the venv lives inside the checkout (as the README's .venv does), and
+    # applies our options to scikit-learn's tests. --confcutdir at the
+    # sklearn package loads its conftest.py once, as discovery finds it.
+    ini = tmp_path / "pytest.ini"
+    ini.write_text("[pytest]\n")
+    sklearn_dir = path.parent.parent.parent
     code = textwrap.dedent(
         f"""
         import sys
         import pytest
         sys.exit(pytest.main([
-            {str(path)!r}, "-p", "skt_kmeans_plugin", "-p", "sklearn.conftest", "-q",
+            {str(path)!r}, "-p", "skt_kmeans_plugin", "-q", "-c", {str(ini)!r},
+            "--confcutdir", {str(sklearn_dir)!r},
             "-p", "no:cacheprovider", "--rootdir", {str(path.parent)!r},
             "--junitxml", {str(junit)!r},
             "-W", "ignore::DeprecationWarning",
