@@ -305,10 +305,16 @@ def _statistics():
     }
 
 
-@xfail("item 6")
+# Fixed so far: the VAT cluster count on tiny data (its gap statistic runs on
+# data scaled to unit magnitude); the rest of item 6 is open.
+_ITEM6_FIXED = {("estimate_n_clusters", -1000), ("estimate_n_clusters", -565)}
+
+
 @pytest.mark.parametrize("name", sorted(_statistics()))
 @pytest.mark.parametrize("power", [-1000, -565, 600, 1000])
-def test_item6_scale_invariance_by_powers_of_two(name, power):
+def test_item6_scale_invariance_by_powers_of_two(name, power, request):
+    if (name, power) not in _ITEM6_FIXED:
+        request.applymarker(xfail("item 6"))
     f = _statistics()[name]
     rng = np.random.RandomState(0)
     X = np.r_[rng.normal(0, 0.1, (30, 5)), rng.normal(3, 0.1, (30, 5))] + 0.5
