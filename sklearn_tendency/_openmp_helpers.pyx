@@ -103,6 +103,22 @@ _LIMIT_COUNT = 0
 _LIMITER = None
 
 
+def _release_openblas_control():
+    # threadpoolctl >= 3.6 lets only one "controlling" Python thread change a
+    # pthreads OpenBLAS pool, and silently ignores the others until that thread
+    # leaves a ``with`` block or dies. Our limit is set by the first fit in and
+    # restored by the last one out, often two different threads, so the
+    # restore was dropped and BLAS stayed at one thread (about 1 run in 30 of
+    # 48 concurrent fits). The lock above already serialises our set and
+    # restore; releasing control around them keeps the count authoritative,
+    # and leaves the pool free for the user's own threadpool_limits.
+    from threadpoolctl import OpenBLASController
+
+    clear = getattr(OpenBLASController, "clear_controlling_thread", None)
+    if clear is not None:
+        clear(force=True)
+
+
 class _BlasSingleThreaded:
     def __enter__(self):
         global _CONTROLLER, _LIMIT_COUNT, _LIMITER
@@ -112,7 +128,9 @@ class _BlasSingleThreaded:
                     from threadpoolctl import ThreadpoolController
 
                     _CONTROLLER = ThreadpoolController()
+                _release_openblas_control()
                 _LIMITER = _CONTROLLER.limit(limits=1, user_api="blas")
+                _release_openblas_control()
             _LIMIT_COUNT += 1
         return self
 
@@ -121,7 +139,9 @@ class _BlasSingleThreaded:
         with _LIMIT_LOCK:
             _LIMIT_COUNT -= 1
             if _LIMIT_COUNT == 0:
+                _release_openblas_control()
                 _LIMITER.restore_original_limits()
+                _release_openblas_control()
                 _LIMITER = None
         return False
 

@@ -16,7 +16,6 @@ import warnings
 
 import numpy as np
 import pytest
-import sklearn
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
@@ -388,12 +387,6 @@ def _blas_threads():
     return sorted(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
 
 
-@pytest.mark.xfail(
-    tuple(int(v) for v in sklearn.__version__.split(".")[:2]) < (1, 9),
-    strict=False,
-    reason="issue 13, item 9: on the oldest supported versions (scikit-learn 1.6.0, "
-    "numpy 1.23.2) 48 concurrent fits still left BLAS at 1 thread; cause not found yet",
-)
 def test_item9_concurrent_fits_restore_blas_threads():
     before = _blas_threads()
     X = np.random.RandomState(0).rand(300, 3)
@@ -405,13 +398,16 @@ def test_item9_concurrent_fits_restore_blas_threads():
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=fit) for _ in range(48)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
-    assert _blas_threads() == before
+    # Before the fix one round in about 30 lost the restore (threadpoolctl's
+    # controlling thread); 15 rounds failed in 3 runs of 3.
+    for _ in range(15):
+        threads = [threading.Thread(target=fit) for _ in range(48)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors
+        assert _blas_threads() == before
 
 
 # --- Clear errors instead of confusing ones (the unnumbered items)
