@@ -392,6 +392,23 @@ def _monte_carlo_pvalue(
     return float(min(1.0, 2 * min(greater, less)))
 
 
+def _simulated_hopkins_result(statistic, null, Z, params, m, d, mean, n_simulations, rng, n_jobs):
+    """The one-sided Hopkins result of ``statistic``, its p-value simulated under
+    ``NULLS[null]`` fitted to the prepared data ``Z`` (see _monte_carlo_pvalue)."""
+    pvalue = _monte_carlo_pvalue(
+        statistic, NULLS[null], Z, params, m, mean, "euclidean", n_simulations, rng, n_jobs
+    )
+    return HopkinsResult(
+        statistic=float(statistic),
+        pvalue=float(pvalue),
+        sample_size=m,
+        dimension=d,
+        alternative="greater",
+        null=null,
+        method="simulated" if n_simulations else "none",
+    )
+
+
 def _beta_pvalue(statistic, m, alternative):
     if alternative == "greater":
         return float(stats.beta.sf(statistic, m, m))
@@ -536,17 +553,8 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99, random_state=
     # its mean and covariance (up to a rotation, which changes no distance
     # and no weight), so the simulated null is exact, not a plug-in of the
     # estimated covariance.
-    pvalue = _monte_carlo_pvalue(
-        statistic, null, Z, params, m, "arithmetic", "euclidean", n_simulations, rng, n_jobs
-    )
-    return HopkinsResult(
-        statistic=float(statistic),
-        pvalue=float(pvalue),
-        sample_size=m,
-        dimension=d,
-        alternative="greater",
-        null="gaussian",
-        method="simulated" if n_simulations else "none",
+    return _simulated_hopkins_result(
+        statistic, "gaussian", Z, params, m, d, "arithmetic", n_simulations, rng, n_jobs
     )
 
 
@@ -712,18 +720,7 @@ def rank_hopkins_test(
     data_idx, rng, m = hopkins_samples(Z, sample_size, rng)
     with threadpool_limits(limits=1):
         statistic = _null_hopkins(model, Z, params, data_idx, rng, "rank")
-    pvalue = _monte_carlo_pvalue(
-        statistic, model, Z, params, m, "rank", "euclidean", n_simulations, rng, n_jobs
-    )
-    return HopkinsResult(
-        statistic=float(statistic),
-        pvalue=float(pvalue),
-        sample_size=m,
-        dimension=d,
-        alternative="greater",
-        null=null,
-        method="simulated" if n_simulations else "none",
-    )
+    return _simulated_hopkins_result(statistic, null, Z, params, m, d, "rank", n_simulations, rng, n_jobs)
 
 
 @dataclass(frozen=True)
