@@ -192,6 +192,28 @@ cdef inline bint _offer(
     return False
 
 
+cdef inline void _chunk_result(
+    double l_best_d, intp_t l_best_p, double l_far_d, intp_t l_far_row, int l_tie,
+    double* best_d, intp_t* best_p, double* far_d, intp_t* far_row,
+    unsigned char* tie,         # OUT a chunk scan's results (see _scan_exact)
+) noexcept nogil:
+    best_d[0] = l_best_d
+    best_p[0] = l_best_p
+    far_d[0] = l_far_d
+    far_row[0] = l_far_row
+    tie[0] = <unsigned char> l_tie
+
+
+cdef inline intp_t _first_open(const unsigned char* closed, intp_t n) noexcept nogil:
+    # A step that found no minimum is only reachable with NaN distances, which
+    # the callers reject; attaching the lowest open index beats looping forever.
+    cdef intp_t p
+    for p in range(n):
+        if not closed[p]:
+            return p
+    return n
+
+
 cdef void _scan_exact(
     const floating[:, ::1] X,   # IN (n_samples, n_features), for the sentinel n
     const double* xc,           # IN (d,) the sample just attached
@@ -231,11 +253,8 @@ cdef void _scan_exact(
             elif v == l_best_d:
                 l_tie = l_tie | 2
         b0 = b0 + m
-    best_d[0] = l_best_d
-    best_p[0] = l_best_p
-    far_d[0] = l_far_d
-    far_row[0] = l_far_row
-    tie[0] = l_tie
+    _chunk_result(l_best_d, l_best_p, l_far_d, l_far_row, l_tie,
+                  best_d, best_p, far_d, far_row, tie)
 
 
 cdef void _scan_filtered(
@@ -306,11 +325,8 @@ cdef void _scan_filtered(
         elif bm == l_best_d:
             l_tie = l_tie | 2
         b0 = b0 + m
-    best_d[0] = l_best_d
-    best_p[0] = l_best_p
-    far_d[0] = l_far_d
-    far_row[0] = l_far_row
-    tie[0] = l_tie
+    _chunk_result(l_best_d, l_best_p, l_far_d, l_far_row, l_tie,
+                  best_d, best_p, far_d, far_row, tie)
 
 
 def prim_features(
@@ -571,12 +587,7 @@ def prim_features(
                 ):
                     tied = 1
             if best_p == n:
-                # Only reachable with NaN distances, which the caller rejects;
-                # attach the lowest open index rather than loop forever.
-                for p in range(n_open):
-                    if not closed[p]:
-                        best_p = p
-                        break
+                best_p = _first_open(&closed[0], n_open)
                 best_d = to_tree[best_p]
                 tied = 1
             best_j = index[best_p]
@@ -659,10 +670,7 @@ def prim_precomputed(
                     best_d = to_tree[j]
                     best_j = j
             if best_j == n:
-                for j in range(n):
-                    if not closed[j]:
-                        best_j = j
-                        break
+                best_j = _first_open(&closed[0], n)
                 best_d = to_tree[best_j]
             closed[best_j] = 1
             order[step] = best_j
