@@ -72,26 +72,26 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"sklearn-tendency: error: {message} (see --help)\n")
 
 
-def _size(text):
-    if text.lower() in ("all", "exact"):
-        return None
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of rows or 'all'; got {text!r}") from None
-    if value < 3:
-        raise argparse.ArgumentTypeError(f"expected at least 3 rows; got {value}")
-    return value
+def _integer_option(minimum, expected, words=()):
+    """An argparse type: an integer >= minimum (``1_000`` allowed), or None
+    for one of ``words``; anything else is a one-line usage error."""
+
+    def parse(text):
+        if text.lower() in words:
+            return None
+        try:
+            value = int(text.replace("_", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}; got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected {expected}; got {value}")
+        return value
+
+    return parse
 
 
-def _non_negative(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer; got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer; got {value}")
-    return value
+_size = _integer_option(3, "a number of rows (at least 3) or 'all'", words=("all", "exact"))
+_non_negative = _integer_option(0, "a non-negative integer")
 
 
 def _parse_args(argv):
