@@ -140,8 +140,8 @@ def bench_sparse_case(X, init, k, threads, max_iter, repeat):
     best = dict(ours=np.inf, ref=np.inf, store=np.inf, kern=np.inf, kern_norec=np.inf)
 
     def kernel(record):
-        return _lloyd_sparse.lloyd_sparse(
-            X.data, X.indices, X.indptr, w, init, sq, max_iter, 0.0, threads, record_objective=record
+        return _lloyd.lloyd(
+            (X.data, X.indices, X.indptr), w, init, sq, max_iter, 0.0, threads, record_objective=record
         )
 
     with threadpool_limits(threads, user_api="openmp"):

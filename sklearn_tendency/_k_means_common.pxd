@@ -2,12 +2,14 @@
 # _k_means_lloyd_sparse) share, written once, as scikit-learn's k-means
 # kernels share _k_means_common: scikit-learn's split of the rows among
 # threads, the reduction of the threads' partial sums, the averaging step, the
-# centre distance of the tol test and the objective's total. Both kernels must
+# centre shifts of the tol test, the objective's total, and the iterations
+# themselves (run_lloyd), around each kernel's own assignment pass. Both kernels must
 # round these exactly as scikit-learn does (doc/user_guide/algorithms.rst,
 # section algo-lloyd-objective), so one copy keeps them from drifting apart.
 # Inline functions only: no extension module of its own.
 
 from cython cimport floating
+from libc.math cimport sqrt
 from libc.string cimport memcpy, memset
 
 # scikit-learn's CHUNK_SIZE: the unit of its static split of rows among threads.
@@ -189,3 +191,130 @@ cdef inline object farthest_samples(object distances, Py_ssize_t n_empty):
     if np.max(distances) == 0:
         return None
     return np.argpartition(distances, -n_empty)[:-n_empty - 1:-1]
+
+
+cdef inline list relocations(object distances, object empty, object labels, object sample_weight):
+    """scikit-learn's moves of the ``empty`` clusters, in its order.
+
+    ``(new_id, old_id, sample, weight)`` for each: the empty cluster
+    ``new_id`` takes ``sample`` (of that weight) from cluster ``old_id``. An
+    empty list when every distance is 0 (see farthest_samples).
+    """
+    far_from_centers = farthest_samples(distances, empty.shape[0])
+    if far_from_centers is None:
+        return []
+    return [(new_id, labels[far_idx], far_idx, sample_weight[far_idx])
+            for new_id, far_idx in zip(empty, far_from_centers)]
+
+
+cdef inline object center_shifts(
+    const floating[:, ::1] centers_old,   # IN (n_clusters, n_features)
+    const floating[:, ::1] centers_new,   # IN (n_clusters, n_features)
+):
+    """scikit-learn's ``_center_shift``: the Euclidean shift of each centre, in X's dtype."""
+    import numpy as np
+    cdef int j, n_clusters = centers_old.shape[0], n_features = centers_old.shape[1]
+    out_np = np.empty(n_clusters, dtype=np.float32 if floating is float else np.float64)
+    cdef floating[::1] out = out_np
+    for j in range(n_clusters):
+        out[j] = <floating> sqrt(sq_dist(&centers_new[j, 0], &centers_old[j, 0], n_features))
+    return out_np
+
+
+cdef inline tuple run_lloyd(
+    object steps,                          # IN the kernel's side, see below
+    const floating[:, ::1] centers_init,   # IN (n_clusters, n_features)
+    double x_sq_norms_sum,                 # IN sum_i w_i ||x_i||^2
+    Py_ssize_t max_iter,
+    double tol,                            # IN absolute tolerance on the centre shift
+    bint store_centers,
+    int verbose,
+    bint record_objective,
+    bint nonnegative,
+):
+    """Lloyd's iterations, the same for dense and sparse X (see lloyd's docstring).
+
+    scikit-learn's ``_kmeans_single_lloyd``, step for step, around the kernel's
+    ``steps``: ``steps.assign(centers, centers_sq, sums, weights,
+    want_objective)`` runs one assignment pass that writes the labels
+    (``steps.labels``) and the clusters' sums and weights, and returns
+    ``(objective, n_changed)``; ``steps.relocate(centers_old, sums, weights)``
+    moves empty clusters; ``steps.final_objective(centers, centers_sq, sums,
+    weights, strict, x_sq_norms_sum, nonnegative)`` gives the objective of the
+    final centres (after strict convergence keeping the labels, else
+    reassigning them).
+    """
+    import numpy as np
+    cdef:
+        Py_ssize_t i = 0, n_iter, n_changed, n_frames = 0
+        int n_clusters = centers_init.shape[0]
+        int n_features = centers_init.shape[1]
+        bint strict_convergence = False
+        double objective
+    dtype = np.float32 if floating is float else np.float64
+    centers_np = np.array(centers_init, dtype=dtype, order="C")
+    centers_new_np = np.empty_like(centers_np)
+    centers_sq_np = np.empty(n_clusters, dtype=dtype)
+    weights_np = np.empty(n_clusters, dtype=dtype)
+    # The history and the frames are written into arrays grown by doubling: a
+    # list of copies and np.stack cost 0.5% of a 2 ms fit (n = 20000, d = 2,
+    # k = 3), and max_iter + 1 entries up front could be gigabytes.
+    history_np = np.empty(min(max_iter + 1, 64), dtype=np.float64)
+    frames_np = (np.empty((min(max_iter + 1, 16), n_clusters, n_features), dtype=dtype)
+                 if store_centers else None)
+
+    for i in range(max_iter):
+        # numpy's einsum, as scikit-learn's row_norms: the same bits of
+        # ||c||^2, hence of every distance, and of the labels at ties.
+        np.einsum("ij,ij->i", centers_np, centers_np, out=centers_sq_np)
+        objective, n_changed = steps.assign(centers_np, centers_sq_np, centers_new_np, weights_np,
+                                            record_objective)
+        history_np = grow(history_np, i)
+        history_np[i] = (total_objective(x_sq_norms_sum, objective, nonnegative)
+                         if record_objective else np.nan)
+        if store_centers:
+            frames_np = push_frame[floating](frames_np, n_frames, centers_np)
+            n_frames += 1
+        if verbose:
+            print(f"Iteration {i}, inertia {history_np[i]}.")
+        if np.any(weights_np == 0):
+            steps.relocate(centers_np, centers_new_np, weights_np)
+        average_centers[floating](centers_new_np, weights_np)
+        center_shift = center_shifts[floating](centers_np, centers_new_np)
+        centers_np, centers_new_np = centers_new_np, centers_np
+        if n_changed == 0:
+            if verbose:
+                print(f"Converged at iteration {i}: strict convergence.")
+            strict_convergence = True
+            break
+        # numpy's sum of the squares in X's dtype, as scikit-learn rounds it
+        # (pairwise for k >= 8), compared in double (its tol is a float64).
+        center_shift_tot = (center_shift ** 2).sum()
+        if <double> center_shift_tot <= tol:
+            if verbose:
+                print(f"Converged at iteration {i}: center shift {center_shift_tot} "
+                      f"within tolerance {tol}.")
+            break
+    n_iter = i + 1
+
+    if strict_convergence and record_objective and np.array_equal(centers_np, centers_new_np):
+        # Same labels, same sums in the same order: the final centres are the
+        # bits the last iteration started from, so is their objective.
+        final = history_np[n_iter - 1]
+    else:
+        np.einsum("ij,ij->i", centers_np, centers_np, out=centers_sq_np)
+        final = steps.final_objective(centers_np, centers_sq_np, centers_new_np, weights_np,
+                                      strict_convergence, x_sq_norms_sum, nonnegative)
+    history_np = grow(history_np, n_iter)
+    history_np[n_iter] = final
+    center_history = None
+    if store_centers:
+        frames_np = push_frame[floating](frames_np, n_frames, centers_np)
+        n_frames += 1
+        center_history = frames_np[:n_frames]
+        if n_frames < frames_np.shape[0]:
+            center_history = center_history.copy()
+    return (
+        steps.labels, centers_np, final, n_iter, history_np[:n_iter + 1].copy(),
+        center_history,
+    )

@@ -91,6 +91,18 @@ SKT_INLINE int skt_ctz64(unsigned long long v) {
             if (mask) return base + skt_ctz64(mask);                                \
             base = end;                                                             \
         }                                                                           \
+    }                                                                               \
+    /* The minimum's scalar tail from column j, then its first index; a row */     \
+    /* with a NaN answers column 0, as the scalar argmin does. */                   \
+    SKT_INLINE int skt_argmin_tail_##S(const T *SKT_RESTRICT di, int j, int k,      \
+                                       T m, T *best) {                              \
+        for (; j < k; j++) m = di[j] < m ? di[j] : m;                               \
+        if (m != m) {                                                               \
+            *best = di[0];                                                          \
+            return 0;                                                               \
+        }                                                                           \
+        *best = m;                                                                  \
+        return skt_first_index_##S(di, k, m);                                       \
     }
 SKT_FIRST_INDEX(double, d, __m128d, 2, _mm_set1_pd, _mm_loadu_pd, _mm_cmpeq_pd, _mm_movemask_pd)
 SKT_FIRST_INDEX(float, f, __m128, 4, _mm_set1_ps, _mm_loadu_ps, _mm_cmpeq_ps, _mm_movemask_ps)
@@ -107,19 +119,13 @@ SKT_INLINE int skt_argmin_simd_d(const double *SKT_RESTRICT di, int k, double *b
     m = _mm_cvtsd_f64(a0);
     m1 = _mm_cvtsd_f64(_mm_unpackhi_pd(a0, a0));
     m = m1 < m ? m1 : m;
-    for (; j < k; j++) m = di[j] < m ? di[j] : m;
-    if (m != m) {
-        *best = di[0];
-        return 0;
-    }
-    *best = m;
-    return skt_first_index_d(di, k, m);
+    return skt_argmin_tail_d(di, j, k, m, best);
 }
 
 SKT_INLINE int skt_argmin_simd_f(const float *SKT_RESTRICT di, int k, float *best) {
     __m128 a0 = _mm_set1_ps(di[0]), a1 = a0;
     int j = 0;
-    float m, t;
+    float m;
     for (; j + 8 <= k; j += 8) {
         a0 = _mm_min_ps(_mm_loadu_ps(di + j), a0);
         a1 = _mm_min_ps(_mm_loadu_ps(di + j + 4), a1);
@@ -130,16 +136,7 @@ SKT_INLINE int skt_argmin_simd_f(const float *SKT_RESTRICT di, int k, float *bes
     a1 = _mm_shuffle_ps(a0, a0, 1);
     a0 = _mm_min_ss(a1, a0);
     m = _mm_cvtss_f32(a0);
-    for (; j < k; j++) {
-        t = di[j];
-        m = t < m ? t : m;
-    }
-    if (m != m) {
-        *best = di[0];
-        return 0;
-    }
-    *best = m;
-    return skt_first_index_f(di, k, m);
+    return skt_argmin_tail_f(di, j, k, m, best);
 }
 #endif /* SKT_HAVE_SSE2 */
 

@@ -34,23 +34,21 @@ import numpy as np
 
 from cython cimport floating
 from cython.parallel cimport prange
-from libc.math cimport sqrt
 from libc.string cimport memset
 from scipy.linalg.cython_blas cimport dgemm, sgemm
 
 from ._k_means_common cimport (
     SKLEARN_CHUNK,
-    average_centers,
-    farthest_samples,
-    grow,
     padded_rows,
-    push_frame,
     reduce_threads,
+    relocations,
+    run_lloyd,
     sq_dist,
     thread_row_starts,
     total_objective,
 )
-from ._kernel_checks cimport check_shape
+from ._kernel_checks cimport check_nonempty, check_shape
+from ._k_means_lloyd_sparse import sparse_steps
 
 # SKLEARN_CHUNK (_k_means_common.pxd), scikit-learn's CHUNK_SIZE: the unit of
 # its static split of rows among threads. Our centre sums follow the same
@@ -210,7 +208,7 @@ cdef class _Workspace:
         self.dist = padded_rows(self.n_threads, SKLEARN_CHUNK * n_clusters, dtype)
 
 
-cdef void _pass(
+def _pass(
     _Workspace ws,
     const floating[:, ::1] X,            # IN
     const floating[::1] sample_weight,   # IN
@@ -222,10 +220,11 @@ cdef void _pass(
     bint update_centers,
     bint unit_weights,
     int objective_mode,
-    double *objective,                   # OUT
-    Py_ssize_t *n_changed,               # OUT
 ):
     """One assignment (and update) pass over X on ws.n_threads threads.
+
+    Returns ``(objective, n_changed)``: the pass's part of the objective,
+    ``sum_i w_i (||c_l||^2 - 2 x_i.c_l)``, and the rows whose label changed.
 
     With ``objective_mode`` 1 on float64 data while updating the centres, the
     objective comes from the cluster sums S_j and weights W_j the update
@@ -274,8 +273,7 @@ cdef void _pass(
                 for f in range(n_features):
                     dot += <double> centers[j, f] * <double> sums_out[j, f]
                 obj += <double> weights_out[j] * <double> centers_sq[j] - 2.0 * dot
-    objective[0] = obj
-    n_changed[0] = changed
+    return obj, changed
 
 
 def _relocate_empty_clusters(X, sample_weight, centers_old, sums, weights, labels):
@@ -294,12 +292,7 @@ def _relocate_empty_clusters(X, sample_weight, centers_old, sums, weights, label
     step = 65536
     for s in range(0, X.shape[0], step):
         distances[s:s + step] = ((X[s:s + step] - centers_old[labels[s:s + step]]) ** 2).sum(axis=1)
-    far_from_centers = farthest_samples(distances, n_empty)
-    if far_from_centers is None:
-        return
-    for new_id, far_idx in zip(empty, far_from_centers):
-        weight = sample_weight[far_idx]
-        old_id = labels[far_idx]
+    for new_id, old_id, far_idx, weight in relocations(distances, empty, labels, sample_weight):
         sums[old_id] -= X[far_idx] * weight
         sums[new_id] = X[far_idx] * weight
         weights[new_id] = weight
@@ -313,12 +306,12 @@ def _centers_sq_norms(centers, out):
 
 
 def lloyd(
-    const floating[:, ::1] X,              # IN (n_samples, n_features)
-    const floating[::1] sample_weight,     # IN (n_samples,)
-    const floating[:, ::1] centers_init,   # IN (n_clusters, n_features)
-    double x_sq_norms_sum,                 # IN sum_i w_i ||x_i||^2
+    X,                         # IN (n_samples, n_features) ndarray, or the CSR triple
+    sample_weight,             # IN (n_samples,)
+    centers_init,              # IN (n_clusters, n_features)
+    double x_sq_norms_sum,     # IN sum_i w_i ||x_i||^2
     Py_ssize_t max_iter,
-    double tol,                            # IN absolute tolerance on the centre shift
+    double tol,                # IN absolute tolerance on the centre shift
     int n_threads,
     bint store_centers=False,
     int verbose=0,
@@ -338,8 +331,13 @@ def lloyd(
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), float32 or float64, C order
-        Data, best centred (the GEMM formula loses digits far from the origin).
+    X : ndarray of shape (n_samples, n_features), or tuple of three ndarrays
+        Data, float32 or float64, C order, best centred (the GEMM formula
+        loses digits far from the origin); or a CSR matrix's ``(data,
+        indices, indptr)`` arrays (int32 indices, ``n_features`` being the
+        width of ``centers_init``; checked by
+        :func:`sklearn_tendency._k_means_lloyd_sparse.check_csr`), run by the
+        sparse kernel's pass as scikit-learn runs ``lloyd_iter_chunked_sparse``.
     sample_weight : ndarray of shape (n_samples,), same dtype
         Non-negative weights.
     centers_init : ndarray of shape (n_clusters, n_features), same dtype
@@ -364,7 +362,7 @@ def lloyd(
         what recording costs.
     unit_weights : bool or None, default=None
         Whether every weight is 1 (the caller may know: no sample_weight
-        given); None checks, in one pass over the weights.
+        given); None checks, in one pass over the weights. Dense X only.
     nonnegative : bool, default=True
         Whether every weight is non-negative: the objective is then clamped
         at 0 against rounding (with negative weights it may be negative).
@@ -414,142 +412,77 @@ def lloyd(
     S. Lloyd, "Least squares quantization in PCM", IEEE Transactions on
     Information Theory 28(2), 1982, pp. 129-137.
     """
+    if isinstance(X, tuple):
+        steps = sparse_steps(*X, sample_weight, centers_init, n_threads)
+    else:
+        steps = _dense_steps(X, sample_weight, centers_init, n_threads, unit_weights)
+    if steps.X[0].dtype == np.float32:
+        return run_lloyd[float](steps, centers_init, x_sq_norms_sum, max_iter, tol,
+                                store_centers, verbose, record_objective, nonnegative)
+    return run_lloyd[double](steps, centers_init, x_sq_norms_sum, max_iter, tol,
+                             store_centers, verbose, record_objective, nonnegative)
+
+
+def _dense_steps(
+    const floating[:, ::1] X,
+    const floating[::1] sample_weight,
+    const floating[:, ::1] centers_init,
+    int n_threads,
+    unit_weights,
+):
+    """The dense side of run_lloyd, after checking the shapes it will read."""
     cdef:
         Py_ssize_t n_samples = X.shape[0]
         int n_features = X.shape[1]
         int n_clusters = centers_init.shape[0]
-        Py_ssize_t i = 0, n_iter
-        int j
-        bint strict_convergence = False
-        bint unit
-        double objective
-        Py_ssize_t n_changed
-        floating tol_f = <floating> tol
-        floating shift_tot, shift
-        int objective_mode = 1 if record_objective else 0
-        Py_ssize_t n_frames = 0
-        double[::1] history
-
-    if n_samples < 1 or n_features < 1 or n_clusters < 1:
-        raise ValueError(
-            f"lloyd needs at least one sample, feature and cluster; got X of shape "
-            f"{(n_samples, n_features)} and {n_clusters} centres."
-        )
+    check_nonempty("lloyd", n_samples, n_features, n_clusters)
     check_shape("sample_weight", (sample_weight.shape[0],), (n_samples,))
     check_shape("centers_init", (centers_init.shape[0], centers_init.shape[1]), (n_clusters, n_features))
-    dtype = np.float32 if floating is float else np.float64
-    ws = _Workspace(n_samples, n_features, n_clusters, n_threads, dtype)
     if unit_weights is None:
         unit_weights = bool(np.all(np.asarray(sample_weight) == 1))
-    unit = unit_weights
-
-    centers_np = np.array(centers_init, dtype=dtype, order="C")
-    centers_new_np = np.empty_like(centers_np)
-    centers_sq_np = np.empty(n_clusters, dtype=dtype)
-    weights_np = np.empty(n_clusters, dtype=dtype)
-    labels_np = np.full(n_samples, -1, dtype=np.int32)
-    cdef:
-        floating[:, ::1] centers = centers_np
-        floating[:, ::1] centers_new = centers_new_np
-        floating[::1] centers_sq = centers_sq_np
-        floating[::1] weights = weights_np
-        int[::1] labels = labels_np
-    # The history and the frames are written into arrays grown by doubling: a
-    # list of copies and np.stack cost 0.5% of a 2 ms fit (n = 20000, d = 2,
-    # k = 3), and max_iter + 1 entries up front could be gigabytes.
-    history_np = np.empty(min(max_iter + 1, 64), dtype=np.float64)
-    history = history_np
-    if store_centers:
-        # Capacity doubles as needed: max_iter + 1 frames up front could be
-        # far more memory than a run that converges early uses.
-        frames_np = np.empty((min(max_iter + 1, 16), n_clusters, n_features), dtype=dtype)
-    X_np = np.asarray(X)
-    sample_weight_np = np.asarray(sample_weight)
-
-    for i in range(max_iter):
-        _centers_sq_norms(centers_np, centers_sq_np)
-        _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
-              True, unit, objective_mode, &objective, &n_changed)
-        if i == history.shape[0]:
-            history_np = grow(history_np, i)
-            history = history_np
-        history[i] = total_objective(x_sq_norms_sum, objective, nonnegative) if record_objective else np.nan
-        if store_centers:
-            frames_np = push_frame(frames_np, n_frames, centers)
-            n_frames += 1
-        if verbose:
-            print(f"Iteration {i}, inertia {history[i]}.")
-
-        for j in range(n_clusters):
-            if weights[j] == 0:
-                _relocate_empty_clusters(X_np, sample_weight_np, centers_np,
-                                         centers_new_np, weights_np, labels_np)
-                break
-        average_centers(centers_new, weights)
-        # sum_j (sqrt(||new_j - old_j||^2))^2, rounded as scikit-learn does
-        # (its center_shift array, squared and summed).
-        shift_tot = 0
-        for j in range(n_clusters):
-            shift = <floating> sqrt(sq_dist(&centers_new[j, 0], &centers[j, 0], n_features))
-            shift_tot += shift * shift
-        centers_np, centers_new_np = centers_new_np, centers_np
-        centers, centers_new = centers_new, centers
-
-        if n_changed == 0:
-            if verbose:
-                print(f"Converged at iteration {i}: strict convergence.")
-            strict_convergence = True
-            break
-        if shift_tot <= tol_f:
-            if verbose:
-                print(f"Converged at iteration {i}: center shift {shift_tot} "
-                      f"within tolerance {tol}.")
-            break
-    n_iter = i + 1
-
-    if strict_convergence and record_objective and np.array_equal(centers_np, centers_new_np):
-        # Same labels, same sums in the same order: the final centres are the
-        # bits the last iteration started from, so is their objective.
-        final = history[n_iter - 1]
-    elif strict_convergence:
-        # The labels stay (scikit-learn does not reassign after strict
-        # convergence); only their objective on the final centres is needed.
-        # The same formula as the history's, through a pass with the labels
-        # held: a relocation in the last iteration (or no recording) lands here.
-        held = labels_np.copy()
-        _centers_sq_norms(centers_np, centers_sq_np)
-        # Sums into the spare buffers (update on): in float64 the objective
-        # then comes from them, as every entry of the history does, so one
-        # clustering always gets the same bits (n_init compares them).
-        _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
-              True, unit, 1, &objective, &n_changed)
-        if n_changed == 0:
-            final = total_objective(x_sq_norms_sum, objective, nonnegative)
-        else:
-            labels_np[:] = held
-            final = _objective_of_labels(X_np, sample_weight_np, centers_np, labels_np)
-    else:
-        # Reassign so that the labels are those of the returned centres (sums
-        # into the spare buffers, for the objective, as above).
-        _centers_sq_norms(centers_np, centers_sq_np)
-        _pass(ws, X, sample_weight, centers, centers_sq, labels, centers_new, weights,
-              True, unit, 1, &objective, &n_changed)
-        final = total_objective(x_sq_norms_sum, objective, nonnegative)
-    if n_iter == history.shape[0]:
-        history_np = grow(history_np, n_iter)
-        history = history_np
-    history[n_iter] = final
-    center_history = None
-    if store_centers:
-        frames_np = push_frame(frames_np, n_frames, centers)
-        n_frames += 1
-        center_history = frames_np[:n_frames]
-        if n_frames < frames_np.shape[0]:
-            center_history = center_history.copy()
-    return (
-        labels_np, centers_np, final, n_iter, history_np[:n_iter + 1].copy(),
-        center_history,
+    dtype = np.float32 if floating is float else np.float64
+    return _DenseSteps(
+        _Workspace(n_samples, n_features, n_clusters, n_threads, dtype),
+        np.asarray(X), np.asarray(sample_weight), bool(unit_weights),
+        _pass["float" if floating is float else "double"],
     )
+
+
+class _DenseSteps:
+    """The dense kernel's side of run_lloyd (_k_means_common.pxd)."""
+
+    def __init__(self, ws, X, sample_weight, unit, assign_pass):
+        self.ws = ws
+        self.X = (X,)
+        self.sample_weight = sample_weight
+        self.unit = unit
+        # Bound to X's dtype once: no fused-type dispatch in every iteration.
+        self.assign_pass = assign_pass
+        self.labels = np.full(X.shape[0], -1, dtype=np.int32)
+
+    def assign(self, centers, centers_sq, sums, weights, want_objective):
+        return self.assign_pass(self.ws, *self.X, self.sample_weight, centers, centers_sq,
+                                self.labels, sums, weights, True, self.unit,
+                                1 if want_objective else 0)
+
+    def relocate(self, centers_old, sums, weights):
+        _relocate_empty_clusters(*self.X, self.sample_weight, centers_old, sums, weights, self.labels)
+
+    def final_objective(self, centers, centers_sq, sums, weights, strict, x_sq_norms_sum, nonnegative):
+        # Through a pass, with the sums into the spare buffers (update on): in
+        # float64 the objective then comes from them, as every entry of the
+        # history does, so one clustering always gets the same bits (n_init
+        # compares them). Without strict convergence the pass reassigns the
+        # samples to the returned centres.
+        held = self.labels.copy() if strict else None
+        objective, n_changed = self.assign(centers, centers_sq, sums, weights, True)
+        if strict and n_changed:
+            # scikit-learn does not reassign after strict convergence (a
+            # relocation in the last iteration, or no recording, lands here):
+            # the labels stay, with their objective on the final centres.
+            self.labels[:] = held
+            return _objective_of_labels(*self.X, self.sample_weight, centers, self.labels)
+        return total_objective(x_sq_norms_sum, objective, nonnegative)
 
 
 def _objective_of_labels(X, sample_weight, centers, labels):
@@ -602,7 +535,6 @@ def assign(
         int n_features = X.shape[1]
         int n_clusters = centers.shape[0]
         double obj = 0.0
-        Py_ssize_t n_changed
     check_shape("sample_weight", (sample_weight.shape[0],), (n_samples,))
     check_shape("centers", (centers.shape[1],), (n_features,))
     if n_clusters < 1:
@@ -619,8 +551,8 @@ def assign(
     cdef int[::1] labels = labels_np
     cdef floating[:, ::1] unused_sums = np.empty((1, 1), dtype=dtype)
     cdef floating[::1] unused_weights = np.empty(1, dtype=dtype)
-    _pass(ws, X, sample_weight, centers, centers_sq, labels, unused_sums, unused_weights,
-          False, False, 2 if objective else 0, &obj, &n_changed)
+    obj, _ = _pass(ws, X, sample_weight, centers, centers_sq, labels, unused_sums,
+                   unused_weights, False, False, 2 if objective else 0)
     return labels_np, obj
 
 

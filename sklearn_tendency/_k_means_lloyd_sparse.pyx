@@ -1,8 +1,10 @@
 """Cython kernel of Lloyd's k-means on CSR data, recording the objective.
 
-The sparse counterpart of :mod:`sklearn_tendency._k_means_lloyd`: a whole run
-is one call, :func:`lloyd_sparse`, with the same iteration, convergence tests,
-histories and final assignment. An iteration is one pass over the stored
+The sparse counterpart of :mod:`sklearn_tendency._k_means_lloyd`: its
+:func:`sklearn_tendency._k_means_lloyd.lloyd` runs the same iterations,
+convergence tests, histories and final assignment (``run_lloyd`` in
+``_k_means_common.pxd``) around this module's pass, given the CSR arrays
+(:func:`sparse_steps`). An iteration is one pass over the stored
 entries of X (see ``_k_means_lloyd_sparse.h``): for each row, its products
 with every centre through the centres transposed, the argmin of
 ``||c||^2 - 2 x.c``, the changed labels, the objective term and the row added
@@ -24,35 +26,27 @@ import numpy as np
 
 from cython cimport floating
 from cython.parallel cimport prange
-from libc.math cimport sqrt
 from libc.string cimport memset
 
 from ._k_means_common cimport (
-    average_centers,
-    farthest_samples,
-    grow,
     padded_rows,
-    push_frame,
     reduce_threads,
-    sq_dist,
+    relocations,
     thread_row_starts,
     total_objective,
 )
-from ._kernel_checks cimport check_shape
+from ._kernel_checks cimport check_nonempty, check_shape
 
 cdef extern from "_k_means_lloyd_sparse.h" nogil:
-    void skt_sparse_rows_f(const float *data, const int *indices, const int *indptr,
-                           Py_ssize_t start, Py_ssize_t end, int k, int d,
-                           const float *ct, const float *csq, const float *w,
-                           int *labels, float *dot, float *sums, float *weights,
-                           bint update, bint want_obj, double *obj,
-                           Py_ssize_t *changed)
-    void skt_sparse_rows_d(const double *data, const int *indices, const int *indptr,
-                           Py_ssize_t start, Py_ssize_t end, int k, int d,
-                           const double *ct, const double *csq, const double *w,
-                           int *labels, double *dot, double *sums, double *weights,
-                           bint update, bint want_obj, double *obj,
-                           Py_ssize_t *changed)
+    # The float and double twins of each kernel (C has no generics).
+    void skt_sparse_rows_f(const float *data, const int *indices, const int *indptr, Py_ssize_t start,
+                           Py_ssize_t end, int k, int d, const float *ct, const float *csq, const float *w,
+                           int *labels, float *dot, float *sums, float *weights, bint update,
+                           bint want_obj, double *obj, Py_ssize_t *changed)
+    void skt_sparse_rows_d(const double *data, const int *indices, const int *indptr, Py_ssize_t start,
+                           Py_ssize_t end, int k, int d, const double *ct, const double *csq,
+                           const double *w, int *labels, double *dot, double *sums, double *weights,
+                           bint update, bint want_obj, double *obj, Py_ssize_t *changed)
     float skt_sparse_dense_sq_f(const float *a, const int *idx, int nnz,
                                 const float *b, float b_sq)
     double skt_sparse_dense_sq_d(const double *a, const int *idx, int nnz,
@@ -110,7 +104,7 @@ cdef class _SparseWorkspace:
         self.ct = np.empty((n_features, n_clusters), dtype=dtype)
 
 
-cdef void _pass(
+def _pass(
     _SparseWorkspace ws,
     const floating[::1] X_data,          # IN (nnz,)
     const int[::1] X_indices,            # IN (nnz,)
@@ -123,10 +117,11 @@ cdef void _pass(
     floating[::1] weights_out,           # OUT (n_clusters,), if update
     bint update,
     bint want_obj,
-    double *objective,                   # OUT sum_i w_i (||c_l||^2 - 2 x_i.c_l)
-    Py_ssize_t *n_changed,               # OUT rows whose label changed
 ):
     """One assignment (and update) pass over the rows on ws.n_threads threads.
+
+    Returns ``(objective, n_changed)``: ``sum_i w_i (||c_l||^2 - 2
+    x_i.c_l)`` and the rows whose label changed.
 
     Time O(nnz k) plus O(k d) per thread for the transposed centres and the
     sums; no memory beyond the workspace.
@@ -143,6 +138,8 @@ cdef void _pass(
         int n_clusters = ws.n_clusters
         int n_features = ws.n_features
         int t, j, f
+        double objective
+        Py_ssize_t n_changed
         const floating *data_p = &X_data[0] if X_data.shape[0] > 0 else NULL
         const int *indices_p = &X_indices[0] if X_indices.shape[0] > 0 else NULL
 
@@ -156,20 +153,17 @@ cdef void _pass(
             if update:
                 memset(&sums[t, 0], 0, n_clusters * n_features * sizeof(floating))
                 memset(&weights[t, 0], 0, n_clusters * sizeof(floating))
-        if ws.parallel:
-            for t in prange(n_threads, schedule="static", num_threads=n_threads):
-                _rows(data_p, indices_p, &X_indptr[0], row_start[t], row_start[t + 1],
-                      n_clusters, n_features, &ct[0, 0], &centers_sq[0],
-                      &sample_weight[0], &labels[0], &dot[t, 0], &sums[t, 0],
-                      &weights[t, 0], update, want_obj, &objectives[t], &changes[t])
-        else:
-            for t in range(n_threads):
-                _rows(data_p, indices_p, &X_indptr[0], row_start[t], row_start[t + 1],
-                      n_clusters, n_features, &ct[0, 0], &centers_sq[0],
-                      &sample_weight[0], &labels[0], &dot[t, 0], &sums[t, 0],
-                      &weights[t, 0], update, want_obj, &objectives[t], &changes[t])
+        # Below PARALLEL_MIN_WORK the same shares run, in order, on the calling
+        # thread alone (the region's `if` clause): same shares, same bits.
+        for t in prange(n_threads, schedule="static", num_threads=n_threads,
+                        use_threads_if=ws.parallel):
+            _rows(data_p, indices_p, &X_indptr[0], row_start[t], row_start[t + 1],
+                  n_clusters, n_features, &ct[0, 0], &centers_sq[0],
+                  &sample_weight[0], &labels[0], &dot[t, 0], &sums[t, 0],
+                  &weights[t, 0], update, want_obj, &objectives[t], &changes[t])
         reduce_threads(n_threads, n_clusters, n_features, objectives, changes, sums, weights,
-                       update, sums_out, weights_out, objective, n_changed)
+                       update, sums_out, weights_out, &objective, &n_changed)
+    return objective, n_changed
 
 
 cdef inline void _rows(
@@ -229,12 +223,7 @@ def _relocate_empty_clusters(X_data, X_indices, X_indptr, sample_weight, centers
     distances = np.empty(X_indptr.shape[0] - 1, dtype=X_data.dtype)
     _sparse_dense_sq(X_data, X_indices, X_indptr, centers_old,
                      np.einsum("ij,ij->i", centers_old, centers_old), labels, distances)
-    far_from_centers = farthest_samples(distances, n_empty)
-    if far_from_centers is None:
-        return
-    for new_id, far_idx in zip(empty, far_from_centers):
-        weight = sample_weight[far_idx]
-        old_id = labels[far_idx]
+    for new_id, old_id, far_idx, weight in relocations(distances, empty, labels, sample_weight):
         lo, hi = X_indptr[far_idx], X_indptr[far_idx + 1]
         cols = X_indices[lo:hi]
         vals = X_data[lo:hi] * weight
@@ -246,181 +235,66 @@ def _relocate_empty_clusters(X_data, X_indices, X_indptr, sample_weight, centers
         weights[old_id] -= weight
 
 
-def _center_shift(const floating[:, ::1] centers_old, const floating[:, ::1] centers_new):
-    """scikit-learn's ``_center_shift``: the Euclidean shift of each centre, in X's dtype."""
-    cdef int j, n_clusters = centers_old.shape[0], n_features = centers_old.shape[1]
-    dtype = np.float32 if floating is float else np.float64
-    out_np = np.empty(n_clusters, dtype=dtype)
-    cdef floating[::1] out = out_np
-    for j in range(n_clusters):
-        out[j] = <floating> sqrt(sq_dist(&centers_new[j, 0], &centers_old[j, 0], n_features))
-    return out_np
-
-
-def lloyd_sparse(
+def sparse_steps(
     const floating[::1] X_data,            # IN (nnz,)
     const int[::1] X_indices,              # IN (nnz,)
     const int[::1] X_indptr,               # IN (n_samples + 1,)
     const floating[::1] sample_weight,     # IN (n_samples,)
     const floating[:, ::1] centers_init,   # IN (n_clusters, n_features)
-    double x_sq_norms_sum,                 # IN sum_i w_i ||x_i||^2
-    Py_ssize_t max_iter,
-    double tol,                            # IN absolute tolerance on the centre shift
     int n_threads,
-    bint store_centers=False,
-    int verbose=0,
-    bint record_objective=True,
-    bint nonnegative=True,
 ):
-    """One run of Lloyd's algorithm on CSR data, with the objective of every iteration.
+    """The sparse side of Lloyd's iterations (:func:`sklearn_tendency._k_means_lloyd.lloyd`
+    on a CSR triple), after checking the arrays it will read.
 
-    scikit-learn's ``_kmeans_single_lloyd`` on sparse input, the iterations
-    of :func:`sklearn_tendency._k_means_lloyd.lloyd`: assign, relocate empty
-    clusters, average; stop on unchanged labels (strict convergence), on a
-    squared centre shift at most ``tol``, or after ``max_iter`` iterations;
-    then reassign the samples to the final centres unless the labels were
-    already unchanged.
-
-    Parameters
-    ----------
-    X_data, X_indices, X_indptr : ndarray
-        The CSR arrays of X (n_samples x n_features, ``n_features`` being the
-        width of ``centers_init``), checked by :func:`check_csr`.
-    sample_weight : ndarray of shape (n_samples,), same dtype as X_data
-    centers_init : ndarray of shape (n_clusters, n_features), same dtype
-        Initial centres; not modified.
-    x_sq_norms_sum : float
-        ``sum_i w_i ||x_i||^2``, the part of the objective that does not
-        depend on the centres.
-    max_iter : int
-    tol : float
-        Absolute tolerance on the sum of the squared centre shifts.
-    n_threads : int
-        OpenMP threads.
-    store_centers : bool, default=False
-        Also return the centres before each iteration and at the end.
-    verbose : int, default=0
-    record_objective : bool, default=True
-        False skips the objective of the iterations (NaN in the history),
-        computing only the final one: for measuring what recording costs.
-    nonnegative : bool, default=True
-        Whether every weight is non-negative: the objective is then clamped
-        at 0 against rounding (with negative weights it may be negative).
-
-    Returns
-    -------
-    labels, centers, inertia, n_iter, history, center_history
-        As :func:`sklearn_tendency._k_means_lloyd.lloyd`.
-
-    Notes
-    -----
-    Time per iteration: ``nnz k`` multiply-adds for the products (the same
-    count as scikit-learn's, with contiguous reads of the centres) plus
-    ``nnz`` for the sums and O(T k d) to transpose the centres and add the
-    T threads' sums. Peak memory beyond X: per thread ``k d`` partial sums
-    (as scikit-learn), the transposed centres (``k d``), two sets of centres,
-    the labels (n int32), the history (grown by doubling: at most
-    ``2 (n_iter + 1)`` floats) and, with ``store_centers``, the frames
-    (grown the same way).
+    Each iteration's pass costs ``nnz k`` multiply-adds for the products (the
+    same count as scikit-learn's, with contiguous reads of the centres) plus
+    ``nnz`` for the sums and O(T k d) to transpose the centres and add the T
+    threads' sums. Peak memory beyond X: per thread ``k d`` partial sums (as
+    scikit-learn), the transposed centres (``k d``) and the labels (n int32).
     """
     cdef:
         Py_ssize_t n_samples = X_indptr.shape[0] - 1
         int n_features = centers_init.shape[1]
         int n_clusters = centers_init.shape[0]
-        Py_ssize_t i = 0, n_iter
-        bint strict_convergence = False
-        double objective
-        Py_ssize_t n_changed
-        Py_ssize_t n_frames = 0
-
-    if n_samples < 1 or n_features < 1 or n_clusters < 1:
-        raise ValueError(
-            f"lloyd_sparse needs at least one sample, feature and cluster; got "
-            f"{n_samples} rows and centres of shape {(n_clusters, n_features)}."
-        )
+    check_nonempty("lloyd", n_samples, n_features, n_clusters)
     check_shape("sample_weight", (sample_weight.shape[0],), (n_samples,))
     check_csr(np.asarray(X_data), np.asarray(X_indices), np.asarray(X_indptr),
               n_samples, n_features)
     dtype = np.float32 if floating is float else np.float64
     ws = _SparseWorkspace(n_samples, X_indices.shape[0], n_features, n_clusters,
                           n_threads, True, dtype)
-    X_data_np = np.asarray(X_data)
-    X_indices_np = np.asarray(X_indices)
-    X_indptr_np = np.asarray(X_indptr)
-    sample_weight_np = np.asarray(sample_weight)
-    centers_np = np.array(centers_init, dtype=dtype, order="C")
-    centers_new_np = np.empty_like(centers_np)
-    centers_sq_np = np.empty(n_clusters, dtype=dtype)
-    weights_np = np.empty(n_clusters, dtype=dtype)
-    labels_np = np.full(n_samples, -1, dtype=np.int32)
-    cdef int[::1] labels = labels_np
-    # Both grow by doubling: max_iter + 1 entries up front could be far more
-    # memory than a run that converges early uses (max_iter may be 10**9).
-    history_np = np.empty(min(max_iter + 1, 64), dtype=np.float64)
-    frames_np = (np.empty((min(max_iter + 1, 16), n_clusters, n_features), dtype=dtype)
-                 if store_centers else None)
+    return SparseLloydSteps(ws, np.asarray(X_data), np.asarray(X_indices), np.asarray(X_indptr),
+                            np.asarray(sample_weight),
+                            _pass["float" if floating is float else "double"])
 
-    for i in range(max_iter):
-        np.einsum("ij,ij->i", centers_np, centers_np, out=centers_sq_np)
-        _pass[floating](ws, X_data, X_indices, X_indptr, sample_weight, centers_np,
-                        centers_sq_np, labels, centers_new_np, weights_np, True,
-                        record_objective, &objective, &n_changed)
-        history_np = grow(history_np, i)
-        history_np[i] = (total_objective(x_sq_norms_sum, objective, nonnegative)
-                         if record_objective else np.nan)
-        if store_centers:
-            frames_np = push_frame[floating](frames_np, n_frames, centers_np)
-            n_frames += 1
-        if verbose:
-            print(f"Iteration {i}, inertia {history_np[i]}.")
-        if np.any(weights_np == 0):
-            _relocate_empty_clusters(X_data_np, X_indices_np, X_indptr_np, sample_weight_np,
-                                     centers_np, centers_new_np, weights_np, labels_np)
-        average_centers[floating](centers_new_np, weights_np)
-        center_shift = _center_shift(centers_np, centers_new_np)
-        centers_np, centers_new_np = centers_new_np, centers_np
-        if n_changed == 0:
-            if verbose:
-                print(f"Converged at iteration {i}: strict convergence.")
-            strict_convergence = True
-            break
-        # numpy's sum of the squares, as scikit-learn rounds it (pairwise for
-        # k >= 8), compared in double whatever X's dtype, as there.
-        center_shift_tot = float((center_shift ** 2).sum())
-        if center_shift_tot <= tol:
-            if verbose:
-                print(f"Converged at iteration {i}: center shift {center_shift_tot} "
-                      f"within tolerance {tol}.")
-            break
-    n_iter = i + 1
 
-    if strict_convergence and record_objective and np.array_equal(centers_np, centers_new_np):
-        # Same labels, same sums in the same order: the final centres are the
-        # bits the last iteration started from, so is their objective.
-        final = history_np[n_iter - 1]
-    elif strict_convergence:
-        # The labels stay (scikit-learn does not reassign after strict
-        # convergence): their objective on the final centres, directly.
-        final = _objective_of_labels(X_data_np, X_indices_np, X_indptr_np, sample_weight_np,
-                                     centers_np, labels_np)
-    else:
+class SparseLloydSteps:
+    """The sparse kernel's side of run_lloyd (_k_means_common.pxd)."""
+
+    def __init__(self, ws, X_data, X_indices, X_indptr, sample_weight, assign_pass):
+        self.ws = ws
+        self.X = (X_data, X_indices, X_indptr)
+        self.sample_weight = sample_weight
+        # Bound to X's dtype once: no fused-type dispatch in every iteration.
+        self.assign_pass = assign_pass
+        self.labels = np.full(X_indptr.shape[0] - 1, -1, dtype=np.int32)
+
+    def assign(self, centers, centers_sq, sums, weights, want_objective, update=True):
+        return self.assign_pass(self.ws, *self.X, self.sample_weight, centers, centers_sq,
+                                self.labels, sums, weights, update, want_objective)
+
+    def relocate(self, centers_old, sums, weights):
+        _relocate_empty_clusters(*self.X, self.sample_weight, centers_old, sums, weights,
+                                 self.labels)
+
+    def final_objective(self, centers, centers_sq, sums, weights, strict, x_sq_norms_sum, nonnegative):
+        if strict:
+            # The labels stay (scikit-learn does not reassign after strict
+            # convergence): their objective on the final centres, directly.
+            return _objective_of_labels(*self.X, self.sample_weight, centers, self.labels)
         # Reassign so that the labels are those of the returned centres.
-        np.einsum("ij,ij->i", centers_np, centers_np, out=centers_sq_np)
-        _pass[floating](ws, X_data, X_indices, X_indptr, sample_weight, centers_np,
-                        centers_sq_np, labels, centers_new_np, weights_np, False,
-                        True, &objective, &n_changed)
-        final = total_objective(x_sq_norms_sum, objective, nonnegative)
-    history_np = grow(history_np, n_iter)
-    history_np[n_iter] = final
-    center_history = None
-    if store_centers:
-        frames_np = push_frame[floating](frames_np, n_frames, centers_np)
-        n_frames += 1
-        center_history = frames_np[:n_frames].copy()
-    return (
-        labels_np, centers_np, final, n_iter, history_np[:n_iter + 1].copy(),
-        center_history,
-    )
+        objective, _ = self.assign(centers, centers_sq, sums, weights, True, update=False)
+        return total_objective(x_sq_norms_sum, objective, nonnegative)
 
 
 def _objective_of_labels(X_data, X_indices, X_indptr, sample_weight, centers, labels):
@@ -463,8 +337,6 @@ def assign_sparse(
         Py_ssize_t n_samples = X_indptr.shape[0] - 1
         int n_features = centers.shape[1]
         int n_clusters = centers.shape[0]
-        double unused_obj
-        Py_ssize_t n_changed
     if n_clusters < 1:
         raise ValueError("assign_sparse needs at least one centre.")
     check_shape("sample_weight", (sample_weight.shape[0],), (n_samples,))
@@ -481,9 +353,8 @@ def assign_sparse(
     cdef int[::1] labels = labels_np
     cdef floating[:, ::1] unused_sums = np.empty((1, 1), dtype=dtype)
     cdef floating[::1] unused_weights = np.empty(1, dtype=dtype)
-    _pass[floating](ws, X_data, X_indices, X_indptr, sample_weight, centers, centers_sq_np,
-                    labels, unused_sums, unused_weights, False, False, &unused_obj,
-                    &n_changed)
+    _pass(ws, X_data, X_indices, X_indptr, sample_weight, centers, centers_sq_np, labels,
+          unused_sums, unused_weights, False, False)
     obj = 0.0
     if objective:
         obj = _objective_of_labels(np.asarray(X_data), np.asarray(X_indices),

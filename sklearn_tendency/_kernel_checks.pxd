@@ -26,3 +26,14 @@ cdef inline int check_indices(str name, const Py_ssize_t[::1] values, Py_ssize_t
         if not 0 <= values[i] < n:
             raise ValueError(f"{name} must hold indices in [0, {n}); got {values[i]}.")
     return 0
+
+
+cdef inline int check_nonempty(str kernel, Py_ssize_t n_samples, Py_ssize_t n_features,
+                               Py_ssize_t n_clusters) except -1:
+    """Raise ValueError unless there is a sample, a feature and a cluster."""
+    if n_samples < 1 or n_features < 1 or n_clusters < 1:
+        raise ValueError(
+            f"{kernel} needs at least one sample, feature and cluster; got "
+            f"{n_samples} samples, {n_features} features and {n_clusters} centres."
+        )
+    return 0

@@ -124,8 +124,8 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
     Each iteration costs ``2 n k d`` flops of GEMM plus O(n (k + d)) on dense
     data (the kernel is :func:`sklearn_tendency._k_means_lloyd.lloyd`), ``nnz
     k`` multiply-adds plus O(T k d) for T threads on sparse data
-    (:func:`sklearn_tendency._k_means_lloyd_sparse.lloyd_sparse`, which reads
-    the centres transposed); the objective adds
+    (the same kernel's sparse pass, :func:`sklearn_tendency._k_means_lloyd_sparse.sparse_steps`,
+    which reads the centres transposed); the objective adds
     O(k d) per iteration in float64 (from the cluster sums the update makes
     anyway), one multiply-add per sample in float32. Memory beyond X: its
     centred copy when ``copy_x=True`` (dense), the labels (n int32), per
@@ -475,10 +475,8 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             if self.verbose:
                 print("Initialization complete")
             if sparse.issparse(X):
-                run = _k_means_lloyd_sparse.lloyd_sparse(
-                    X.data,
-                    X.indices,
-                    X.indptr,
+                run = _k_means_lloyd.lloyd(
+                    (X.data, X.indices, X.indptr),
                     sample_weight,
                     centers_init,
                     sq_norms_sum,

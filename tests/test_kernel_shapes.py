@@ -44,20 +44,20 @@ def _tree_args(n=4):
 
 CASES = {
     # sparse k-means: the CSR arrays, sample_weight (n,), centres (k, d)
-    "lloyd_sparse sample_weight": lambda: _k_means_lloyd_sparse.lloyd_sparse(
-        *_csr(), np.ones(5), np.zeros((2, 3)), 0.0, 3, 0.0, 1
+    "lloyd_sparse sample_weight": lambda: _k_means_lloyd.lloyd(
+        _csr(), np.ones(5), np.zeros((2, 3)), 0.0, 3, 0.0, 1
     ),
-    "lloyd_sparse no centres": lambda: _k_means_lloyd_sparse.lloyd_sparse(
-        *_csr(), np.ones(6), np.zeros((0, 3)), 0.0, 3, 0.0, 1
+    "lloyd_sparse no centres": lambda: _k_means_lloyd.lloyd(
+        _csr(), np.ones(6), np.zeros((0, 3)), 0.0, 3, 0.0, 1
     ),
-    "lloyd_sparse centres d": lambda: _k_means_lloyd_sparse.lloyd_sparse(
-        *_csr(), np.ones(6), np.zeros((2, 2)), 0.0, 3, 0.0, 1
+    "lloyd_sparse centres d": lambda: _k_means_lloyd.lloyd(
+        _csr(), np.ones(6), np.zeros((2, 2)), 0.0, 3, 0.0, 1
     ),
-    "lloyd_sparse indptr": lambda: _k_means_lloyd_sparse.lloyd_sparse(
-        _csr()[0], _csr()[1], _csr()[2][:-1], np.ones(6), np.zeros((2, 3)), 0.0, 3, 0.0, 1
+    "lloyd_sparse indptr": lambda: _k_means_lloyd.lloyd(
+        (_csr()[0], _csr()[1], _csr()[2][:-1]), np.ones(6), np.zeros((2, 3)), 0.0, 3, 0.0, 1
     ),
-    "lloyd_sparse indices": lambda: _k_means_lloyd_sparse.lloyd_sparse(
-        _csr()[0], _csr()[1][::-1] * 2, _csr()[2], np.ones(6), np.zeros((2, 3)), 0.0, 3, 0.0, 1
+    "lloyd_sparse indices": lambda: _k_means_lloyd.lloyd(
+        (_csr()[0], _csr()[1][::-1] * 2, _csr()[2]), np.ones(6), np.zeros((2, 3)), 0.0, 3, 0.0, 1
     ),
     "assign_sparse sample_weight": lambda: _k_means_lloyd_sparse.assign_sparse(
         *_csr(), np.ones(7), np.zeros((2, 3)), 1
@@ -181,7 +181,7 @@ def test_kernel_shape_checks_accept_matching_shapes():
     assert _k_means_lloyd.lloyd(X, w, c, 0.0, 3, 0.0, 1)[3] >= 1
     _k_means_lloyd.assign(X, w, c, 1)
     _k_means_lloyd.centre(X, X.mean(axis=0), w, np.empty_like(X), 1)
-    assert _k_means_lloyd_sparse.lloyd_sparse(*_csr(), w, c, 0.0, 3, 0.0, 1)[3] >= 1
+    assert _k_means_lloyd.lloyd(_csr(), w, c, 0.0, 3, 0.0, 1)[3] >= 1
     _k_means_lloyd_sparse.assign_sparse(*_csr(), w, c, 1)
     _k_means_lloyd_sparse.weighted_sq_norms_sum_sparse(_csr()[0], _csr()[2], w)
     _vat_prim.prim_features(**_prim_features_args())

@@ -418,9 +418,7 @@ def test_kernels_check_the_shapes_they_are_given(sparse_input):
     with pytest.raises(ValueError, match="sample_weight must have shape"):
         _k_means_lloyd_sparse.assign_sparse(S.data, S.indices, S.indptr, w[:3], np.zeros((2, 3)), 1)
     with pytest.raises(ValueError, match="indptr"):
-        _k_means_lloyd_sparse.lloyd_sparse(
-            S.data, S.indices, S.indptr[:-1], w[:39], np.zeros((2, 3)), 0.0, 10, 0.0, 1
-        )
+        _k_means_lloyd.lloyd((S.data, S.indices, S.indptr[:-1]), w[:39], np.zeros((2, 3)), 0.0, 10, 0.0, 1)
 
 
 # max_iter: the history grows as the run goes (issue 13) ------------------------
