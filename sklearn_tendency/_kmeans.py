@@ -474,9 +474,11 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             centers_init = self._initial_centers(X, init, random_state, sample_weight, x_squared_norms)
             if self.verbose:
                 print("Initialization complete")
-            if sparse.issparse(X):
+            # BLAS at one thread beside the kernel's OpenMP threads, as
+            # scikit-learn's fit holds it (the sparse pass calls no BLAS).
+            with blas_single_threaded():
                 run = _k_means_lloyd.lloyd(
-                    (X.data, X.indices, X.indptr),
+                    (X.data, X.indices, X.indptr) if sparse.issparse(X) else X,
                     sample_weight,
                     centers_init,
                     sq_norms_sum,
@@ -485,23 +487,9 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
                     n_threads,
                     store_centers=self.store_centers,
                     verbose=int(self.verbose),
+                    unit_weights=unit_weights or None,
                     nonnegative=nonnegative,
                 )
-            else:
-                with blas_single_threaded():
-                    run = _k_means_lloyd.lloyd(
-                        X,
-                        sample_weight,
-                        centers_init,
-                        sq_norms_sum,
-                        self.max_iter,
-                        tol,
-                        n_threads,
-                        store_centers=self.store_centers,
-                        verbose=int(self.verbose),
-                        unit_weights=unit_weights or None,
-                        nonnegative=nonnegative,
-                    )
             labels, centers, inertia, n_iter, history, center_history = run
             histories.append(history)
             # scikit-learn's rule: a lower objective wins unless it is the same
