@@ -1,8 +1,14 @@
 """Test-suite configuration that depends on the installed versions."""
 
 import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 
 import numpy as np
+import pytest
 
 
 def pytest_configure(config):
@@ -20,3 +26,41 @@ def pytest_configure(config):
 # clean clone. Python >= 3.11 leaves it out when PYTHONSAFEPATH is set; the
 # children inherit it.
 os.environ.setdefault("PYTHONSAFEPATH", "1")
+
+
+@pytest.fixture
+def interrupted_vat_fit(tmp_path):
+    """Fit ``VAT(**params)`` on ``data`` (code of an array) in a child Python,
+    send it a real SIGINT one second in, and return what the child printed
+    ("interrupted False": it stopped and left the estimator unfitted) and the
+    seconds from the signal to its exit.
+    """
+
+    def run(data, params, timeout):
+        script = textwrap.dedent(
+            f"""
+            import numpy as np
+            from sklearn_tendency import VAT
+            X = {data}
+            est = VAT(**{params!r})
+            print("started", flush=True)
+            try:
+                est.fit(X)
+            except KeyboardInterrupt:
+                print("interrupted", hasattr(est, "order_"), flush=True)
+            """
+        )
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+        # Outside the checkout: ``python -c`` puts the working directory first
+        # on sys.path, and a clean clone's source folder has no extensions.
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env, cwd=tmp_path
+        )
+        assert proc.stdout.readline().strip() == "started"
+        time.sleep(1.0)
+        t0 = time.perf_counter()
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=timeout)
+        return out.strip(), time.perf_counter() - t0
+
+    return run

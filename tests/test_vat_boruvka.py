@@ -1,11 +1,6 @@
 """Exactness of the Boruvka route (exact Euclidean MST over a k-d tree)."""
 
-import os
-import signal
-import subprocess
 import sys
-import textwrap
-import time
 
 import numpy as np
 import pytest
@@ -173,37 +168,16 @@ def test_verbose(capsys):
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
-def test_ctrl_c_stops_the_kernel(tmp_path):
+def test_ctrl_c_stops_the_kernel(interrupted_vat_fit):
     # Rounds of a fit that would take minutes (10**6 samples in 12-d) must
     # notice a real SIGINT and leave the estimator unfitted.
-    script = textwrap.dedent(
-        """
-        import numpy as np
-        from sklearn_tendency import VAT
-        X = np.random.RandomState(0).normal(size=(1000000, 12))
-        est = VAT(algorithm="boruvka", n_jobs=1)
-        print("started", flush=True)
-        try:
-            est.fit(X)
-        except KeyboardInterrupt:
-            print("interrupted", hasattr(est, "order_"), flush=True)
-        """
+    out, seconds = interrupted_vat_fit(
+        "np.random.RandomState(0).normal(size=(1000000, 12))",
+        dict(algorithm="boruvka", n_jobs=1),
+        timeout=120,
     )
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
-    assert proc.stdout.readline().strip() == "started"
-    time.sleep(1.0)
-    t0 = time.perf_counter()
-    proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=120)
-    assert out.strip() == "interrupted False"
-    assert time.perf_counter() - t0 < 90
+    assert out == "interrupted False"
+    assert seconds < 90
 
 
 @pytest.mark.parametrize(
