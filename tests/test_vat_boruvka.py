@@ -1,7 +1,5 @@
 """Exactness of the Boruvka route (exact Euclidean MST over a k-d tree)."""
 
-import sys
-
 import numpy as np
 import pytest
 from scipy.sparse.csgraph import minimum_spanning_tree
@@ -164,20 +162,6 @@ def test_auto_picks_boruvka_where_measured_fastest(monkeypatch):
 def test_verbose(capsys):
     VAT(algorithm="boruvka", verbose=1).fit(mixed(1000, 3, seed=0))
     assert "Boruvka MST of 1000 samples" in capsys.readouterr().out
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
-def test_ctrl_c_stops_the_kernel(interrupted_vat_fit):
-    # Rounds of a fit that would take minutes (10**6 samples in 12-d) must
-    # notice a real SIGINT and leave the estimator unfitted.
-    out, seconds = interrupted_vat_fit(
-        "np.random.RandomState(0).normal(size=(1000000, 12))",
-        dict(algorithm="boruvka", n_jobs=1),
-        timeout=120,
-    )
-    assert out == "interrupted False"
-    assert seconds < 90
 
 
 @pytest.mark.parametrize(
