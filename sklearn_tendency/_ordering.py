@@ -218,7 +218,7 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None, algorit
     ------
     ValueError
         If a cut weight exceeds the float64 range although X is finite
-        (|x| near 1e308, or near 1e154 with ``metric="sqeuclidean"``).
+        (entries near 1e308, or near 1e154 with ``metric="sqeuclidean"``).
 
     Notes
     -----
