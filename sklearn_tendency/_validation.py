@@ -137,11 +137,12 @@ def check_vat_input(X, metric, *, estimator=None, reset=True):
 # --- Extreme magnitudes (doc/user_guide/algorithms.rst, section algo-scaling)
 
 # Data whose largest magnitude M = max |x| lies in [2**-48, 2**48] are used as
-# given. There, squared distances and covariances are normal float64 numbers,
+# given. There, squared distances and covariances are finite float64 numbers,
 # and so are the float32 copies of the kernels (the Prim's filter, the Hopkins
-# neighbour search) with their squared distances, up to 2**30 features:
-# 4 d M**2 < 2**128 and M**2 >= 2**-96. Outside it, the data are multiplied by
-# 2**-e, e the binary exponent of M, which brings M into [0.5, 1).
+# neighbour search) with their squared distances and inner products, up to
+# 2**28 features: 8 d M**2 < 2**127, and M**2 >= 2**-96 stays normal.
+# Outside it, the data are multiplied by 2**-e, e the binary exponent of M,
+# which brings M into [0.5, 1).
 SAFE_MAGNITUDE = (2.0**-48, 2.0**48)
 
 # d(2**k x, 2**k y) = 2**(degree k) d(x, y) for these metrics: the sums,
