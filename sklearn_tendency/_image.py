@@ -19,7 +19,7 @@ from sklearn.utils.extmath import row_norms
 from . import _vat_image
 from ._openmp_helpers import blas_single_threaded, check_n_jobs, effective_n_threads
 from ._ordering import EUCLIDEAN_NAMES
-from ._validation import check_vat_input
+from ._validation import check_vat_input, restore_units, scale_by_power_of_two
 
 __all__ = ["block_edges", "downsampled_ivat_image", "downsampled_vat_image"]
 
@@ -99,7 +99,10 @@ def downsampled_ivat_image(cut_weights, max_pixels=1000, *, reduce="mean", n_job
     -----
     Time O(n + m^2) for ``"min"`` and ``"max"``, O(n m) for ``"mean"`` (each
     pixel's sum is a merge of two monotone sequences). Peak memory O(m^2 + n):
-    the output, block maxima and one stack of n indices.
+    the output, block maxima and one stack of n indices. Cut weights beyond
+    [2**-48, 2**48] are summed scaled by a power of two, so a block's sum
+    cannot overflow; the image is returned in their units
+    (:ref:`algo-scaling`).
 
     References
     ----------
@@ -128,12 +131,14 @@ def downsampled_ivat_image(cut_weights, max_pixels=1000, *, reduce="mean", n_job
         raise ValueError(f"cut_weights must be 1-d; got an array of shape {w.shape}.")
     if (w < 0).any():
         raise ValueError("cut_weights must be non-negative dissimilarities.")
-    w = np.ascontiguousarray(w)
+    # A block's sum of cut weights near 1e308 would overflow: summed scaled
+    # by a power of two, returned exactly in their units (:ref:`algo-scaling`).
+    w, exponent = scale_by_power_of_two(np.ascontiguousarray(w))
     edges = block_edges(w.shape[0], max_pixels)
     m = edges.shape[0] - 1
     out = np.empty((m, m), dtype=np.float64)
     _vat_image.ivat_block_image(w, edges, _vat_image.REDUCE_CODES[reduce], out, effective_n_threads(n_jobs))
-    return out
+    return restore_units(out, exponent)
 
 
 def downsampled_vat_image(
@@ -191,7 +196,10 @@ def downsampled_vat_image(
     -----
     Time O(n^2 d): every pair is computed once per side (a strip holds whole
     rows). Peak memory O(m^2 + s n), with ``s`` rows per strip chosen so that a
-    strip fits in ``working_memory``: the n x n matrix is never formed.
+    strip fits in ``working_memory``: the n x n matrix is never formed. The
+    image scales with X by a power of two, exactly: data whose largest
+    magnitude lies outside [2**-48, 2**48] are rescaled internally by one and
+    the image returned in their units (:ref:`algo-scaling`).
 
     References
     ----------
@@ -210,6 +218,9 @@ def downsampled_vat_image(
     _check_reduce(reduce, {"mean", "min"})
     n_jobs = check_n_jobs(n_jobs)
     X = check_vat_input(X, metric)
+    # Distances of data of extreme magnitude, and their block sums: computed
+    # scaled by a power of two, returned in the data's units (:ref:`algo-scaling`).
+    X, exponent = scale_by_power_of_two(X, metric)
     n = X.shape[0]
     order = np.asarray(order)
     if order.shape != (n,) or not np.array_equal(np.sort(order), np.arange(n)):
@@ -252,7 +263,7 @@ def downsampled_vat_image(
     if reduce == "mean":
         sizes = np.diff(edges).astype(np.float64)
         out /= np.outer(sizes, sizes)
-    return out
+    return restore_units(out, exponent, metric)
 
 
 def vat_image(X, order, metric, metric_params, n_jobs):

@@ -23,7 +23,7 @@ from sklearn.utils._param_validation import StrOptions, validate_params
 
 from . import _vat_boruvka, _vat_prim, _vat_tree
 from ._openmp_helpers import effective_n_threads
-from ._validation import METRIC_CONSTRAINT, check_vat_input
+from ._validation import METRIC_CONSTRAINT, check_vat_input, restore_units, scale_by_power_of_two
 
 ALGORITHMS = {"auto", "prim", "delaunay", "boruvka"}
 
@@ -214,8 +214,19 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None, algorit
         the samples before it (0 for the first): the edges of a minimum
         spanning tree.
 
+    Raises
+    ------
+    ValueError
+        If a cut weight exceeds the float64 range although X is finite
+        (entries near 1e308, or near 1e154 with ``metric="sqeuclidean"``).
+
     Notes
     -----
+    The order is invariant to scaling X by a power of two (the cut weights
+    scale with it, exactly): data whose largest magnitude lies outside
+    [2**-48, 2**48] are rescaled internally by a power of two, so that no
+    squared distance overflows or underflows (:ref:`algo-scaling`).
+
     Time O(n^2 d) for a feature matrix with ``algorithm="prim"`` (one pass over
     the pairs, two with tied distances), O(n log n) with ``"delaunay"`` and
     ``"boruvka"`` in low dimension, and
@@ -238,7 +249,18 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None, algorit
 
 
 def vat_order_validated(X, metric, metric_params, n_jobs, algorithm="auto", verbose=0):
-    """:func:`vat_order` on an X already through :func:`check_vat_input`."""
+    """:func:`vat_order` on an X already through :func:`check_vat_input`.
+
+    Data of extreme magnitude are ordered scaled by a power of two, and their
+    cut weights come back in the data's units (:ref:`algo-scaling`).
+    """
+    X, exponent = scale_by_power_of_two(X, metric)
+    order, cut_weights = _vat_order_routes(X, metric, metric_params, n_jobs, algorithm, verbose)
+    return order, restore_units(cut_weights, exponent, metric, name="cut weights")
+
+
+def _vat_order_routes(X, metric, metric_params, n_jobs, algorithm, verbose):
+    """The route :func:`vat_order_validated` takes for X (of safe magnitude)."""
     n_threads = effective_n_threads(n_jobs)
     n = X.shape[0]
     native = metric in _vat_prim.NATIVE_METRICS and not sparse.issparse(X) and not metric_params

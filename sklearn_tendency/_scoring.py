@@ -11,6 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import Interval, RealNotInt, validate_params
 
 from . import _tendency
+from ._validation import scale_by_power_of_two
 
 __all__ = ["NULL_DESCRIPTIONS", "STATISTICS", "TendencyReport", "assess_tendency", "make_tendency_scorer"]
 
@@ -314,7 +315,10 @@ def assess_tendency(
     time and O(n) memory. Measured on a shared 2-core machine
     (``benchmarks/bench_calibration.py --timing``): 2.5-3.2 s for 1000 x 32,
     10-11 s for 20 000 x 32 (the VAT orders about 7 s of it), one thread or
-    two alike. Memory O(n' d + m * 2048) for the tests.
+    two alike. Memory O(n' d + m * 2048) for the tests. Every statistic is
+    invariant to scaling X by a power of two (up to rounding); data whose
+    largest magnitude lies outside [2**-48, 2**48] are rescaled internally by
+    one, once for all of them (:ref:`algo-scaling`).
 
     References
     ----------
@@ -328,6 +332,9 @@ def assess_tendency(
     from ._vat import VAT
 
     X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=3)
+    # Every statistic here is invariant to a power of two: one rescaled copy
+    # of data of extreme magnitude serves them all (:ref:`algo-scaling`).
+    X, _ = scale_by_power_of_two(X)
     say = _progress(verbose)
     say(f"Hopkins tests against {len(nulls)} structureless nulls ({n_simulations} simulations each)")
     test = _tendency.cluster_tendency_test(

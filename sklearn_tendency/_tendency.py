@@ -42,6 +42,7 @@ from ._validation import (
     check_precomputed_dissimilarity,
     check_sample_size,
     check_vat_input,
+    scale_by_power_of_two,
 )
 
 __all__ = [
@@ -243,6 +244,10 @@ def hopkins_test(
     is far from uniform in its bounding box: a small p-value says "not uniform",
     not "several clusters". Read it next to the VAT image.
 
+    H and its p-value are invariant to scaling X by a power of two (up to the
+    rounding of logarithms); data whose largest magnitude lies outside
+    [2**-48, 2**48] are rescaled internally by one (:ref:`algo-scaling`).
+
     Time: 2m nearest-neighbour queries (O(n log n + m log n) with a k-d tree
     for d <= 8, O(m n d) through BLAS above), times ``1 + n_simulations``
     with a simulated p-value. Memory O(n d + m * 2048).
@@ -269,6 +274,7 @@ def hopkins_test(
     if pvalue not in ("auto", "beta", "simulated"):
         raise ValueError(f"pvalue must be 'auto', 'beta' or 'simulated'; got {pvalue!r}.")
     X = _check_hopkins_input(X, metric).astype(np.float64)
+    X, _ = scale_by_power_of_two(X, metric)
     null = NULLS["box"]
     Z, params = null.prepare(X)
     d = null.dimension(Z, params)
@@ -528,6 +534,10 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99, random_state=
 
     Notes
     -----
+    H and its p-value are invariant to scaling X by a power of two (up to
+    rounding); data whose largest magnitude lies outside [2**-48, 2**48] are
+    rescaled internally by one (:ref:`algo-scaling`).
+
     Time: an eigendecomposition of the d x d covariance (O(n d^2 + d^3)) and
     ``1 + n_simulations`` times a neighbour index of n points with 2m queries.
     Memory O(n d + d^2).
@@ -543,6 +553,7 @@ def gaussian_hopkins_test(X, *, sample_size=0.3, n_simulations=99, random_state=
     _check_n_simulations(n_simulations)
     check_n_jobs(n_jobs)
     X = _check_hopkins_input(X, "euclidean").astype(np.float64)
+    X, _ = scale_by_power_of_two(X)
     null = NULLS["gaussian"]
     Z, params = null.prepare(X)
     n, d = Z.shape
@@ -590,7 +601,8 @@ def hopkins_both(X, *, sample_size=0.1, n_simulations=99, random_state=None, n_j
 
     Notes
     -----
-    Time and memory: the sum of the two tests'.
+    Time and memory: the sum of the two tests'. Invariant to scaling X by a
+    power of two, as both tests are (:ref:`algo-scaling`).
 
     References
     ----------
@@ -674,6 +686,10 @@ def rank_hopkins_test(
 
     Notes
     -----
+    H and its p-value are invariant to scaling X by a power of two (up to
+    rounding); data whose largest magnitude lies outside [2**-48, 2**48] are
+    rescaled internally by one (:ref:`algo-scaling`).
+
     Time: ``1 + n_simulations`` statistics, each a sample of n' = min(n,
     max_samples) points (plus its whitening, O(n' p^2 + p^3), for the
     elliptical nulls) and 2m nearest-neighbour queries, O(m n' p) through
@@ -710,7 +726,7 @@ def rank_hopkins_test(
     rng = check_random_state(random_state)
     if X.shape[0] > max_samples:
         X = X[np.sort(rng.choice(X.shape[0], size=max_samples, replace=False))]
-    X = X.astype(np.float64)
+    X, _ = scale_by_power_of_two(X.astype(np.float64))
     model = NULLS[null]
     with threadpool_limits(limits=1):
         Z, params = model.prepare(X)
@@ -798,7 +814,8 @@ def cluster_tendency_test(
 
     Notes
     -----
-    Time and memory: the sum of the per-null tests'.
+    Time and memory: the sum of the per-null tests'. Invariant to scaling X by
+    a power of two, as each test is (:ref:`algo-scaling`).
 
     References
     ----------
@@ -913,6 +930,11 @@ def dip_test(X, *, metric="euclidean", sample_size=None, random_state=None):
     (``benchmarks/tendency_table.py``). It needs the optional ``diptest``
     package (``pip install diptest``).
 
+    The dip and its p-value are invariant to scaling X by a power of two (up
+    to rounding); data (or dissimilarities) whose largest magnitude lies
+    outside [2**-48, 2**48] are rescaled internally by one
+    (:ref:`algo-scaling`).
+
     Time O(s^2 d) for s sampled samples, memory O(s^2).
 
     References
@@ -936,6 +958,7 @@ def dip_test(X, *, metric="euclidean", sample_size=None, random_state=None):
     X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=3)
     if metric == "precomputed":
         check_precomputed_dissimilarity(X)
+    X, _ = scale_by_power_of_two(X, metric)
     n = X.shape[0]
     m = min(n, _DIP_MAX_SAMPLES) if sample_size is None else check_sample_size(sample_size, n)
     if m < 3:
@@ -1022,6 +1045,10 @@ def vat_gap(
     sees: in high dimension, clusters whose spread is comparable to their
     separation leave no gap (``benchmarks/tendency_table.py``).
 
+    The statistic, a ratio of cut weights, is exactly invariant to scaling X
+    by a power of two; data whose largest magnitude lies outside
+    [2**-48, 2**48] are rescaled internally by one (:ref:`algo-scaling`).
+
     Time O((1 + n_simulations) n^2 d), memory O(n d) (the VAT order and cut
     weights; one simulated sample at a time).
     """
@@ -1031,7 +1058,7 @@ def vat_gap(
             "vat_gap simulates a Gaussian in feature space for its p-value; "
             "metric='precomputed' supports n_simulations=0 only."
         )
-    X = check_vat_input(X, metric)
+    X, _ = scale_by_power_of_two(check_vat_input(X, metric), metric)
 
     def gap(data):
         _, cut_weights = vat_order_validated(data, metric, None, n_jobs)

@@ -132,3 +132,133 @@ def check_vat_input(X, metric, *, estimator=None, reset=True):
         X = X.copy()
         X.sum_duplicates()
     return X
+
+
+# --- Extreme magnitudes (doc/user_guide/algorithms.rst, section algo-scaling)
+
+# Data whose largest magnitude M = max |x| lies in [2**-48, 2**48] are used as
+# given. There, squared distances and covariances are finite float64 numbers,
+# and so are the float32 copies of the kernels (the Prim's filter, the Hopkins
+# neighbour search) with their squared distances and inner products, up to
+# 2**28 features: 8 d M**2 < 2**127, and M**2 >= 2**-96 stays normal.
+# Outside it, the data are multiplied by 2**-e, e the binary exponent of M,
+# which brings M into [0.5, 1).
+SAFE_MAGNITUDE = (2.0**-48, 2.0**48)
+
+# d(2**k x, 2**k y) = 2**(degree k) d(x, y) for these metrics: the sums,
+# products, square roots and comparisons they are made of commute exactly with
+# a power of two while no number leaves the normal range (minkowski's p-th
+# powers and roots are rounded, so it commutes up to rounding). A precomputed
+# matrix is dissimilarities: degree 1. Other metrics (callables, haversine,
+# the boolean ones) are computed on the data as given.
+METRIC_DEGREE = {
+    "euclidean": 1,
+    "l2": 1,
+    "sqeuclidean": 2,
+    "manhattan": 1,
+    "l1": 1,
+    "cityblock": 1,
+    "chebyshev": 1,
+    "minkowski": 1,
+    "cosine": 0,
+    "precomputed": 1,
+}
+
+
+def scale_by_power_of_two(X, metric="euclidean", *, always=False):
+    """X scaled by a power of two to unit magnitude when its magnitude is extreme.
+
+    The one rescaling of the package: every entry point whose arithmetic
+    could overflow or underflow on finite data (squared distances beyond
+    1.8e308 from |x| ~ 1e154, or below the smallest normal number from
+    |x| ~ 1e-170, float32 copies beyond 3.4e38) calls it first. Multiplying by
+    a power of two is exact for normal numbers, so the scaled data give the
+    same order and the same dimensionless statistics, and results in the
+    data's units come back exactly through :func:`restore_units`.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix
+        Validated data (finite), or a precomputed dissimilarity matrix.
+    metric : str or callable, default="euclidean"
+        Only the metrics of ``METRIC_DEGREE`` are rescaled: for any other the
+        scaled data would not give the same dissimilarities up to a known
+        factor.
+    always : bool, default=False
+        Scale whenever X is not all zero, not only outside ``SAFE_MAGNITUDE``.
+
+    Returns
+    -------
+    X_scaled : ndarray or sparse matrix
+        ``X * 2**-exponent`` (a new array), or X itself when ``exponent`` is 0;
+        X is never modified.
+    exponent : int
+        e with ``X = X_scaled * 2**e``: the binary exponent of max |x|, so
+        that max |x_scaled| lies in [0.5, 1); 0 when X is used as given.
+
+    Notes
+    -----
+    Time O(nnz) for the maximum (two reductions, no temporary); memory that
+    of a copy of X when it is scaled, none otherwise. Entries smaller than
+    max |x| * 2**-1074 become 0 when huge data are scaled down: they are
+    below the resolution of every distance the data define.
+    """
+    if not isinstance(metric, str) or metric not in METRIC_DEGREE:
+        return X, 0
+    values = X.data if sparse.issparse(X) else X
+    if values.size == 0:
+        return X, 0
+    top = max(abs(float(values.max())), abs(float(values.min())))
+    if top == 0 or (not always and SAFE_MAGNITUDE[0] <= top <= SAFE_MAGNITUDE[1]):
+        return X, 0
+    exponent = int(np.frexp(top)[1])
+    if sparse.issparse(X):
+        X = X.copy()
+        X.data = np.ldexp(X.data, -exponent)
+        return X, exponent
+    return np.ldexp(X, -exponent), exponent
+
+
+def restore_units(values, exponent, metric="euclidean", *, name="dissimilarities"):
+    """Dissimilarities of data scaled by :func:`scale_by_power_of_two`, in the data's units.
+
+    Parameters
+    ----------
+    values : ndarray
+        Non-negative dissimilarities (cut weights, an image) of the scaled
+        data; changed in place when they are rescaled.
+    exponent : int
+        The exponent :func:`scale_by_power_of_two` returned.
+    metric : str or callable, default="euclidean"
+        The metric; its degree (``METRIC_DEGREE``) says which power of two
+        the values are multiplied by.
+    name : str, default="dissimilarities"
+        What the values are, for the error message.
+
+    Returns
+    -------
+    values : ndarray
+        ``values * 2**(degree * exponent)``, exact.
+
+    Raises
+    ------
+    ValueError
+        If a value exceeds the float64 range in the data's units (finite data
+        of magnitude near 1e308 can be farther apart than 1.8e308): rather than
+        an infinite dissimilarity, which no order, image or statistic could
+        tell from another.
+    """
+    degree = METRIC_DEGREE.get(metric, 0) if isinstance(metric, str) else 0
+    shift = degree * exponent
+    if shift == 0 or values.size == 0:
+        return values
+    top = int(np.frexp(np.max(values))[1])
+    if top + shift > 1024:
+        # X / 2**k brings the largest value below 2**1000.
+        k = exponent - (1000 - top) // degree
+        raise ValueError(
+            f"The {name} of X exceed the float64 range (1.8e308) although X is "
+            f"finite; divide X by a power of two (e.g. X / 2**{k}) to have them "
+            "in range: the VAT order and the statistics do not change."
+        )
+    return np.ldexp(values, shift, out=values)

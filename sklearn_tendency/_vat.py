@@ -25,7 +25,13 @@ from ._cut_weights import (
 from ._image import vat_image
 from ._ordering import ALGORITHMS, EUCLIDEAN_NAMES, vat_order_validated
 from ._svat import extend_labels, maximin_sample
-from ._validation import METRIC_CONSTRAINT, check_sample_size, check_vat_input
+from ._validation import (
+    METRIC_CONSTRAINT,
+    check_sample_size,
+    check_vat_input,
+    restore_units,
+    scale_by_power_of_two,
+)
 
 __all__ = ["VAT", "IVAT"]
 
@@ -155,6 +161,13 @@ class VAT(TransformerMixin, BaseEstimator):
     split, prefix sums of the ordered data: O(n d) memory).
     ``n_references=0`` skips it.
 
+    The order, blocks and labels are invariant to scaling X by a power of two,
+    and ``cut_weights_`` and the image scale with it, exactly: data whose
+    largest magnitude lies outside [2**-48, 2**48] are rescaled internally
+    by one and the results returned in the data's units
+    (:ref:`algo-scaling`); a ValueError says so if those exceed the float64
+    range although X is finite.
+
     VAT is transductive: the order belongs to the sample set. ``transform(X)``
     therefore orders X itself (it does not reuse the training order), and
     ``fit_transform(X)`` returns the image of the training data without
@@ -270,21 +283,25 @@ class VAT(TransformerMixin, BaseEstimator):
         """
         try:
             X = check_vat_input(X, self.metric, estimator=self, reset=True)
-            sample, local_order, cut_weights = self._order(X)
-            blocks = self._blocks(X, sample, local_order, cut_weights)
+            # Extreme magnitudes: everything runs on X scaled by a power of
+            # two, which changes no order, block or label (:ref:`algo-scaling`).
+            Xs, exponent = scale_by_power_of_two(X, self.metric)
+            sample, local_order, cut_weights = self._order(Xs)
+            blocks = self._blocks(Xs, sample, local_order, cut_weights)
             labels = labels_from_edges(local_order, blocks["cluster_edges_"])
             if sample is None:
                 sample, order = np.arange(X.shape[0]), local_order
             else:
                 order = sample[local_order]
                 labels = extend_labels(
-                    X,
+                    Xs,
                     sample,
                     labels,
                     metric=self.metric,
                     metric_params=self.metric_params,
                     n_jobs=self.n_jobs,
                 )
+            cut_weights = restore_units(cut_weights, exponent, self.metric, name="cut weights")
         except BaseException:
             for name in self._FITTED:
                 self.__dict__.pop(name, None)
@@ -311,14 +328,11 @@ class VAT(TransformerMixin, BaseEstimator):
             and n >= 2 * m
         )
         if coordinates:
-            Xs = X if sample is None else X[sample]
             # The gap statistic is a difference of log sums of squares, and
             # the VAT order does not change under scaling by a power of two:
-            # scaled to unit magnitude, data near the float limits (|x| ~
-            # 1e300) do not overflow its sums and covariances.
-            top = float(np.max(np.abs(Xs)))
-            if top > 0:
-                Xs = np.ldexp(Xs, -np.frexp(top)[1])
+            # always at unit magnitude, its references, sums and logs round
+            # alike at every scale of X.
+            Xs, _ = scale_by_power_of_two(X if sample is None else X[sample], always=True)
             n_gap, gap_edges, gap, gap_se = gap_block_count(
                 Xs,
                 local_order,
@@ -378,7 +392,11 @@ class VAT(TransformerMixin, BaseEstimator):
         return sample, order, cut_weights
 
     def _image(self, X, order, cut_weights):
-        return vat_image(X, order, self.metric, self.metric_params, self.n_jobs)
+        # Distances of data of extreme magnitude: computed scaled, returned in
+        # the data's units (:ref:`algo-scaling`).
+        Xs, exponent = scale_by_power_of_two(X, self.metric)
+        image = vat_image(Xs, order, self.metric, self.metric_params, self.n_jobs)
+        return restore_units(image, exponent, self.metric, name="dissimilarities")
 
     def transform(self, X):
         """Return the VAT image of X: its dissimilarities in its own VAT order.
@@ -398,10 +416,11 @@ class VAT(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = check_vat_input(X, self.metric, estimator=self, reset=False)
-        sample, order, cut_weights = self._order(X)
+        Xs, exponent = scale_by_power_of_two(X, self.metric)
+        sample, order, cut_weights = self._order(Xs)
         if sample is not None:
             order = sample[order]
-        return self._image(X, order, cut_weights)
+        return self._image(X, order, restore_units(cut_weights, exponent, self.metric, name="cut weights"))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):

@@ -854,12 +854,7 @@ def test_sweep_covers_every_public_name():
 
 
 # Entry points that still fail the sweep, with the issue-13 item in the way.
-_OPEN = {
-    "assess_tendency": "issue 13, item 6: LinAlgError at 1e300",
-    "gaussian_hopkins_test": "issue 13, item 6: LinAlgError at 1e300",
-    "hopkins_both": "issue 13, item 6: LinAlgError at 1e300",
-    "cluster_tendency_test": "issue 13, item 6: LinAlgError at 1e300",
-}
+_OPEN = {}
 
 
 @pytest.mark.parametrize("entry", _public_names())
