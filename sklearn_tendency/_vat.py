@@ -378,7 +378,7 @@ class VAT(TransformerMixin, BaseEstimator):
         return sample, order, cut_weights
 
     def _image(self, X, order, cut_weights):
-        return vat_image(X, order, self.metric, self.metric_params, self.n_jobs)
+        return vat_image(X, order, self.metric, self.metric_params, self.n_jobs, cut_weights)
 
     def transform(self, X):
         """Return the VAT image of X: its dissimilarities in its own VAT order.
