@@ -5,6 +5,8 @@ Usage::
     python setup.py build_ext --inplace
     PYTHONPATH=$PWD python benchmarks/bench_vat.py            # n in 1000, 2000, 5000, 20000
     PYTHONPATH=$PWD python benchmarks/bench_vat.py --quick    # n in 1000, 2000
+    PYTHONPATH=$PWD python benchmarks/bench_vat.py --n 5000 20000 --d 10 \
+        --methods ours_vat_ft --baseline /tmp/skt-base    # a change against a build of main
 
 Every (method, n, threads) cell runs in a fresh subprocess, so that its peak
 memory is its own: peak RSS (``ru_maxrss``) minus the RSS after imports and
@@ -38,6 +40,11 @@ numpy
 sklearn-tendency
     ``VAT().fit`` / ``IVAT().fit`` (order + cut weights, O(n) memory) and
     ``fit_transform`` (plus the n x n image), timed separately.
+baseline
+    With ``--baseline DIR``: ``VAT().fit_transform`` of another build of
+    sklearn-tendency (e.g. ``git archive main`` built in place in DIR with
+    ``python setup.py build_ext --inplace``), imported through ``PYTHONPATH``,
+    to measure a change side by side in one run.
 """
 
 import argparse
@@ -50,7 +57,7 @@ import time
 
 import numpy as np
 
-D_FEATURES = 32
+D_FEATURES = 32  # default of --d
 FULL_N = (1000, 2000, 5000, 20000)
 QUICK_N = (1000, 2000)
 THREADS = (1, 2)
@@ -68,6 +75,7 @@ METHODS = (
     "numpy_ivat_ft",
     "pct_vat",
     "pct_ivat",
+    "base_vat_ft",
 )
 
 
@@ -124,7 +132,7 @@ def _rss_kb():
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
-def _worker(method, data_path, threads, out_dir):
+def _worker(method, data_path, threads, out_dir, min_calls=2):
     import resource
     import tracemalloc
 
@@ -133,7 +141,7 @@ def _worker(method, data_path, threads, out_dir):
     X = np.load(data_path)
     n = X.shape[0]
 
-    if method.startswith("ours"):
+    if method.startswith(("ours", "base")):
         from sklearn_tendency import IVAT, VAT
 
         est = VAT if "_vat_" in method else IVAT
@@ -185,7 +193,7 @@ def _worker(method, data_path, threads, out_dir):
             times.append(time.perf_counter() - t0)
             # At least two calls: the first in a fresh process pays the first
             # touch of its memory, which on a VM can cost more than the work.
-            if len(times) >= 5 or (len(times) >= 2 and sum(times) > 2.0):
+            if len(times) >= max(5, min_calls) or (len(times) >= min_calls and sum(times) > 2.0):
                 break
             del result
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -194,7 +202,7 @@ def _worker(method, data_path, threads, out_dir):
             order = result.order_ if method.startswith("ours") else result[1]
             np.save(os.path.join(out_dir, f"order_{method}_{n}_{threads}.npy"), order)
         del result
-        if method.startswith("ours"):
+        if method.startswith(("ours", "base")):
             tracemalloc.start()
             call()
             out["tracemalloc_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
@@ -207,16 +215,31 @@ def _worker(method, data_path, threads, out_dir):
 # --------------------------------------------------------------------------
 
 
-def _run_cell(python, method, data_path, threads, out_dir, timeout):
+def _run_cell(python, method, data_path, threads, out_dir, timeout, pythonpath=None, min_calls=2):
     env = dict(
         os.environ,
         OMP_NUM_THREADS=str(threads),
         OPENBLAS_NUM_THREADS=str(threads),
         MKL_NUM_THREADS=str(threads),
     )
-    cmd = [python, os.path.abspath(__file__), "--worker", method, data_path, str(threads), out_dir]
+    cwd = None
+    if pythonpath is not None:
+        # The baseline build first on the path, and a working directory that
+        # does not hold another sklearn_tendency.
+        env["PYTHONPATH"] = pythonpath
+        cwd = pythonpath
+    cmd = [
+        python,
+        os.path.abspath(__file__),
+        "--worker",
+        method,
+        data_path,
+        str(threads),
+        out_dir,
+        str(min_calls),
+    ]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=cwd)
     except subprocess.TimeoutExpired:
         return {"error": f"timeout (>{timeout:.0f}s)"}
     if proc.returncode != 0:
@@ -251,13 +274,25 @@ def main(argv=None):
     parser.add_argument(
         "--timeout", type=float, default=1800.0, help="seconds per cell before it is reported as a timeout"
     )
+    parser.add_argument("--d", type=int, default=D_FEATURES, help="number of features")
+    parser.add_argument(
+        "--min-calls", type=int, default=2, help="timed calls per cell at least (more on a noisy machine)"
+    )
+    parser.add_argument(
+        "--baseline",
+        default=None,
+        help="folder of another sklearn-tendency build (in place) for the baseline VAT fit_transform",
+    )
+    parser.add_argument(
+        "--methods", nargs="+", choices=METHODS, default=None, help="run only these (and the baseline)"
+    )
     args = parser.parse_args(argv)
     sizes = args.n or (QUICK_N if args.quick else FULL_N)
     have_pct = os.path.exists(args.pct_python)
 
     from sklearn.datasets import make_blobs
 
-    print(f"# VAT / iVAT benchmark: d = {D_FEATURES}, threads {THREADS}, n = {list(sizes)}")
+    print(f"# VAT / iVAT benchmark: d = {args.d}, threads {THREADS}, n = {list(sizes)}")
     if not have_pct:
         print(f"# pyclustertend skipped: {args.pct_python} not found")
     results = {}
@@ -265,23 +300,47 @@ def main(argv=None):
         for threads in THREADS:
             pct_slow = {}  # method -> seconds of the call that triggered the skip
             for n in sizes:
-                X, _ = make_blobs(
-                    n_samples=n, n_features=D_FEATURES, centers=5, cluster_std=2.0, random_state=0
-                )
+                X, _ = make_blobs(n_samples=n, n_features=args.d, centers=5, cluster_std=2.0, random_state=0)
                 path = os.path.join(tmp, f"X_{n}.npy")
                 np.save(path, X)
                 for method in METHODS:
-                    if method.startswith("pct"):
+                    if args.methods is not None and method not in args.methods and method != "base_vat_ft":
+                        cell = {"error": "not run"}
+                    elif method == "base_vat_ft":
+                        if args.baseline is None:
+                            cell = {"error": "no --baseline"}
+                        else:
+                            cell = _run_cell(
+                                sys.executable,
+                                method,
+                                path,
+                                threads,
+                                tmp,
+                                args.timeout,
+                                pythonpath=os.path.abspath(args.baseline),
+                                min_calls=args.min_calls,
+                            )
+                    elif method.startswith("pct"):
                         if not have_pct:
                             cell = {"error": "not installed"}
                         elif method in pct_slow:
                             cell = {"error": f"skipped (>{args.pct_cap:.0f}s)"}
                         else:
-                            cell = _run_cell(args.pct_python, method, path, threads, tmp, args.timeout)
+                            cell = _run_cell(
+                                args.pct_python,
+                                method,
+                                path,
+                                threads,
+                                tmp,
+                                args.timeout,
+                                min_calls=args.min_calls,
+                            )
                             if "error" in cell or cell["time"] > args.pct_cap:
                                 pct_slow[method] = True
                     else:
-                        cell = _run_cell(sys.executable, method, path, threads, tmp, args.timeout)
+                        cell = _run_cell(
+                            sys.executable, method, path, threads, tmp, args.timeout, min_calls=args.min_calls
+                        )
                     results[method, n, threads] = cell
                     print(f"#   threads={threads} n={n} {method}: {cell}", flush=True)
                 orders = [
@@ -302,9 +361,9 @@ def _print_tables(results, sizes):
     print(
         "| threads | n | ours VAT fit | ours iVAT fit | ours VAT fit_transform "
         "| ours iVAT fit_transform | numpy fit | numpy VAT image | numpy iVAT image "
-        "| pyclustertend vat | pyclustertend ivat | order == numpy |"
+        "| pyclustertend vat | pyclustertend ivat | baseline VAT fit_transform | order == numpy |"
     )
-    print("|---" * 12 + "|")
+    print("|---" * 13 + "|")
     for t in THREADS:
         for n in sizes:
             cols = [_fmt_t(r[m, n, t]) for m in METHODS]
@@ -315,9 +374,9 @@ def _print_tables(results, sizes):
         "| threads | n | numpy fit / ours iVAT fit | numpy iVAT image / ours iVAT "
         "fit_transform | numpy VAT image / ours VAT fit_transform "
         "| pct ivat / ours iVAT fit_transform | pct ivat / ours iVAT fit "
-        "| pct vat / ours VAT fit_transform |"
+        "| pct vat / ours VAT fit_transform | baseline VAT fit_transform / ours |"
     )
-    print("|---" * 8 + "|")
+    print("|---" * 9 + "|")
     for t in THREADS:
         for n in sizes:
             c = {m: r[m, n, t] for m in METHODS}
@@ -328,6 +387,7 @@ def _print_tables(results, sizes):
                 _ratio(c["pct_ivat"], c["ours_ivat_ft"]),
                 _ratio(c["pct_ivat"], c["ours_ivat_fit"]),
                 _ratio(c["pct_vat"], c["ours_vat_ft"]),
+                _ratio(c["base_vat_ft"], c["ours_vat_ft"]),
             ]
             print(f"| {t} | {n} | " + " | ".join(cols) + " |")
 
@@ -337,9 +397,9 @@ def _print_tables(results, sizes):
     print(
         "| threads | n | ours VAT fit | ours iVAT fit | ours VAT fit_transform "
         "| ours iVAT fit_transform | numpy fit | numpy VAT image | numpy iVAT image "
-        "| pyclustertend vat | pyclustertend ivat |"
+        "| pyclustertend vat | pyclustertend ivat | baseline VAT fit_transform |"
     )
-    print("|---" * 11 + "|")
+    print("|---" * 12 + "|")
     for t in THREADS:
         for n in sizes:
             cols = []
@@ -354,6 +414,6 @@ def _print_tables(results, sizes):
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        _worker(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+        _worker(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], int(sys.argv[6]))
     else:
         main()

@@ -266,25 +266,45 @@ def downsampled_vat_image(
     return restore_units(out, exponent, metric)
 
 
-def vat_image(X, order, metric, metric_params, n_jobs):
+def vat_image(X, order, metric, metric_params, n_jobs, cut_weights):
     """The VAT image: the dissimilarity matrix with rows and columns in VAT order.
 
-    Dense float64 Euclidean data go through the package's kernel (one ``dsyrk``
-    and one fused pass, 8 n^2 bytes at the peak); everything else through
+    Dense float64 Euclidean data go through the package's kernel: the rows are
+    translated by their coordinate-wise (lower) median before the Gram product (the
+    cancellation of ``|a|^2 + |b|^2 - 2 ab`` grows with the norms, not with
+    the distances), and entries whose error bound is not small, or that could
+    be the ``cut_weights`` of the order, are recomputed from differences:
+    every entry is within a relative 2**-30 of the exact distance and the
+    image agrees with ``cut_weights`` bit for bit along the VAT path
+    (:ref:`algo-vat-image`). Peak memory 8 n^2 bytes (the image) plus
+    three copies of the data, 24 n d bytes. Everything else goes through
     ``pairwise_distances``.
     """
     if metric == "precomputed":
         return X[np.ix_(order, order)]
     if metric in EUCLIDEAN_NAMES and not metric_params and not sparse.issparse(X) and X.dtype == np.float64:
         rows = np.ascontiguousarray(X[order])
+        # Any reference point keeps the differences; the median keeps the
+        # norms small for most rows (a far outlier does not move it), and the
+        # lower median is a data value (no overflow averaging two). Data
+        # spread over more than the float range overflow here: their norms are
+        # infinite, and the kernel then recomputes every entry from X.
+        with np.errstate(over="ignore", invalid="ignore"):
+            translated = rows - np.quantile(rows, 0.5, axis=0, method="lower")
+            sq_norms = row_norms(translated, squared=True)
+        sq_cut_weights = np.asarray(cut_weights, dtype=np.float64)
+        if metric != "sqeuclidean":
+            sq_cut_weights = sq_cut_weights * sq_cut_weights
         image = np.empty((rows.shape[0], rows.shape[0]))
-        # BLAS on one thread: its pthreads spin after the call while the
-        # OpenMP pass runs, which on 2 cores made 2 threads 3x slower than 1
-        # at n = 1000 (measured).
+        # BLAS on one thread: the kernel calls it from each of its OpenMP
+        # threads, and BLAS pthreads left spinning after a call slow the
+        # OpenMP pass (on 2 cores, 2 threads ran 3x slower than 1, measured).
         with blas_single_threaded():
             _vat_image.euclidean_image(
                 rows,
-                row_norms(rows, squared=True),
+                translated,
+                sq_norms,
+                np.ascontiguousarray(sq_cut_weights),
                 image,
                 metric == "sqeuclidean",
                 effective_n_threads(n_jobs),

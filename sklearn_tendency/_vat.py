@@ -393,9 +393,13 @@ class VAT(TransformerMixin, BaseEstimator):
 
     def _image(self, X, order, cut_weights):
         # Distances of data of extreme magnitude: computed scaled, returned in
-        # the data's units (:ref:`algo-scaling`).
+        # the data's units (:ref:`algo-scaling`); the cut weights that mark
+        # the VAT path go to the scaled units with the data (exact: powers of
+        # two), so that the path entries still equal cut_weights_ bit for bit.
         Xs, exponent = scale_by_power_of_two(X, self.metric)
-        image = vat_image(Xs, order, self.metric, self.metric_params, self.n_jobs)
+        if exponent:
+            cut_weights = restore_units(np.array(cut_weights, dtype=np.float64), -exponent, self.metric)
+        image = vat_image(Xs, order, self.metric, self.metric_params, self.n_jobs, cut_weights)
         return restore_units(image, exponent, self.metric, name="dissimilarities")
 
     def transform(self, X):
@@ -440,7 +444,14 @@ class VAT(TransformerMixin, BaseEstimator):
             The image of the training data in :attr:`order_`.
         """
         X = self._fit_validated(X)
-        return self._image(X, self.order_, self.cut_weights_)
+        try:
+            return self._image(X, self.order_, self.cut_weights_)
+        except BaseException:
+            # An image that fails (Ctrl-C in the image kernel, dissimilarities
+            # beyond float64) fails the fit: the estimator is left unfitted.
+            for name in self._FITTED:
+                self.__dict__.pop(name, None)
+            raise
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

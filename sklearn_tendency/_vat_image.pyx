@@ -1,8 +1,8 @@
 """Cython kernels of the VAT and iVAT images.
 
 :func:`euclidean_image` computes the Euclidean VAT image (the distance matrix
-in VAT order) with one BLAS call and one tiled pass; the rest of this module
-computes the downsampled iVAT image.
+in VAT order) in bands of rows, a BLAS product and a fused pass per block; the
+rest of this module computes the downsampled iVAT image.
 
 In VAT order the iVAT dissimilarity of positions i < j is a range maximum of
 the cut weights (Havens & Bezdek, 2012; doc/user_guide/algorithms.rst, section
@@ -30,10 +30,11 @@ weights with no n x n matrix:
 from cpython.exc cimport PyErr_CheckSignals
 from cython.parallel cimport prange
 from libc.math cimport sqrt
-from scipy.linalg.cython_blas cimport dsyrk
+from scipy.linalg.cython_blas cimport dgemm
 
 import numpy as np
 
+from ._distances cimport METRIC_SQEUCLIDEAN, pair_distance
 from ._kernel_checks cimport check_shape
 
 ctypedef Py_ssize_t intp_t
@@ -194,71 +195,193 @@ def ivat_block_image(
                 out[a, a] = 2.0 * diag_sum / (<double> (s1 - s0) * (s1 - s0))
 
 
-# Side of the square tiles of the image pass: a tile of the Gram matrix and its
-# mirror (2 x 32 KB) stay in cache while they are read and written.
-cdef intp_t IMAGE_TILE = 64
+cdef enum:
+    # Side of the square tiles of the image pass: a tile of the Gram matrix and
+    # its mirror (2 x 32 KB) stay in cache while they are read and written.
+    IMAGE_TILE = 64
+    # Columns of one task of a band: its Gram block (band rows x IMAGE_BLOCK)
+    # is turned into distances while it is still in cache.
+    IMAGE_BLOCK = 256
+    # Doubles in a 4 KB page, and doubles of the output faulted in between two
+    # checks for Ctrl-C (a multiple of it).
+    PAGE_DOUBLES = 512
+    PREFAULT_CHUNK = 1 << 24
+# Multiply-adds and entries of one band: tens of ms on one core, the longest
+# stretch without a check for Ctrl-C (fewer, longer bands wait less at their
+# ends for a thread the system has descheduled).
+cdef intp_t BAND_WORK = 1 << 27
+cdef intp_t BAND_ENTRIES = 1 << 23
+# Relative accuracy every entry of the image is guaranteed (doc/user_guide/
+# algorithms.rst, section algo-vat-image): a Gram value whose rounding error
+# bound exceeds TAU times itself is recomputed from differences.
+cdef double TAU = 2.0 ** -30
+# Below this, products may have underflowed: recomputed whatever the bound.
+cdef double TINY = 2.0 ** -960
+
+
+cdef inline bint _same_row(const double[:, ::1] X, intp_t i, intp_t j) noexcept nogil:
+    """Whether rows i and j are equal: their ``pair_distance`` is then +0 exactly.
+
+    Data with repeated rows recompute many such pairs; comparing stops at the
+    first difference and has no chain of dependent additions (a sum over 64
+    features made the image 8x slower with half the pairs duplicates).
+    """
+    cdef intp_t k
+    for k in range(X.shape[1]):
+        if X[i, k] != X[j, k]:
+            return False
+    return True
+
+
+cdef void _gram_to_distances(
+    const double[:, ::1] X,         # IN (n, d) rows in VAT order
+    const double[::1] sq_norms,     # IN (n,) squared norms of the translated rows
+    const double[::1] sq_cut_weights,  # IN (n,) squared cut weights in VAT order
+    double[:, ::1] out,             # INOUT Gram block in, distances out (both triangles)
+    intp_t i0, intp_t i1, intp_t j0, intp_t j1,
+    double c, double k_rel, bint squared,
+) noexcept nogil:
+    """Rows [i0, i1) x columns [j0, j1), upper entries only, tile by tile.
+
+    ``v = -2 G + |r_i|^2 + |r_j|^2`` is off the exact squared distance by at
+    most ``c s``, ``s = |r_i|^2 + |r_j|^2``; it is recomputed from differences
+    (``pair_distance``, the bits the order computed) when that bound could
+    exceed ``TAU v`` (``v <= k_rel s``), or when the entry could be column j's
+    cut weight (``v <= w_j^2 + c (w_j^2 + s)``), or when v is not finite.
+    """
+    cdef:
+        intp_t ti, tj, i, j, jj0
+        double v, s, w2, thr
+    ti = i0
+    while ti < i1:
+        tj = j0
+        while tj < j1:
+            for i in range(ti, min(ti + IMAGE_TILE, i1)):
+                jj0 = max(tj, i)
+                for j in range(jj0, min(tj + IMAGE_TILE, j1)):
+                    # Only upper entries are read, and a lower entry is
+                    # written only once its upper twin has been read.
+                    if j == i:
+                        v = 0.0
+                    else:
+                        v = -2.0 * out[i, j]
+                        v = v + sq_norms[i]
+                        v = v + sq_norms[j]
+                        s = sq_norms[i] + sq_norms[j]
+                        w2 = sq_cut_weights[j]
+                        thr = w2 + c * (w2 + s)
+                        if k_rel * s > thr:
+                            thr = k_rel * s
+                        if TINY > thr:
+                            thr = TINY
+                        if not v > thr:
+                            if _same_row(X, i, j):
+                                v = 0.0
+                            else:
+                                v = pair_distance(X, i, j, METRIC_SQEUCLIDEAN)
+                        if not squared:
+                            v = sqrt(v)
+                    out[i, j] = v
+                    out[j, i] = v
+            tj = tj + IMAGE_TILE
+        ti = ti + IMAGE_TILE
 
 
 def euclidean_image(
     const double[:, ::1] X,         # IN (n_samples, n_features) rows in VAT order
-    const double[::1] sq_norms,     # IN (n_samples,) squared row norms of X
+    const double[:, ::1] R,         # IN (n_samples, n_features) X minus a reference point
+    const double[::1] sq_norms,     # IN (n_samples,) squared row norms of R
+    const double[::1] sq_cut_weights,  # IN (n_samples,) squared cut weights in VAT order
     double[:, ::1] out,             # OUT (n_samples, n_samples) the VAT image
     bint squared,                   # IN squared distances (no square root)
-    int n_threads,                  # IN threads of the pass (BLAS follows its own limits)
+    int n_threads,                  # IN threads (BLAS must be limited to one)
 ):
     """The Euclidean VAT image: distances between the rows of X, in place.
 
-    The Gram matrix ``G = X X^T`` comes from one BLAS ``dsyrk`` straight into
-    ``out`` (one triangle: half the flops of a product), then one pass over
-    square tiles turns each upper entry into ``sqrt(max(-2 G[i, j] +
-    sq_norms[i] + sq_norms[j], 0))``, in that order of operations, as
-    scikit-learn's ``euclidean_distances`` computes it, and writes it to both
-    triangles; the diagonal is 0. The image is exactly symmetric.
+    The Gram matrix of the translated rows R (any reference point preserves
+    the differences, and near the data it keeps the norms, hence the
+    cancellation of the formula below, small) is computed in bands of rows,
+    one ``dgemm`` per block of ``IMAGE_BLOCK`` columns straight into ``out``,
+    each block turned at once into ``-2 G[i, j] + sq_norms[i] + sq_norms[j]``
+    (in that order of operations, as scikit-learn's ``euclidean_distances``),
+    its square root unless ``squared``, and written to both triangles. An entry
+    whose rounding error bound is not below ``TAU`` times itself, or that could
+    be its column's cut weight, is recomputed from the differences of X
+    (``pair_distance``, the same bits as the order's): every entry is within a
+    relative ``TAU = 2**-30`` of the exact distance, the path entries equal
+    the cut weights bit for bit, and duplicates are exactly 0
+    (doc/user_guide/algorithms.rst, section algo-vat-image). The image is
+    exactly symmetric with a zero diagonal. Ctrl-C is answered between bands
+    (at most 2**27 multiply-adds and 2**23 entries each, or one tile of rows).
 
-    Time O(n^2 d) in the BLAS call plus O(n^2); peak memory: the output alone,
-    8 n^2 bytes, as ``pairwise_distances`` (numpy elides its temporaries),
-    which takes six passes over it where this takes one.
+    Time O(n^2 d) in BLAS plus O(n^2), plus O(d) per recomputed entry (few
+    on data without many near-duplicates); peak memory: the output alone, 8
+    n^2 bytes, besides the inputs (O(n d)).
     """
     cdef:
         int n = X.shape[0], d = X.shape[1], lda = max(d, 1), ldc = max(n, 1)
-        char uplo = b'L'
-        char trans = b'T'
-        double alpha = 1.0, beta = 0.0, v
-        intp_t n_tiles = (n + IMAGE_TILE - 1) // IMAGE_TILE, ti, tj, i, j, j0, t0, t1
-        # Rows of tiles between two checks for Ctrl-C: about 2**22 entries.
-        intp_t tile_group = max(n_threads, (1 << 22) // (IMAGE_TILE * max(n, 1)))
+        int m_blk, n_blk
+        char trans_a = b'T'
+        char trans_b = b'N'
+        double alpha = 1.0, beta = 0.0
+        # |v - exact| <= c s / 2 (algo-vat-image); c carries a factor 2 margin.
+        double c = 4.0 * (d + 4) * 2.0 ** -53
+        double k_rel = c / TAU
+        intp_t band, i0, i1, j0, j1, r1, b, n_blocks, total, k0, k1, k
+        double* flat
+    check_shape("R", (R.shape[0], R.shape[1]), (n, d))
     check_shape("sq_norms", (sq_norms.shape[0],), (n,))
+    check_shape("sq_cut_weights", (sq_cut_weights.shape[0],), (n,))
     check_shape("out", (out.shape[0], out.shape[1]), (n, n))
     if n == 0:
         return
+    # Rows of a band: a multiple of the tile side, at least one tile, with at
+    # most BAND_WORK multiply-adds and BAND_ENTRIES entries.
+    band = min(BAND_WORK // (<intp_t> n * max(d, 1)), BAND_ENTRIES // n) // IMAGE_TILE
+    band = max(band, 1) * IMAGE_TILE
     with nogil:
-        # BLAS is column-major: out holds C = A^T A for the d x n matrix A whose
-        # columns are our rows, and C's lower triangle is our upper one (j >= i).
-        # beta = 0: the uninitialised output is never read.
-        dsyrk(&uplo, &trans, &n, &d, &alpha, <double*> &X[0, 0], &lda, &beta,
-              &out[0, 0], &ldc)
-        t0 = 0
-        while t0 < n_tiles:
-            t1 = min(t0 + tile_group, n_tiles)
-            for ti in prange(t0, t1, num_threads=n_threads, schedule="dynamic"):
-                for tj in range(ti, n_tiles):
-                    for i in range(ti * IMAGE_TILE, min((ti + 1) * IMAGE_TILE, n)):
-                        j0 = max(tj * IMAGE_TILE, i)
-                        for j in range(j0, min((tj + 1) * IMAGE_TILE, n)):
-                            # Only upper entries are read, and a lower entry is
-                            # written only once its upper twin has been read.
-                            if j == i:
-                                v = 0.0
-                            else:
-                                v = -2.0 * out[i, j]
-                                v = v + sq_norms[i]
-                                v = v + sq_norms[j]
-                                if v < 0.0:
-                                    v = 0.0
-                                if not squared:
-                                    v = sqrt(v)
-                            out[i, j] = v
-                            out[j, i] = v
-            t0 = t1
+        # First touch of the output, one store per 4 KB page, in chunks
+        # between checks for Ctrl-C. The bands' mirror writes reach every row
+        # from the first band on, so with transparent huge pages the first
+        # band would otherwise fault in (and the system zero) the whole image
+        # in one stretch: measured, 7 s at n = 16000 before Ctrl-C was seen.
+        flat = &out[0, 0]
+        total = <intp_t> n * n
+        k0 = 0
+        while k0 < total:
+            k1 = min(k0 + PREFAULT_CHUNK, total)
+            for k in prange((k1 - k0 + PAGE_DOUBLES - 1) // PAGE_DOUBLES,
+                            num_threads=n_threads, schedule="static"):
+                flat[k0 + k * PAGE_DOUBLES] = 0.0
+            k0 = k1
+            with gil:
+                PyErr_CheckSignals()
+        i0 = 0
+        while i0 < n:
+            i1 = min(i0 + band, n)
+            # Task b: the columns [j0, j1) = [i0 + b IMAGE_BLOCK, ...) of the
+            # band's rows up to j1 (the rest of them are lower entries there).
+            # Its BLAS call writes only those, and its pass those and their
+            # mirrors, rows in [j0, j1) at columns below j1: no two tasks
+            # touch one entry.
+            n_blocks = (n - i0 + IMAGE_BLOCK - 1) // IMAGE_BLOCK
+            for b in prange(n_blocks, num_threads=n_threads, schedule="dynamic"):
+                j0 = i0 + b * IMAGE_BLOCK
+                j1 = min(j0 + IMAGE_BLOCK, n)
+                r1 = min(i1, j1)
+                # BLAS is column-major: at &out[i0, j0] (ldc = n) it sees the
+                # (j1 - j0) x (r1 - i0) matrix C[r, q] = out[i0 + q, j0 + r],
+                # C = A^T B with A, B the d x m column-major views of R's rows
+                # j0.. and i0... Where the block meets the diagonal it also
+                # fills lower entries, which the pass then overwrites with
+                # their mirror. beta = 0: the uninitialised output is never read.
+                m_blk = <int> (j1 - j0)
+                n_blk = <int> (r1 - i0)
+                dgemm(&trans_a, &trans_b, &m_blk, &n_blk, &d, &alpha,
+                      <double*> &R[j0, 0], &lda, <double*> &R[i0, 0], &lda,
+                      &beta, &out[i0, j0], &ldc)
+                _gram_to_distances(X, sq_norms, sq_cut_weights, out, i0, r1, j0, j1,
+                                   c, k_rel, squared)
+            i0 = i1
             with gil:
                 PyErr_CheckSignals()

@@ -168,3 +168,87 @@ def test_vat_sparse_matches_dense():
             downsampled_vat_image(X, order, max_pixels=6, reduce=reduce),
             atol=1e-12,
         )
+
+
+# --- The exact VAT image (doc/user_guide/algorithms.rst, section algo-vat-image)
+
+
+def _hard_data(n, d, seed):
+    """Clusters far from the origin, each row spread at its own scale (1e-12
+    to 1), and exact duplicates: both kept and recomputed Gram entries."""
+    rng = np.random.RandomState(seed)
+    centres = 1e6 + 10.0 * rng.rand(5, d)
+    scales = 10.0 ** rng.randint(-12, 1, size=(n, 1))
+    X = centres[rng.randint(5, size=n)] + scales * rng.rand(n, d)
+    X[1::7] = X[0::7][: X[1::7].shape[0]]
+    return X
+
+
+@pytest.mark.parametrize("n, d", [(3, 1), (70, 3), (300, 17), (600, 600)])
+@pytest.mark.parametrize("metric", ["euclidean", "sqeuclidean"])
+def test_exact_vat_image_error_bound_and_path(n, d, metric):
+    # (600, 600): two bands of rows, blocks of 256 columns and tiles of 64
+    # cross inside the matrix.
+    from scipy.spatial.distance import cdist
+
+    X = _hard_data(n, d, n + d)
+    images = []
+    for n_jobs in (1, 2):
+        vat = VAT(metric=metric, n_jobs=n_jobs, n_references=0)
+        images.append(vat.fit_transform(X))
+    image = images[0]
+    # Bit-identical on 1 and 2 threads: no two tasks write one entry.
+    np.testing.assert_array_equal(images[1], image)
+    # Along the VAT path the image holds the cut weights, bit for bit.
+    along = np.r_[0.0, [image[:k, k].min() for k in range(1, n)]]
+    np.testing.assert_array_equal(along, vat.cut_weights_)
+    # Every entry within a relative 2**-30 of the exact distance (cdist sums
+    # the differences: its own error, d * 2**-53, is far below); duplicates 0.
+    rows = X[vat.order_]
+    exact = cdist(rows, rows, metric=metric)
+    assert np.all(np.abs(image - exact) <= 2.0**-30 * exact)
+    assert np.array_equal(image, image.T) and np.all(np.diag(image) == 0)
+    assert np.any((exact == 0) & ~np.eye(n, dtype=bool)) or n < 8
+
+
+def test_exact_vat_image_more_accurate_than_the_gram_formula():
+    # Ordinary data near the origin: the image is at least as accurate as
+    # scikit-learn's euclidean_distances (the old image), against exact sums.
+    from scipy.spatial.distance import cdist
+
+    rng = np.random.RandomState(0)
+    for d in (2, 8, 32):
+        X = rng.rand(500, d)
+        vat = VAT(n_references=0)
+        image = vat.fit_transform(X)
+        rows = X[vat.order_]
+        exact = cdist(rows, rows)
+        off = ~np.eye(500, dtype=bool)
+        ours = np.max(np.abs(image - exact)[off] / exact[off])
+        gram = np.max(np.abs(pairwise_distances(rows) - exact)[off] / exact[off])
+        assert ours <= gram
+
+
+@pytest.mark.parametrize("algorithm", ["prim", "boruvka", "delaunay"])
+@pytest.mark.parametrize("metric", ["euclidean", "sqeuclidean"])
+def test_exact_vat_image_path_for_every_route(algorithm, metric):
+    # The tree routes give the cut weights Prim's would, bit for bit: so does
+    # the image along the path.
+    rng = np.random.RandomState(1)
+    X = 1e7 + rng.rand(400, 2) * 10.0 ** rng.randint(-6, 1, size=(400, 1))
+    vat = VAT(metric=metric, algorithm=algorithm, n_references=0)
+    image = vat.fit_transform(X)
+    np.testing.assert_array_equal(vat.order_, VAT(metric=metric, algorithm="prim").fit(X).order_)
+    along = np.r_[0.0, [image[:k, k].min() for k in range(1, 400)]]
+    np.testing.assert_array_equal(along, vat.cut_weights_)
+
+
+def test_exact_vat_image_beyond_the_float_range():
+    # The translated norms overflow: every entry is recomputed from X.
+    X = np.array([[-1.5e308, 0.0], [1.5e308, 0.0], [1.5e308, 1.0], [-1.5e308, 3.0]])
+    vat = VAT(n_references=0)
+    image = vat.fit_transform(X)
+    rows = X[vat.order_]
+    with np.errstate(over="ignore"):
+        expected = np.sqrt(((rows[:, None, :] - rows[None, :, :]) ** 2).sum(axis=2))
+    np.testing.assert_array_equal(image, expected)

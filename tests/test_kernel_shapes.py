@@ -160,11 +160,17 @@ CASES = {
     "ivat_block_image reduce": lambda: _vat_image.ivat_block_image(
         np.ones(6), np.array([0, 3, 6], intp), 5, np.empty((2, 2)), 1
     ),
+    "euclidean_image R": lambda: _vat_image.euclidean_image(
+        np.zeros((4, 2)), np.zeros((3, 2)), np.zeros(4), np.zeros(4), np.empty((4, 4)), False, 1
+    ),
     "euclidean_image sq_norms": lambda: _vat_image.euclidean_image(
-        np.zeros((4, 2)), np.zeros(3), np.empty((4, 4)), False, 1
+        np.zeros((4, 2)), np.zeros((4, 2)), np.zeros(3), np.zeros(4), np.empty((4, 4)), False, 1
+    ),
+    "euclidean_image sq_cut_weights": lambda: _vat_image.euclidean_image(
+        np.zeros((4, 2)), np.zeros((4, 2)), np.zeros(4), np.zeros(5), np.empty((4, 4)), False, 1
     ),
     "euclidean_image out": lambda: _vat_image.euclidean_image(
-        np.zeros((4, 2)), np.zeros(4), np.empty((4, 3)), False, 1
+        np.zeros((4, 2)), np.zeros((4, 2)), np.zeros(4), np.zeros(4), np.empty((4, 3)), False, 1
     ),
 }
 
@@ -189,4 +195,6 @@ def test_kernel_shape_checks_accept_matching_shapes():
     _vat_tree.edge_weights(np.zeros((4, 2)), np.array([0, 1], intp), np.array([1, 2], intp), 0, np.empty(2))
     assert _vat_tree.prim_on_tree(**_tree_args()) == 4
     _vat_image.ivat_block_image(np.ones(6), np.array([0, 3, 6], intp), 2, np.empty((2, 2)), 1)
-    _vat_image.euclidean_image(np.zeros((4, 2)), np.zeros(4), np.empty((4, 4)), False, 1)
+    _vat_image.euclidean_image(
+        np.zeros((4, 2)), np.zeros((4, 2)), np.zeros(4), np.zeros(4), np.empty((4, 4)), False, 1
+    )

@@ -328,8 +328,9 @@ def test_plot_functions_draw_the_image():
 @pytest.mark.parametrize("n, d", [(2, 3), (63, 5), (64, 5), (65, 5), (300, 7)])
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_euclidean_image_kernel(n, d, n_jobs):
-    # Dense float64 Euclidean images come from dsyrk + one tiled pass; tiles of
-    # 64 rows, so 63/64/65 cross a tile edge. Same formula as scikit-learn's,
+    # Dense float64 Euclidean images come from BLAS products in bands + a fused
+    # tiled pass; tiles of 64 rows, so 63/64/65 cross a tile edge. At least as
+    # accurate as scikit-learn's formula (the tolerances below are its own),
     # exactly symmetric with a zero diagonal.
     rng = np.random.RandomState(n + d)
     X = rng.normal(size=(n, d)) + 3.0
