@@ -244,11 +244,17 @@ def test_exact_vat_image_path_for_every_route(algorithm, metric):
 
 
 def test_exact_vat_image_beyond_the_float_range():
-    # The translated norms overflow: every entry is recomputed from X.
-    X = np.array([[-1.5e308, 0.0], [1.5e308, 0.0], [1.5e308, 1.0], [-1.5e308, 3.0]])
+    # Squared norms and squared distances overflow float64 here; the image is
+    # computed on X scaled by a power of two (algo-scaling) and returned in
+    # X's units, exact.
+    X = np.array([[-0.5e308, 0.0], [0.5e308, 0.0], [0.5e308, 1e300], [-0.5e308, 3e300]])
     vat = VAT(n_references=0)
     image = vat.fit_transform(X)
-    rows = X[vat.order_]
-    with np.errstate(over="ignore"):
-        expected = np.sqrt(((rows[:, None, :] - rows[None, :, :]) ** 2).sum(axis=2))
-    np.testing.assert_array_equal(image, expected)
+    rows = np.ldexp(X[vat.order_], -1024)
+    expected = np.ldexp(np.sqrt(((rows[:, None, :] - rows[None, :, :]) ** 2).sum(axis=2)), 1024)
+    np.testing.assert_allclose(image, expected, rtol=1e-15)
+    # Distances that exceed float64 itself: a clear error, and no fitted
+    # estimator left behind.
+    with pytest.raises(ValueError, match="exceed the float64 range"):
+        vat.fit_transform(X * 3)
+    assert not hasattr(vat, "order_")
