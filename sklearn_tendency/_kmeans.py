@@ -392,6 +392,15 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
                 X -= X_mean
                 restore = X
                 sq_norms_sum = _k_means_lloyd.weighted_sq_norms_sum(X, sample_weight, n_threads)
+            if not np.isfinite(sq_norms_sum):
+                # Finite X whose squared norms overflow (|x| near 1e154 or
+                # more): every distance would be inf and the clustering noise.
+                raise ValueError(
+                    "The squared norms of X exceed the float64 range (1.8e308) "
+                    "although X is finite, so k-means' squared distances would "
+                    "overflow. Scale X down first (e.g. X / 2**k): the clusters "
+                    "do not change when X is scaled."
+                )
             if X_mean is not None and _is_array_like(init):
                 init -= X_mean
             best, histories = self._runs(

@@ -415,6 +415,21 @@ def test_item6_float32_copies_beyond_their_range(power):
         assert got.statistic == pytest.approx(expected.statistic, rel=1e-9)
 
 
+@pytest.mark.parametrize("to_sparse", [False, True])
+def test_item6_kmeans_on_squares_beyond_float64_is_a_clear_error(to_sparse):
+    # k-means needs squared distances: at |x| ~ 1e300 they overflow although X
+    # is finite. Before: "Input contains infinity" from k-means++'s norms.
+    X = np.random.RandomState(0).rand(50, 2) * 1e300
+    X = sparse.csr_matrix(X) if to_sparse else X
+    est = LloydKMeans(3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(ValueError, match="squared norms of X exceed the float64 range"):
+            est.fit(X)
+    with pytest.raises(NotFittedError):
+        check_is_fitted(est)
+
+
 def test_item6_dissimilarities_beyond_float64_raise():
     # Finite data whose distances (or squared distances) exceed 1.8e308: a
     # clear error, not infinite cut weights; the order and the dimensionless
