@@ -338,16 +338,21 @@ def _report_numbers(report):
     return (report.pvalue, report.n_clusters_estimate, *(r.statistic for r in report.results.values()))
 
 
-@pytest.mark.parametrize("name", sorted(_statistics()))
-@pytest.mark.parametrize("power", [-1000, -565, 600, 1000])
-def test_item6_scale_invariance_by_powers_of_two(name, power):
-    f = _statistics()[name]
+def _at_scale(f, power):
+    """``f`` of two blobs, and of the same data times ``2**power`` (no warning allowed)."""
     rng = np.random.RandomState(0)
     X = np.r_[rng.normal(0, 0.1, (30, 5)), rng.normal(3, 0.1, (30, 5))] + 0.5
     expected = f(X)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         got = f(X * 2.0**power)
+    return expected, got
+
+
+@pytest.mark.parametrize("name", sorted(_statistics()))
+@pytest.mark.parametrize("power", [-1000, -565, 600, 1000])
+def test_item6_scale_invariance_by_powers_of_two(name, power):
+    expected, got = _at_scale(_statistics()[name], power)
     if isinstance(expected, np.ndarray):
         np.testing.assert_array_equal(got, expected)
     elif isinstance(expected, tuple):
@@ -384,13 +389,7 @@ def _in_data_units():
 @pytest.mark.parametrize("name", sorted(_in_data_units()))
 @pytest.mark.parametrize("power", [-1000, -565, 600, 1000])
 def test_item6_results_in_data_units(name, power):
-    f = _in_data_units()[name]
-    rng = np.random.RandomState(0)
-    X = np.r_[rng.normal(0, 0.1, (30, 5)), rng.normal(3, 0.1, (30, 5))] + 0.5
-    expected = f(X)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        got = f(X * 2.0**power)
+    expected, got = _at_scale(_in_data_units()[name], power)
     np.testing.assert_array_equal(got, np.ldexp(expected, power))
 
 
