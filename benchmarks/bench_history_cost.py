@@ -17,18 +17,24 @@ per-pair ratios is printed with its quartiles:
   ``LloydKMeans(store_centers=True).fit`` against ``LloydKMeans().fit`` with
   the kernel's recording turned off.
 
-Shapes are those of ``bench_kmeans.py``, at 1 and 2 threads.
+Shapes are those of ``bench_kmeans.py``, at 1 and 2 threads. With
+``--sparse``, the fit's measure on the TF-IDF-like CSR matrix of
+``bench_kmeans.py --sparse`` (float64, k = 20 and 100): there the frames are
+k x d floats per iteration against nnz k multiply-adds, so their share is
+largest.
 
 Usage: python benchmarks/bench_history_cost.py [--pairs 31] [--max-iter 20] [--threads 1 2]
+       python benchmarks/bench_history_cost.py --sparse [--n 100000] [--d 50000] [--k 20 100]
 """
 
 import argparse
+import os
 import time
 
 import numpy as np
 
 # The shapes of the speed benchmark (this folder is on sys.path when run).
-from bench_kmeans import SHAPES
+from bench_kmeans import SHAPES, tfidf_like
 from threadpoolctl import threadpool_limits
 
 from sklearn_tendency import LloydKMeans
@@ -84,12 +90,52 @@ def _fit_without_recording(estimator, X):
         _lloyd.lloyd = real
 
 
+def main_sparse(args):
+    X = tfidf_like(args.n, args.d, args.density)
+    print(
+        f"# {os.cpu_count()} CPUs, load average at start {os.getloadavg()[0]:.2f}; "
+        f"TF-IDF-like CSR {X.shape[0]} x {X.shape[1]}, nnz {X.nnz}, float64, "
+        f"max_iter={args.max_iter}, {args.pairs} pairs"
+    )
+    print()
+    print("| k | threads | iterations | fit (s) | frames (MB) | history + center_history, % of the fit |")
+    print("|---|---|---|---|---|---|")
+    rng = np.random.RandomState(1)
+    worst = []
+    for k in args.k:
+        init = X[rng.choice(X.shape[0], k, replace=False)].toarray()
+        params = dict(init=init, n_init=1, tol=0, max_iter=args.max_iter)
+        store = LloydKMeans(k, store_centers=True, **params)
+        plain = LloydKMeans(k, **params)
+        for threads in args.threads:
+            with threadpool_limits(threads):
+                med, q1, q3 = paired_cost(
+                    lambda: store.fit(X), lambda: _fit_without_recording(plain, X), args.pairs
+                )
+                seconds = _timed(lambda: plain.fit(X))
+            worst.append(med)
+            print(
+                f"| {k} | {threads} | {store.n_iter_} | {seconds:.2f} "
+                f"| {store.center_history_.nbytes / 1e6:.0f} | {med:+.2f}% ({q1:+.2f} .. {q3:+.2f}) |",
+                flush=True,
+            )
+    print(f"\nlargest median {max(worst):+.2f}% of the fit (target: < 2%)")
+    print(f"# load average at end {os.getloadavg()[0]:.2f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=31)
     parser.add_argument("--max-iter", type=int, default=20)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--sparse", action="store_true", help="TF-IDF-like CSR input")
+    parser.add_argument("--n", type=int, default=100_000, help="rows (--sparse)")
+    parser.add_argument("--d", type=int, default=50_000, help="columns (--sparse)")
+    parser.add_argument("--density", type=float, default=0.005, help="(--sparse)")
+    parser.add_argument("--k", type=int, nargs="+", default=[20, 100], help="(--sparse)")
     args = parser.parse_args()
+    if args.sparse:
+        return main_sparse(args)
     print(
         "| n | d | k | dtype | threads | history, % of the kernel | history + "
         "center_history, % of the kernel | history + center_history, % of the fit |"
