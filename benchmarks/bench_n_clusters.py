@@ -29,7 +29,12 @@ Old Faithful; make_blobs with 3, 6 and 12 centres in 2, 8 and 32 dimensions,
 side 10 (k/3)^(1/d), redrawn until they are), cluster_std 1 ("8 sd") and 2
 ("4 sd").
 
-Usage: python benchmarks/bench_n_clusters.py [--no-kmeans]
+``--seeds N`` then refits ``IVAT(random_state=s)`` for s = 0..N-1 and prints
+how many rows ``n_clusters_gap_`` and ``n_clusters_estimate_`` get right with
+each seed, and the rows where some seed is wrong with the count of every seed:
+the gap statistic's references are random, and the share right moves with them.
+
+Usage: python benchmarks/bench_n_clusters.py [--no-kmeans] [--seeds N]
 """
 
 import argparse
@@ -156,6 +161,9 @@ def timed(f):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-kmeans", action="store_true", help="skip the k-means columns (the slowest)")
+    parser.add_argument(
+        "--seeds", type=int, default=0, help="also count the rows right with random_state 0..SEEDS-1"
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=RuntimeWarning)
     methods = ["single linkage", "DBE-1d", "VAT-block gap", "IVAT default"]
@@ -196,6 +204,31 @@ def main():
         + " | ".join(f"**{right[m]}/{rows} = {right[m] / rows:.0%}**" for m in methods)
         + " |"
     )
+    if args.seeds > 0:
+        seed_table(args.seeds)
+
+
+def seed_table(n_seeds):
+    """Rows right per random_state, and the rows some seed gets wrong."""
+    seeds = range(n_seeds)
+    right = {"VAT-block gap": [0] * n_seeds, "IVAT default": [0] * n_seeds}
+    print(f"\n| data | truth | IVAT default, random_state = {', '.join(map(str, seeds))} |")
+    print("|---|---|---|")
+    for name, X, truth in datasets():
+        estimates = []
+        for s in seeds:
+            est = IVAT(random_state=s).fit(X)
+            right["VAT-block gap"][s] += est.n_clusters_gap_ in truth
+            right["IVAT default"][s] += est.n_clusters_estimate_ in truth
+            estimates.append(est.n_clusters_estimate_)
+        if any(k not in truth for k in estimates):
+            print(
+                f"| {name} | {' or '.join(map(str, truth))} | {', '.join(map(str, estimates))} |", flush=True
+            )
+    for method, counts in right.items():
+        print(
+            f"| **{method} right** | | {', '.join(map(str, counts))} (min {min(counts)}, max {max(counts)}) |"
+        )
 
 
 if __name__ == "__main__":
