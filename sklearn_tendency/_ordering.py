@@ -614,7 +614,7 @@ def _vat_order_boruvka(X, metric, n_threads, verbose):
     u = np.empty(n - 1, dtype=np.intp)
     v = np.empty(n - 1, dtype=np.intp)
     w = np.empty(n - 1)
-    if _vat_boruvka.boruvka_mst(X64, _BORUVKA_LEAF_SIZE, u, v, w):
+    if _vat_boruvka.boruvka_mst(X64, _BORUVKA_LEAF_SIZE, u, v, w, n_threads):
         return None
     start = _farthest_row_euclidean(X64, n_threads)
     order = np.empty(n, dtype=np.intp)

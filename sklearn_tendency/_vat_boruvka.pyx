@@ -21,6 +21,7 @@ gives the VAT order from the tree).
 """
 
 from cpython.exc cimport PyErr_CheckSignals
+from cython.parallel cimport prange, threadid
 from libc.math cimport INFINITY
 
 import numpy as np
@@ -35,6 +36,7 @@ cdef double _SLACK = 1.0 - 1e-9
 
 cdef enum:
     _STACK = 256  # nodes pending in one search; the tree is < 64 levels deep
+    _BLOCK = 65536  # samples searched between two checks for Ctrl-C
 
 
 cdef inline double _box_lb(const double* x, const double* lo, const double* hi,
@@ -101,22 +103,99 @@ cdef inline intp_t _find(intp_t* parent, intp_t a) noexcept nogil:
     return r
 
 
+cdef double _nearest_foreign(
+    const double* xp,                 # IN the query sample, in tree order
+    intp_t c,                         # IN its component
+    double bound,                     # IN search within this distance (inclusive)
+    const double[:, ::1] P,           # IN X in tree order
+    intp_t p,                         # IN the query's position in P
+    const intp_t[::1] comp,           # IN component of each position
+    const intp_t[::1] n_comp,         # IN component of each node, or -1
+    const intp_t[::1] n_left,         # IN left child, or -1 for a leaf
+    const intp_t[::1] n_start,        # IN first position of each node
+    const intp_t[::1] n_end,          # IN end of each node
+    const double[:, ::1] n_lo,        # IN node boxes
+    const double[:, ::1] n_hi,
+    intp_t* best_q,                   # OUT nearest foreign position, or -1
+    bint* tie,                        # OUT another foreign sample as near
+) noexcept nogil:
+    """Distance to the nearest sample of another component within ``bound``.
+
+    A depth-first search of the k-d tree that skips nodes inside component c
+    and nodes whose box is farther than the best so far; samples at exactly
+    the best distance are still visited, so that ties are seen. Returns the
+    best distance (``bound`` when ``best_q`` is -1). Its stack is its own:
+    threads search at once.
+    """
+    cdef:
+        intp_t stack[_STACK]
+        intp_t top = 1, node, q, left
+        intp_t d = P.shape[1]
+        double best = bound, dist, lb_l, lb_r
+    best_q[0] = -1
+    tie[0] = False
+    stack[0] = 0
+    while top > 0:
+        top -= 1
+        node = stack[top]
+        if n_comp[node] == c:
+            continue
+        lb_l = _box_lb(xp, &n_lo[node, 0], &n_hi[node, 0], d)
+        if lb_l * _SLACK > best:
+            continue
+        left = n_left[node]
+        if left < 0:
+            for q in range(n_start[node], n_end[node]):
+                if comp[q] == c:
+                    continue
+                dist = pair_distance(P, p, q, METRIC_SQEUCLIDEAN)
+                if dist < best:
+                    best = dist
+                    best_q[0] = q
+                    tie[0] = False
+                elif dist == best:
+                    if best_q[0] >= 0:
+                        tie[0] = True
+                    else:
+                        best_q[0] = q
+        else:
+            # Nearer child last, so it is searched first.
+            lb_l = _box_lb(xp, &n_lo[left, 0], &n_hi[left, 0], d)
+            lb_r = _box_lb(xp, &n_lo[left + 1, 0], &n_hi[left + 1, 0], d)
+            if lb_l <= lb_r:
+                stack[top] = left + 1
+                stack[top + 1] = left
+            else:
+                stack[top] = left
+                stack[top + 1] = left + 1
+            top += 2
+    return best
+
+
 def boruvka_mst(
     const double[:, ::1] X,     # IN (n_samples, n_features), n_samples >= 2
     intp_t leaf_size,           # IN samples per leaf of the k-d tree, >= 1
     intp_t[::1] u_out,          # OUT (n_samples - 1,) tree edges, sample indices
     intp_t[::1] v_out,          # OUT (n_samples - 1,)
     double[::1] w_out,          # OUT (n_samples - 1,) squared Euclidean lengths
+    int n_threads=1,            # IN OpenMP threads of the searches, >= 1
 ):
     """Exact Euclidean MST, or a report that a tie made it possibly not unique.
 
     Time O(n log n) per round in low dimension for well-spread data, at most
     log2(n) rounds (each round at least halves the components), in practice
     the first round dominates; it degrades towards O(n^2 d) as d grows (the
-    k-d tree stops pruning). Peak memory: a copy of X in tree order (8 n d
-    bytes), the node boxes (about 16 d (4 n / leaf_size) bytes) and eight
-    arrays of n entries (about 64 n bytes). Checks for Ctrl-C between rounds and
-    every 8192 searched samples (and raises ``KeyboardInterrupt``).
+    k-d tree stops pruning). The searches of a round run on ``n_threads``
+    threads, each keeping the best edge of every component among the samples
+    it searched; the edges are then merged, so the tree, its edge order and
+    the tie report do not depend on the thread count (the lightest edge
+    leaving a component is the same whoever found it, and two different
+    edges of equal weight are a tie wherever they were found). Peak memory: a
+    copy of X in tree order (8 n d bytes), the node boxes (about
+    16 d (4 n / leaf_size) bytes), eight arrays of n entries (about 64 n
+    bytes) and, per thread, the best edge of each component (25 n bytes).
+    Checks for Ctrl-C between rounds and every 65536 searched samples (and
+    raises ``KeyboardInterrupt``).
 
     Returns
     -------
@@ -127,13 +206,14 @@ def boruvka_mst(
     """
     cdef:
         intp_t n = X.shape[0], d = X.shape[1]
-        intp_t max_nodes, n_nodes, node, s, e, m, dim, k, top, i, p, q, c
-        intp_t n_edges = 0, best_q, round_ = 0
-        double spread, best_spread, v, best, dist, lb_l, lb_r
+        intp_t max_nodes, n_nodes, node, s, e, m, dim, k, i, p, q, c, t
+        intp_t n_edges = 0, best_q, round_ = 0, b0, b1
+        double spread, best_spread, v, best
         bint tie, tied = False
-    if n < 2 or d < 1 or leaf_size < 1:
+    if n < 2 or d < 1 or leaf_size < 1 or n_threads < 1:
         raise ValueError(
-            f"need n >= 2, d >= 1, leaf_size >= 1; got {n}, {d}, {leaf_size}."
+            f"need n >= 2, d >= 1, leaf_size >= 1, n_threads >= 1; got {n}, {d}, "
+            f"{leaf_size}, {n_threads}."
         )
     check_shape("u_out", (u_out.shape[0],), (n - 1,))
     check_shape("v_out", (v_out.shape[0],), (n - 1,))
@@ -154,12 +234,16 @@ def boruvka_mst(
         intp_t[::1] nn = np.full(n, -1, dtype=np.intp)     # cached foreign neighbour
         double[::1] nn_d = np.zeros(n)      # its distance, or a lower bound
         unsigned char[::1] nn_tie = np.zeros(n, dtype=np.uint8)
+        # The best edge leaving each component (indexed by its root): merged
+        # (c_*) and as each thread found it (t_*).
         double[::1] c_best = np.empty(n)
         intp_t[::1] c_u = np.empty(n, dtype=np.intp)
         intp_t[::1] c_v = np.empty(n, dtype=np.intp)
         unsigned char[::1] c_tie = np.empty(n, dtype=np.uint8)
-        intp_t stack[_STACK]
-        const double* xp
+        double[:, ::1] t_best = np.empty((n_threads, n))
+        intp_t[:, ::1] t_u = np.empty((n_threads, n), dtype=np.intp)
+        intp_t[:, ::1] t_v = np.empty((n_threads, n), dtype=np.intp)
+        unsigned char[:, ::1] t_tie = np.empty((n_threads, n), dtype=np.uint8)
         const double* Xd = &X[0, 0]
 
     with nogil:
@@ -233,61 +317,30 @@ def boruvka_mst(
                         c_tie[c] = nn_tie[p]
                     elif nn_d[p] == c_best[c]:
                         c_tie[c] = True
-            for p in range(n):
-                if p % 8192 == 8191:
-                    # A round can take seconds (the first one in 10-d and up).
-                    with gil:
-                        PyErr_CheckSignals()
-                c = comp[p]
-                if nn[p] >= 0 and comp[nn[p]] != c:
-                    continue  # counted above
-                elif nn_d[p] > c_best[c]:
-                    continue  # its nearest foreign sample is farther than c's best
-                else:
+            for t in range(n_threads):
+                for i in range(n):
+                    if comp[i] == i:
+                        t_best[t, i] = c_best[i]
+                        t_u[t, i] = c_u[i]
+                        t_v[t, i] = c_v[i]
+                        t_tie[t, i] = c_tie[i]
+            b0 = 0
+            while b0 < n:
+                b1 = min(b0 + _BLOCK, n)
+                for p in prange(b0, b1, num_threads=n_threads, schedule="dynamic", chunksize=64):
+                    t = threadid()
+                    c = comp[p]
+                    if nn[p] >= 0 and comp[nn[p]] != c:
+                        continue  # counted above
+                    if nn_d[p] > t_best[t, c]:
+                        continue  # its nearest foreign sample is farther than c's best
                     # Search with the component's best as the bound: samples
                     # at exactly that distance are still visited (ties).
-                    best = c_best[c]
+                    # (Assigned here so that prange makes them thread-private.)
                     best_q = -1
                     tie = False
-                    xp = &P[p, 0]
-                    top = 0
-                    stack[top] = 0
-                    top += 1
-                    while top > 0:
-                        top -= 1
-                        node = stack[top]
-                        if n_comp[node] == c:
-                            continue
-                        lb_l = _box_lb(xp, &n_lo[node, 0], &n_hi[node, 0], d)
-                        if lb_l * _SLACK > best:
-                            continue
-                        if n_left[node] < 0:
-                            for q in range(n_start[node], n_end[node]):
-                                if comp[q] == c:
-                                    continue
-                                dist = pair_distance(P, p, q, METRIC_SQEUCLIDEAN)
-                                if dist < best:
-                                    best = dist
-                                    best_q = q
-                                    tie = False
-                                elif dist == best:
-                                    if best_q >= 0:
-                                        tie = True
-                                    else:
-                                        best_q = q
-                        else:
-                            # Nearer child last, so it is searched first.
-                            lb_l = _box_lb(xp, &n_lo[n_left[node], 0],
-                                           &n_hi[n_left[node], 0], d)
-                            lb_r = _box_lb(xp, &n_lo[n_left[node] + 1, 0],
-                                           &n_hi[n_left[node] + 1, 0], d)
-                            if lb_l <= lb_r:
-                                stack[top] = n_left[node] + 1
-                                stack[top + 1] = n_left[node]
-                            else:
-                                stack[top] = n_left[node]
-                                stack[top + 1] = n_left[node] + 1
-                            top += 2
+                    best = _nearest_foreign(&P[p, 0], c, t_best[t, c], P, p, comp, n_comp,
+                                            n_left, n_start, n_end, n_lo, n_hi, &best_q, &tie)
                     if best_q < 0:
                         # Nothing within the bound: the bound is a lower bound.
                         nn[p] = -1
@@ -297,13 +350,33 @@ def boruvka_mst(
                     nn[p] = best_q
                     nn_d[p] = best
                     nn_tie[p] = tie
-                if best < c_best[c]:
-                    c_best[c] = best
-                    c_u[c] = p
-                    c_v[c] = best_q
-                    c_tie[c] = tie
-                elif best == c_best[c]:
-                    c_tie[c] = True
+                    if best < t_best[t, c]:
+                        t_best[t, c] = best
+                        t_u[t, c] = p
+                        t_v[t, c] = best_q
+                        t_tie[t, c] = tie
+                    elif best == t_best[t, c]:
+                        t_tie[t, c] = True
+                # A round can take seconds (the first one in 10-d and up).
+                with gil:
+                    PyErr_CheckSignals()
+                b0 = b1
+            # Every thread started from the cached edges: a thread's edge is
+            # new when lighter, a tie when as light but another edge.
+            for t in range(n_threads):
+                for i in range(n):
+                    if comp[i] != i or t_u[t, i] < 0:
+                        continue
+                    if t_best[t, i] < c_best[i]:
+                        c_best[i] = t_best[t, i]
+                        c_u[i] = t_u[t, i]
+                        c_v[i] = t_v[t, i]
+                        c_tie[i] = t_tie[t, i]
+                    elif t_best[t, i] == c_best[i]:
+                        if t_u[t, i] != c_u[i] or t_v[t, i] != c_v[i]:
+                            c_tie[i] = True
+                        elif t_tie[t, i]:
+                            c_tie[i] = True
             for i in range(n):
                 if comp[i] == i and c_u[i] >= 0 and c_tie[i]:
                     tied = True
