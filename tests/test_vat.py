@@ -3,12 +3,12 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.spatial.distance import cdist
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.datasets import make_blobs, make_circles, make_classification, make_moons
+from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score, pairwise_distances
 
 from sklearn_tendency import IVAT, VAT, estimate_n_clusters, ivat, ivat_from_cut_weights, vat, vat_order
 from sklearn_tendency._cut_weights import single_linkage_labels
-from sklearn_tendency.datasets import load_faithful
+from sklearn_tendency.datasets import load_faithful, make_clustering_seminar
 
 
 def reference_vat(D):
@@ -191,24 +191,13 @@ def test_single_linkage_labels_clamps_cluster_count():
 
 
 def _seminar():
-    rs = 12345
+    # The seminar's blobs touch: single linkage sees fewer than their 5 groups.
+    seminar = make_clustering_seminar()
     return {
-        "merce": (
-            make_classification(
-                n_samples=500,
-                n_features=2,
-                n_redundant=0,
-                n_informative=2,
-                n_clusters_per_class=1,
-                n_classes=3,
-                class_sep=2,
-                random_state=rs,
-            )[0],
-            3,
-        ),
-        "moons": (make_moons(500, noise=0.1, random_state=rs)[0], 2),
-        "circles": (make_circles(500, factor=0.1, noise=0.1, random_state=rs)[0], 2),
-        "none": (np.random.RandomState(rs).rand(500, 2), 1),
+        **{
+            name: (seminar[name].data, seminar[name].n_clusters)
+            for name in ("merce", "moons", "circles", "uniform")
+        },
         "gaussian": (np.random.RandomState(0).normal(size=(500, 2)), 1),
         "uniform32": (np.random.RandomState(0).rand(1000, 32), 1),
         "faithful": (load_faithful().data, 2),
