@@ -22,21 +22,6 @@ def core_prim(X, metric="euclidean"):
     return order, cuts
 
 
-def reference_vat(D):
-    """Textbook VAT on a full matrix (as in test_vat.py)."""
-    n = D.shape[0]
-    start = int(np.argmax(D)) // n
-    order, cuts = [start], [0.0]
-    open_ = [j for j in range(n) if j != start]
-    while open_:
-        dists = D[np.ix_(order, open_)].min(axis=0)
-        k = int(np.argmin(dists))
-        order.append(open_[k])
-        cuts.append(dists[k])
-        open_.pop(k)
-    return np.array(order), np.array(cuts)
-
-
 def mixed(n, d, seed):
     """A Gaussian blob and a uniform box: dense and sparse regions, no ties."""
     rng = np.random.RandomState(seed)
@@ -102,18 +87,18 @@ def test_kernel_reports_ties():
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_ties_follow_the_reference(seed):
+def test_ties_follow_the_reference(seed, textbook_vat):
     rng = np.random.RandomState(seed)
     X = rng.randint(0, 6, size=(150, 2)).astype(float)
     X[0] = [2, 3]
-    ref_order, ref_cuts = reference_vat(cdist(X, X))
+    ref_order, ref_cuts = textbook_vat(cdist(X, X))
     order, cuts = vat_order(X, algorithm="boruvka")
     np.testing.assert_array_equal(order, ref_order)
     np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-12)
     # Duplicated rows (zero-length edges).
     Xd = np.vstack([X[:40] + 0.1 * rng.normal(size=(40, 2)), X[:40]])
     Xd = np.vstack([Xd, Xd[:5]])
-    np.testing.assert_array_equal(vat_order(Xd, algorithm="boruvka")[0], reference_vat(cdist(Xd, Xd))[0])
+    np.testing.assert_array_equal(vat_order(Xd, algorithm="boruvka")[0], textbook_vat(cdist(Xd, Xd))[0])
 
 
 def test_float32_input_and_estimators():

@@ -26,21 +26,6 @@ def core_prim(X, metric="euclidean"):
     return order, cuts
 
 
-def reference_vat(D):
-    """Textbook VAT on a full matrix (as in test_vat.py)."""
-    n = D.shape[0]
-    start = int(np.argmax(D)) // n
-    order, cuts = [start], [0.0]
-    open_ = [j for j in range(n) if j != start]
-    while open_:
-        dists = D[np.ix_(order, open_)].min(axis=0)
-        k = int(np.argmin(dists))  # first minimum: lowest open index
-        order.append(open_[k])
-        cuts.append(dists[k])
-        open_.pop(k)
-    return np.array(order), np.array(cuts)
-
-
 def assert_same_as_core_prim(X, *, algorithm, metric="euclidean", n_jobs=(None,)):
     """vat_order(X) gives core_prim's order and cut weights, bit for bit, at each n_jobs."""
     ref_order, ref_cuts = core_prim(X, metric)
@@ -98,11 +83,11 @@ def test_parallel_steps_equal_core_prim(n, d, metric, min_work):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_parallel_steps_detect_ties(seed, every_step_parallel):
+def test_parallel_steps_detect_ties(seed, every_step_parallel, textbook_vat):
     rng = np.random.RandomState(seed)
     X = rng.randint(0, 6, size=(150, 2)).astype(float)
     X[0] = [2, 3]
-    ref_order, ref_cuts = reference_vat(cdist(X, X))
+    ref_order, ref_cuts = textbook_vat(cdist(X, X))
     order, cuts = vat_order(X, algorithm="prim", n_jobs=2)
     np.testing.assert_array_equal(order, ref_order)
     np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-12)
@@ -139,26 +124,26 @@ def test_delaunay_float32_and_same_ivat_image():
 
 @pytest.mark.parametrize("algorithm", ["prim", "delaunay"])
 @pytest.mark.parametrize("seed", range(4))
-def test_ties_follow_the_reference(algorithm, seed):
+def test_ties_follow_the_reference(algorithm, seed, textbook_vat):
     # Integer grids with duplicates: ties everywhere, the start is not sample 0.
     rng = np.random.RandomState(seed)
     X = rng.randint(0, 6, size=(150, 2)).astype(float)
     X[0] = [2, 3]  # an inner sample first: the start is elsewhere
     D = cdist(X, X)
-    ref_order, ref_cuts = reference_vat(D)
+    ref_order, ref_cuts = textbook_vat(D)
     assert ref_order[0] != 0
     order, cuts = vat_order(X, algorithm=algorithm)
     np.testing.assert_array_equal(order, ref_order)
     np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-12)
 
 
-def test_ties_in_the_tree_are_detected():
+def test_ties_in_the_tree_are_detected(textbook_vat):
     # A regular 1-d lattice: every MST edge ties, the MST is still unique, but
     # the pass from sample 0 must notice the equal distances of sample 0 and 2
     # to sample 1 and not trust the tree blindly; the result equals the
     # textbook order either way.
     X = np.array([[1.0], [0.0], [2.0], [3.0], [5.0], [4.0]])
-    ref_order, ref_cuts = reference_vat(cdist(X, X))
+    ref_order, ref_cuts = textbook_vat(cdist(X, X))
     for algorithm in ("prim", "delaunay"):
         order, cuts = vat_order(X, algorithm=algorithm)
         np.testing.assert_array_equal(order, ref_order)
@@ -264,7 +249,7 @@ def test_ctrl_c_stops_the_kernel(interrupted_vat_fit, algorithm, shape, seconds)
         (5.0, 2.0, 517, 37),
     ],
 )
-def test_float32_filter_is_exact(offset, scale, n, d, every_step_parallel):
+def test_float32_filter_is_exact(offset, scale, n, d, every_step_parallel, textbook_vat):
     # float64 Euclidean data with >= 4 features stream a float32 copy, summed
     # in float32; the result must equal the float64 stream bit for bit, also
     # far from the origin (where float32 keeps few digits of the spread), at
@@ -275,7 +260,7 @@ def test_float32_filter_is_exact(offset, scale, n, d, every_step_parallel):
     assert_same_as_core_prim(X, algorithm="prim", n_jobs=(1, 2))
     # Duplicated rows: ties must still be seen through the filter.
     Xd = np.vstack([X[:150], X[:150]])
-    np.testing.assert_array_equal(vat_order(Xd, algorithm="prim")[0], reference_vat(cdist(Xd, Xd))[0])
+    np.testing.assert_array_equal(vat_order(Xd, algorithm="prim")[0], textbook_vat(cdist(Xd, Xd))[0])
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
