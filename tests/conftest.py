@@ -90,3 +90,24 @@ def _textbook_vat(D):
 def textbook_vat():
     """The textbook VAT reference: ``textbook_vat(D) -> (order, cut_weights)``."""
     return _textbook_vat
+
+
+def _core_prim(X, metric="euclidean"):
+    """The two-pass reference: brute-force first maximum, then Prim's from it."""
+    from sklearn_tendency import _vat_prim
+
+    X = np.ascontiguousarray(X)
+    code = _vat_prim.NATIVE_METRICS[metric]
+    start, _ = _vat_prim.farthest_pair_start(X, code, 1)
+    n = X.shape[0]
+    order, cuts = np.empty(n, dtype=np.intp), np.empty(n)
+    _vat_prim.prim_features(X, start, code, order, cuts, np.empty(n, dtype=np.intp), 1)
+    if metric == "euclidean":
+        cuts = np.sqrt(cuts)
+    return order, cuts
+
+
+@pytest.fixture(scope="session")
+def core_prim():
+    """The kernels' two-pass VAT: ``core_prim(X, metric) -> (order, cut_weights)``."""
+    return _core_prim

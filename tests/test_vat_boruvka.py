@@ -9,19 +9,6 @@ from sklearn_tendency import IVAT, VAT, _vat_boruvka, _vat_prim, vat_order
 from sklearn_tendency import _ordering as ordering
 
 
-def core_prim(X, metric="euclidean"):
-    """The two-pass reference: brute-force first maximum, then Prim's from it."""
-    X = np.ascontiguousarray(X)
-    code = _vat_prim.NATIVE_METRICS[metric]
-    start, _ = _vat_prim.farthest_pair_start(X, code, 1)
-    n = X.shape[0]
-    order, cuts = np.empty(n, dtype=np.intp), np.empty(n)
-    _vat_prim.prim_features(X, start, code, order, cuts, np.empty(n, dtype=np.intp), 1)
-    if metric == "euclidean":
-        cuts = np.sqrt(cuts)
-    return order, cuts
-
-
 def mixed(n, d, seed):
     """A Gaussian blob and a uniform box: dense and sparse regions, no ties."""
     rng = np.random.RandomState(seed)
@@ -50,7 +37,7 @@ def boruvka_edges(X, leaf_size=16):
         (2000, 16),
     ],
 )
-def test_boruvka_equals_core_prim(n, d):
+def test_boruvka_equals_core_prim(n, d, core_prim):
     X = mixed(n, d, seed=n + d)
     ref_order, ref_cuts = core_prim(X)
     assert ref_order[0] != 0

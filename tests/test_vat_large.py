@@ -13,27 +13,18 @@ from sklearn_tendency import _ordering as vat_module
 from sklearn_tendency import _vat_prim as _vat
 
 
-def core_prim(X, metric="euclidean"):
-    """The two-pass reference: brute-force first maximum, then Prim's from it."""
-    X = np.ascontiguousarray(X)
-    code = _vat.NATIVE_METRICS[metric]
-    start, _ = _vat.farthest_pair_start(X, code, 1)
-    n = X.shape[0]
-    order, cuts = np.empty(n, dtype=np.intp), np.empty(n)
-    _vat.prim_features(X, start, code, order, cuts, np.empty(n, dtype=np.intp), 1)
-    if metric == "euclidean":
-        cuts = np.sqrt(cuts)
-    return order, cuts
+@pytest.fixture
+def assert_same_as_core_prim(core_prim):
+    def check(X, *, algorithm, metric="euclidean", n_jobs=(None,)):
+        """vat_order(X) gives core_prim's order and cut weights, bit for bit, at each n_jobs."""
+        ref_order, ref_cuts = core_prim(X, metric)
+        for jobs in n_jobs:
+            order, cuts = vat_order(X, metric=metric, algorithm=algorithm, n_jobs=jobs)
+            np.testing.assert_array_equal(order, ref_order)
+            np.testing.assert_array_equal(cuts, ref_cuts)
+        return ref_order, ref_cuts
 
-
-def assert_same_as_core_prim(X, *, algorithm, metric="euclidean", n_jobs=(None,)):
-    """vat_order(X) gives core_prim's order and cut weights, bit for bit, at each n_jobs."""
-    ref_order, ref_cuts = core_prim(X, metric)
-    for jobs in n_jobs:
-        order, cuts = vat_order(X, metric=metric, algorithm=algorithm, n_jobs=jobs)
-        np.testing.assert_array_equal(order, ref_order)
-        np.testing.assert_array_equal(cuts, ref_cuts)
-    return ref_order, ref_cuts
+    return check
 
 
 _ONE_PASS_CASES = [
@@ -51,7 +42,7 @@ _ONE_PASS_CASES = [
     [c + (t,) for c in _ONE_PASS_CASES for t in (1, 2)]
     + [pytest.param(20000, 2, "euclidean", 1, marks=pytest.mark.slow)],
 )
-def test_one_pass_prim_equals_core_prim(n, d, metric, n_jobs):
+def test_one_pass_prim_equals_core_prim(n, d, metric, n_jobs, assert_same_as_core_prim):
     X = np.random.RandomState(n + d).normal(size=(n, d))
     ref_order, _ = assert_same_as_core_prim(X, algorithm="prim", metric=metric, n_jobs=(n_jobs,))
     assert ref_order[0] != 0  # the tree traversal, not the pass from sample 0
@@ -66,7 +57,7 @@ def every_step_parallel():
 
 @pytest.mark.parametrize("min_work", [0, 1])
 @pytest.mark.parametrize("n, d, metric", [(3000, 8, "euclidean"), (1500, 3, "manhattan")])
-def test_parallel_steps_equal_core_prim(n, d, metric, min_work):
+def test_parallel_steps_equal_core_prim(n, d, metric, min_work, core_prim):
     # min_work 0: every step split across 2 threads (chunks, reductions,
     # compaction). 1: every step eligible and timed, epochs switching between
     # parallel and one-thread steps as they measure, and probing the other
@@ -94,7 +85,7 @@ def test_parallel_steps_detect_ties(seed, every_step_parallel, textbook_vat):
 
 
 @pytest.mark.parametrize("n, d", [(2000, 1), pytest.param(20000, 2, marks=pytest.mark.slow), (5000, 3)])
-def test_delaunay_equals_core_prim(n, d):
+def test_delaunay_equals_core_prim(n, d, assert_same_as_core_prim):
     rng = np.random.RandomState(d)
     X = np.vstack([rng.normal(size=(n // 2, d)), rng.uniform(3, 9, size=(n - n // 2, d))])
     ref_order, ref_cuts = assert_same_as_core_prim(X, algorithm="delaunay")
@@ -180,7 +171,7 @@ def test_delaunay_rejects_unsupported_inputs():
         vat_order(X, algorithm="kruskal")
 
 
-def test_collinear_points_fall_back_to_prim():
+def test_collinear_points_fall_back_to_prim(assert_same_as_core_prim):
     t = np.random.RandomState(0).uniform(size=300)
     X = np.c_[t, 2 * t]
     assert_same_as_core_prim(X, algorithm="delaunay")
@@ -249,7 +240,9 @@ def test_ctrl_c_stops_the_kernel(interrupted_vat_fit, algorithm, shape, seconds)
         (5.0, 2.0, 517, 37),
     ],
 )
-def test_float32_filter_is_exact(offset, scale, n, d, every_step_parallel, textbook_vat):
+def test_float32_filter_is_exact(
+    offset, scale, n, d, every_step_parallel, textbook_vat, assert_same_as_core_prim
+):
     # float64 Euclidean data with >= 4 features stream a float32 copy, summed
     # in float32; the result must equal the float64 stream bit for bit, also
     # far from the origin (where float32 keeps few digits of the spread), at
@@ -265,7 +258,7 @@ def test_float32_filter_is_exact(offset, scale, n, d, every_step_parallel, textb
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("seed", range(6))
-def test_float32_filter_resolves_near_ties(seed, dtype, every_step_parallel):
+def test_float32_filter_resolves_near_ties(seed, dtype, every_step_parallel, assert_same_as_core_prim):
     # Tight blobs far from the mean: the float32 copy errs by ~1e-5 (relative
     # to the norm, ~400), more than the gaps between the short distances inside
     # a blob (~1e-3 apart). Every such decision must go through the exact
@@ -281,7 +274,7 @@ def test_float32_filter_resolves_near_ties(seed, dtype, every_step_parallel):
 
 
 @pytest.mark.parametrize("seed", [4, 11, 20])
-def test_float32_filter_finds_the_farthest_pair(seed):
+def test_float32_filter_finds_the_farthest_pair(seed, assert_same_as_core_prim):
     # Antipodal pairs on a sphere of radius 1e3: the diameters differ by far
     # less than float32 resolves, and the first row of the largest one is the
     # start of the order. A filter that skips pairs whose float32 distance is
