@@ -48,14 +48,11 @@ from sklearn.datasets import (
     load_iris,
     load_wine,
     make_blobs,
-    make_circles,
-    make_classification,
-    make_moons,
 )
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_tendency import IVAT, KSelectionDisplay, estimate_n_clusters
-from sklearn_tendency.datasets import load_faithful
+from sklearn_tendency.datasets import load_faithful, make_clustering_seminar
 
 
 def blob_centres(k, d, min_distance, seed):
@@ -75,22 +72,8 @@ def datasets():
     yield "wine (standardized)", StandardScaler().fit_transform(load_wine().data), (3,)
     yield ("breast_cancer (standardized)", StandardScaler().fit_transform(load_breast_cancer().data), (2,))
     yield "digits", load_digits().data, (10,)
-    rs = 12345
-    X, _ = make_classification(
-        n_samples=500,
-        n_features=2,
-        n_redundant=0,
-        n_informative=2,
-        n_clusters_per_class=1,
-        n_classes=3,
-        class_sep=2,
-        random_state=rs,
-    )
-    yield "seminar merce", X, (3,)
-    yield "seminar blobs", make_blobs(500, n_features=2, centers=5, cluster_std=1.5, random_state=rs)[0], (5,)
-    yield "seminar moons", make_moons(500, noise=0.1, random_state=rs)[0], (2,)
-    yield "seminar circles", make_circles(500, factor=0.1, noise=0.1, random_state=rs)[0], (2,)
-    yield "seminar uniform", np.random.RandomState(rs).rand(500, 2), (1,)
+    for name, data in make_clustering_seminar().items():
+        yield f"seminar {name}", data.data, (data.n_clusters,)
     rng = np.random.RandomState(0)
     uniform = rng.uniform(0, 1, (1000, 32))
     centres = rng.uniform(0, 1, (10, 32))

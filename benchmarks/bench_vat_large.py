@@ -152,30 +152,6 @@ def main():
         peers(args.quick, sizes=args.peer_n, dims=args.peer_d)
 
 
-def _seminar():
-    """The clustering seminar's data sets, n = 500 (as in tendency_table.py)."""
-    import numpy as np
-    from sklearn.datasets import make_blobs, make_circles, make_classification, make_moons
-
-    rs = 12345
-    return {
-        "merce": make_classification(
-            n_samples=500,
-            n_features=2,
-            n_redundant=0,
-            n_informative=2,
-            n_clusters_per_class=1,
-            n_classes=3,
-            class_sep=2,
-            random_state=rs,
-        )[0],
-        "blobs": make_blobs(500, n_features=2, centers=5, cluster_std=1.5, random_state=rs)[0],
-        "moons": make_moons(500, noise=0.1, random_state=rs)[0],
-        "circles": make_circles(500, factor=0.1, noise=0.1, random_state=rs)[0],
-        "none": np.random.RandomState(rs).rand(500, 2),
-    }
-
-
 def sampled(quick):
     """ARI of sampled (siVAT/clusiVAT) against exact single-linkage labels.
 
@@ -189,11 +165,13 @@ def sampled(quick):
     from sklearn.metrics import adjusted_rand_score
 
     from sklearn_tendency import VAT
+    from sklearn_tendency.datasets import make_clustering_seminar
 
     print("\n## Sampled VAT: ARI against exact single linkage (k = exact estimate), 10 seeds")
     row("data", "n", "k", "sample", "mean ARI", "min ARI", "exact s", "sampled s")
     seeds = range(3 if quick else 10)
-    for name, X in _seminar().items():
+    for name, data in make_clustering_seminar().items():
+        X = data.data
         t0 = time.perf_counter()
         k = VAT().fit(X).n_clusters_estimate_
         exact = VAT(n_clusters=k).fit(X)

@@ -2,7 +2,7 @@
 
 Reproduces the 32-d embedding study ("cluster or continuum?") for every
 statistic of the package, plus the seminar data sets (merce, blobs, moons,
-circles, none; n = 500, seed 12345), digits and Old Faithful, next to the ARI
+circles, uniform; n = 500, seed 12345), digits and Old Faithful, next to the ARI
 that k-means (k = the true count, n_init = 10) and single linkage reach, and
 the verdict of :func:`sklearn_tendency.assess_tendency`. Prints a markdown table.
 
@@ -23,11 +23,11 @@ import warnings
 
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering, KMeans
-from sklearn.datasets import load_digits, make_blobs, make_circles, make_classification, make_moons
+from sklearn.datasets import load_digits
 from sklearn.metrics import adjusted_rand_score
 
 from sklearn_tendency import assess_tendency
-from sklearn_tendency.datasets import load_faithful
+from sklearn_tendency.datasets import load_faithful, make_clustering_seminar
 
 
 def embedding_study(quick):
@@ -40,25 +40,8 @@ def embedding_study(quick):
 
 
 def seminar():
-    rs = 12345
-    X, y = make_classification(
-        n_samples=500,
-        n_features=2,
-        n_redundant=0,
-        n_informative=2,
-        n_clusters_per_class=1,
-        n_classes=3,
-        class_sep=2,
-        random_state=rs,
-    )
-    yield "merce", X, y, 3
-    X, y = make_blobs(500, n_features=2, centers=5, cluster_std=1.5, random_state=rs)
-    yield "blobs", X, y, 5
-    X, y = make_moons(500, noise=0.1, random_state=rs)
-    yield "moons", X, y, 2
-    X, y = make_circles(500, factor=0.1, noise=0.1, random_state=rs)
-    yield "circles", X, y, 2
-    yield "none", np.random.RandomState(rs).rand(500, 2), None, 3
+    for name, data in make_clustering_seminar().items():
+        yield name, data.data, data.target, data.n_clusters
 
 
 def others():

@@ -416,7 +416,9 @@ def lloyd(
         steps = sparse_steps(*X, sample_weight, centers_init, n_threads)
     else:
         steps = _dense_steps(X, sample_weight, centers_init, n_threads, unit_weights)
-    if steps.X[0].dtype == np.float32:
+    # Both step builders type centers_init with X's floating type: its dtype
+    # is X's (a mismatch raised there).
+    if centers_init.dtype == np.float32:
         return run_lloyd[float](steps, centers_init, x_sq_norms_sum, max_iter, tol,
                                 store_centers, verbose, record_objective, nonnegative)
     return run_lloyd[double](steps, centers_init, x_sq_norms_sum, max_iter, tol,
@@ -453,7 +455,7 @@ class _DenseSteps:
 
     def __init__(self, ws, X, sample_weight, unit, assign_pass):
         self.ws = ws
-        self.X = (X,)
+        self.X = X
         self.sample_weight = sample_weight
         self.unit = unit
         # Bound to X's dtype once: no fused-type dispatch in every iteration.
@@ -461,12 +463,12 @@ class _DenseSteps:
         self.labels = np.full(X.shape[0], -1, dtype=np.int32)
 
     def assign(self, centers, centers_sq, sums, weights, want_objective):
-        return self.assign_pass(self.ws, *self.X, self.sample_weight, centers, centers_sq,
+        return self.assign_pass(self.ws, self.X, self.sample_weight, centers, centers_sq,
                                 self.labels, sums, weights, True, self.unit,
                                 1 if want_objective else 0)
 
     def relocate(self, centers_old, sums, weights):
-        _relocate_empty_clusters(*self.X, self.sample_weight, centers_old, sums, weights, self.labels)
+        _relocate_empty_clusters(self.X, self.sample_weight, centers_old, sums, weights, self.labels)
 
     def final_objective(self, centers, centers_sq, sums, weights, strict, x_sq_norms_sum, nonnegative):
         # Through a pass, with the sums into the spare buffers (update on): in
@@ -481,7 +483,7 @@ class _DenseSteps:
             # relocation in the last iteration, or no recording, lands here):
             # the labels stay, with their objective on the final centres.
             self.labels[:] = held
-            return _objective_of_labels(*self.X, self.sample_weight, centers, self.labels)
+            return _objective_of_labels(self.X, self.sample_weight, centers, self.labels)
         return total_objective(x_sq_norms_sum, objective, nonnegative)
 
 

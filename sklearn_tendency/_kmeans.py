@@ -1,5 +1,6 @@
 """Lloyd's k-means that records its objective at every iteration."""
 
+import functools
 import warnings
 from numbers import Integral, Real
 
@@ -354,7 +355,6 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
                 "sum; pass the initial centres (an array or a callable) to use "
                 "other weights."
             )
-        random_state = check_random_state(self.random_state)
         if _is_array_like(init):
             init = self._check_centers(init, X)
         n_init = self._n_init_for(init)
@@ -403,18 +403,21 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
                 )
             if X_mean is not None and _is_array_like(init):
                 init -= X_mean
-            best, histories = self._runs(
-                X,
-                init,
-                n_init,
-                random_state,
+            # The kernel with all but the initial centres bound: one per fit.
+            lloyd = functools.partial(
+                _k_means_lloyd.lloyd,
+                (X.data, X.indices, X.indptr) if is_sparse else X,
                 sample_weight,
-                unit_weights,
-                nonnegative,
-                sq_norms_sum,
-                tol,
-                n_threads,
+                x_sq_norms_sum=sq_norms_sum,
+                max_iter=self.max_iter,
+                tol=tol,
+                n_threads=n_threads,
+                store_centers=self.store_centers,
+                verbose=int(self.verbose),
+                unit_weights=unit_weights or None,
+                nonnegative=nonnegative,
             )
+            best, histories = self._runs(X, init, n_init, sample_weight, lloyd)
         finally:
             if restore is not None:
                 restore += X_mean
@@ -461,19 +464,11 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             copy=False,
         )
 
-    def _runs(
-        self,
-        X,
-        init,
-        n_init,
-        random_state,
-        sample_weight,
-        unit_weights,
-        nonnegative,
-        sq_norms_sum,
-        tol,
-        n_threads,
-    ):
+    def _runs(self, X, init, n_init, sample_weight, lloyd):
+        # n_init runs of ``lloyd`` (the kernel bound to this fit's data,
+        # weights and settings) from initial centres drawn on X; the best
+        # run by scikit-learn's rule, and every run's objective history.
+        random_state = check_random_state(self.random_state)
         x_squared_norms = None
         if isinstance(init, str) and init == "k-means++":
             x_squared_norms = row_norms(X, squared=True)
@@ -486,19 +481,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
             # BLAS at one thread beside the kernel's OpenMP threads, as
             # scikit-learn's fit holds it (the sparse pass calls no BLAS).
             with blas_single_threaded():
-                run = _k_means_lloyd.lloyd(
-                    (X.data, X.indices, X.indptr) if sparse.issparse(X) else X,
-                    sample_weight,
-                    centers_init,
-                    sq_norms_sum,
-                    self.max_iter,
-                    tol,
-                    n_threads,
-                    store_centers=self.store_centers,
-                    verbose=int(self.verbose),
-                    unit_weights=unit_weights or None,
-                    nonnegative=nonnegative,
-                )
+                run = lloyd(centers_init=centers_init)
             labels, centers, inertia, n_iter, history, center_history = run
             histories.append(history)
             # scikit-learn's rule: a lower objective wins unless it is the same

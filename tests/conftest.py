@@ -64,3 +64,50 @@ def interrupted_vat_fit(tmp_path):
         return out.strip(), time.perf_counter() - t0
 
     return run
+
+
+def _textbook_vat(D):
+    """Textbook VAT (Bezdek & Hathaway 2002) on a full dissimilarity matrix.
+
+    Start at the row of D's first maximum (row-major), then, one sample at a
+    time, order the open sample nearest to the ordered ones; a tie goes to the
+    lowest index. O(n^3) time: the brute-force oracle for small n.
+    """
+    n = D.shape[0]
+    start = int(np.argmax(D)) // n
+    order, cuts = [start], [0.0]
+    open_ = [j for j in range(n) if j != start]
+    while open_:
+        dists = D[np.ix_(order, open_)].min(axis=0)
+        k = int(np.argmin(dists))  # first minimum: open_ ascends, so the lowest index
+        order.append(open_[k])
+        cuts.append(dists[k])
+        open_.pop(k)
+    return np.array(order), np.array(cuts)
+
+
+@pytest.fixture(scope="session")
+def textbook_vat():
+    """The textbook VAT reference: ``textbook_vat(D) -> (order, cut_weights)``."""
+    return _textbook_vat
+
+
+def _core_prim(X, metric="euclidean"):
+    """The two-pass reference: brute-force first maximum, then Prim's from it."""
+    from sklearn_tendency import _vat_prim
+
+    X = np.ascontiguousarray(X)
+    code = _vat_prim.NATIVE_METRICS[metric]
+    start, _ = _vat_prim.farthest_pair_start(X, code, 1)
+    n = X.shape[0]
+    order, cuts = np.empty(n, dtype=np.intp), np.empty(n)
+    _vat_prim.prim_features(X, start, code, order, cuts, np.empty(n, dtype=np.intp), 1)
+    if metric == "euclidean":
+        cuts = np.sqrt(cuts)
+    return order, cuts
+
+
+@pytest.fixture(scope="session")
+def core_prim():
+    """The kernels' two-pass VAT: ``core_prim(X, metric) -> (order, cut_weights)``."""
+    return _core_prim

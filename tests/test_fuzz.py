@@ -46,23 +46,6 @@ SCIPY_NAME = {
 }
 
 
-def textbook_vat(D):
-    n = D.shape[0]
-    start = int(np.argmax(D)) // n
-    order, cuts = [start], [0.0]
-    open_ = [j for j in range(n) if j != start]
-    while open_:
-        best_d, best_j = np.inf, None
-        for j in open_:  # ascending: a tie keeps the lowest index
-            dj = min(D[i, j] for i in order)
-            if dj < best_d:
-                best_d, best_j = dj, j
-        order.append(best_j)
-        cuts.append(best_d)
-        open_.remove(best_j)
-    return np.array(order), np.array(cuts)
-
-
 def minimax_closure(D):
     M = D.copy()
     for k in range(M.shape[0]):
@@ -99,7 +82,7 @@ def any_data(**kwargs):
 
 @settings(max_examples=150, **SETTINGS)
 @given(X=any_data(), metric=hs.sampled_from(sorted(SCIPY_NAME)), algorithm=hs.sampled_from(["auto", "prim"]))
-def test_vat_order_is_textbook_vat(X, metric, algorithm):
+def test_vat_order_is_textbook_vat(X, metric, algorithm, textbook_vat):
     D = cdist(X, X, SCIPY_NAME[metric])
     ref_order, ref_cuts = textbook_vat(D)
     order, cuts = st.vat_order(X, metric=metric, algorithm=algorithm)
@@ -112,7 +95,7 @@ def test_vat_order_is_textbook_vat(X, metric, algorithm):
 
 @settings(max_examples=80, **SETTINGS)
 @given(X=any_data(), metric=hs.sampled_from(sorted(SCIPY_NAME)))
-def test_precomputed_vat_order_is_textbook_vat(X, metric):
+def test_precomputed_vat_order_is_textbook_vat(X, metric, textbook_vat):
     D = cdist(X, X, SCIPY_NAME[metric])
     ref_order, ref_cuts = textbook_vat(D)
     order, cuts = st.vat_order(D, metric="precomputed")
@@ -128,7 +111,7 @@ def test_precomputed_vat_order_is_textbook_vat(X, metric):
     ),
     algorithm=hs.sampled_from(["delaunay", "boruvka"]),
 )
-def test_tree_routes_are_textbook_vat(X, algorithm):
+def test_tree_routes_are_textbook_vat(X, algorithm, textbook_vat):
     # The tree routes (Delaunay, Boruvka over a k-d tree) against the Prim's
     # pass on the whole set (the brute force is O(n^3)), and against the
     # textbook VAT on a subset. Ties (the grids) send them back to Prim's.

@@ -7,7 +7,7 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
 from sklearn_tendency import LloydKMeans
-from sklearn_tendency.datasets import load_faithful
+from sklearn_tendency.datasets import load_faithful, make_clustering_seminar
 
 
 def _problem(seed, dtype=np.float64, weighted=False):
@@ -109,9 +109,7 @@ def test_history_starts_at_initial_centres():
 def test_center_history_replays_refits_with_max_iter():
     # The seminar refits KMeans with max_iter = 1..9 for each frame; the history
     # holds the same frames from one fit.
-    from sklearn.datasets import make_blobs
-
-    X, _ = make_blobs(500, n_features=2, centers=5, cluster_std=1.5, random_state=12345)
+    X = make_clustering_seminar().blobs.data
     init = np.array([[2, 2], [1, 1], [3, 3], [4, 4], [5, 5]], dtype=float)
     km = LloydKMeans(5, init=init, store_centers=True).fit(X)
     for t in range(1, min(9, km.n_iter_) + 1):

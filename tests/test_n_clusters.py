@@ -3,13 +3,14 @@ the gap statistic over blocks of the VAT order against a brute-force one."""
 
 import numpy as np
 import pytest
-from sklearn.datasets import make_blobs, make_circles, make_classification, make_moons
+from sklearn.datasets import make_blobs, make_moons
 from sklearn.metrics import pairwise_distances
 
 from sklearn_tendency import IVAT, VAT, estimate_n_clusters, vat_order
 from sklearn_tendency._blocks import block_bisection, gap_block_count
 from sklearn_tendency._cut_weights import labels_from_edges
 from sklearn_tendency._gap import uniform_references
+from sklearn_tendency.datasets import make_clustering_seminar
 
 
 def _min_size(n):
@@ -27,16 +28,7 @@ def _assert_blocks_are_labels(est, n_blocks):
 
 # A few rows of benchmarks/bench_n_clusters.py (the rest stay there).
 def _merce():
-    return make_classification(
-        n_samples=500,
-        n_features=2,
-        n_redundant=0,
-        n_informative=2,
-        n_clusters_per_class=1,
-        n_classes=3,
-        class_sep=2,
-        random_state=12345,
-    )[0]
+    return make_clustering_seminar().merce.data
 
 
 def _blobs_8d_touching():
@@ -55,8 +47,8 @@ def _blobs_8d_touching():
     "make, truth",
     [
         (_merce, 3),
-        (lambda: make_circles(500, factor=0.1, noise=0.1, random_state=12345)[0], 2),
-        (lambda: np.random.RandomState(12345).rand(500, 2), 1),
+        (lambda: make_clustering_seminar().circles.data, 2),
+        (lambda: make_clustering_seminar().uniform.data, 1),
         (_blobs_8d_touching, 3),
     ],
 )

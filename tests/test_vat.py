@@ -3,30 +3,12 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.spatial.distance import cdist
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.datasets import make_blobs, make_circles, make_classification, make_moons
+from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score, pairwise_distances
 
 from sklearn_tendency import IVAT, VAT, estimate_n_clusters, ivat, ivat_from_cut_weights, vat, vat_order
 from sklearn_tendency._cut_weights import single_linkage_labels
-from sklearn_tendency.datasets import load_faithful
-
-
-def reference_vat(D):
-    """Textbook VAT (Bezdek & Hathaway 2002) on a full matrix, one pair at a time."""
-    n = D.shape[0]
-    start = int(np.argmax(D)) // n  # first maximum, row-major
-    order, cuts = [start], [0.0]
-    open_ = [j for j in range(n) if j != start]
-    while open_:
-        best = (np.inf, None)
-        for j in open_:  # ascending: ties go to the lowest index
-            dj = min(D[i, j] for i in order)
-            if dj < best[0]:
-                best = (dj, j)
-        order.append(best[1])
-        cuts.append(best[0])
-        open_.remove(best[1])
-    return np.array(order), np.array(cuts)
+from sklearn_tendency.datasets import load_faithful, make_clustering_seminar
 
 
 def reference_minimax(D):
@@ -49,11 +31,11 @@ SCIPY_NAME = {
 
 @pytest.mark.parametrize("n, d", [(2, 1), (7, 3), (60, 2), (120, 8)])
 @pytest.mark.parametrize("metric", ["euclidean", "manhattan", "chebyshev", "sqeuclidean", "cosine"])
-def test_order_matches_brute_force(n, d, metric):
+def test_order_matches_brute_force(n, d, metric, textbook_vat):
     rng = np.random.RandomState(n * 31 + d)
     X = rng.normal(size=(n, d))
     D = cdist(X, X, SCIPY_NAME[metric])
-    ref_order, ref_cuts = reference_vat(D)
+    ref_order, ref_cuts = textbook_vat(D)
     order, cuts = vat_order(X, metric=metric)
     np.testing.assert_array_equal(order, ref_order)
     np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-12, atol=1e-12)
@@ -63,11 +45,11 @@ def test_order_matches_brute_force(n, d, metric):
     np.testing.assert_allclose(cuts_p, ref_cuts, rtol=1e-12)
 
 
-def test_minkowski_with_params_goes_through_rowwise_path():
+def test_minkowski_with_params_goes_through_rowwise_path(textbook_vat):
     rng = np.random.RandomState(0)
     X = rng.uniform(size=(50, 3))
     D = cdist(X, X, "minkowski", p=3)
-    ref_order, ref_cuts = reference_vat(D)
+    ref_order, ref_cuts = textbook_vat(D)
     order, cuts = vat_order(X, metric="minkowski", metric_params={"p": 3})
     np.testing.assert_array_equal(order, ref_order)
     np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-9)
@@ -101,14 +83,14 @@ def test_parallel_kernel_matches_reference_above_threshold(n_jobs):
     np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-12)
 
 
-def test_float32_matches_float64_order():
+def test_float32_matches_float64_order(textbook_vat):
     rng = np.random.RandomState(2)
     X = rng.normal(size=(300, 5)).astype(np.float32)
     order32, cuts32 = vat_order(X)
     # The kernel accumulates float32 input in double: the same as cdist on the
     # float32 values cast up.
     D = cdist(X.astype(np.float64), X.astype(np.float64))
-    ref_order, ref_cuts = reference_vat(D)
+    ref_order, ref_cuts = textbook_vat(D)
     np.testing.assert_array_equal(order32, ref_order)
     np.testing.assert_allclose(cuts32, ref_cuts, rtol=1e-12)
 
@@ -191,24 +173,13 @@ def test_single_linkage_labels_clamps_cluster_count():
 
 
 def _seminar():
-    rs = 12345
+    # The seminar's blobs touch: single linkage sees fewer than their 5 groups.
+    seminar = make_clustering_seminar()
     return {
-        "merce": (
-            make_classification(
-                n_samples=500,
-                n_features=2,
-                n_redundant=0,
-                n_informative=2,
-                n_clusters_per_class=1,
-                n_classes=3,
-                class_sep=2,
-                random_state=rs,
-            )[0],
-            3,
-        ),
-        "moons": (make_moons(500, noise=0.1, random_state=rs)[0], 2),
-        "circles": (make_circles(500, factor=0.1, noise=0.1, random_state=rs)[0], 2),
-        "none": (np.random.RandomState(rs).rand(500, 2), 1),
+        **{
+            name: (seminar[name].data, seminar[name].n_clusters)
+            for name in ("merce", "moons", "circles", "uniform")
+        },
         "gaussian": (np.random.RandomState(0).normal(size=(500, 2)), 1),
         "uniform32": (np.random.RandomState(0).rand(1000, 32), 1),
         "faithful": (load_faithful().data, 2),
@@ -235,7 +206,7 @@ def test_n_clusters_estimate_ignores_outliers():
     assert estimate_n_clusters(np.array([0, 1, 1, 1, 1, 100.0])) == 1
 
 
-def test_duplicates_and_identical_data():
+def test_duplicates_and_identical_data(textbook_vat):
     X = np.zeros((50, 3))
     order, cuts = vat_order(X)
     np.testing.assert_array_equal(order, np.arange(50))
@@ -248,7 +219,7 @@ def test_duplicates_and_identical_data():
     base = rng.randint(0, 3, size=(20, 2)).astype(float)
     X = np.vstack([base, base])
     D = cdist(X, X)
-    ref_order, ref_cuts = reference_vat(D)
+    ref_order, ref_cuts = textbook_vat(D)
     order, cuts = vat_order(X)
     np.testing.assert_array_equal(order, ref_order)
     np.testing.assert_allclose(cuts, ref_cuts)

@@ -9,34 +9,6 @@ from sklearn_tendency import IVAT, VAT, _vat_boruvka, _vat_prim, vat_order
 from sklearn_tendency import _ordering as ordering
 
 
-def core_prim(X, metric="euclidean"):
-    """The two-pass reference: brute-force first maximum, then Prim's from it."""
-    X = np.ascontiguousarray(X)
-    code = _vat_prim.NATIVE_METRICS[metric]
-    start, _ = _vat_prim.farthest_pair_start(X, code, 1)
-    n = X.shape[0]
-    order, cuts = np.empty(n, dtype=np.intp), np.empty(n)
-    _vat_prim.prim_features(X, start, code, order, cuts, np.empty(n, dtype=np.intp), 1)
-    if metric == "euclidean":
-        cuts = np.sqrt(cuts)
-    return order, cuts
-
-
-def reference_vat(D):
-    """Textbook VAT on a full matrix (as in test_vat.py)."""
-    n = D.shape[0]
-    start = int(np.argmax(D)) // n
-    order, cuts = [start], [0.0]
-    open_ = [j for j in range(n) if j != start]
-    while open_:
-        dists = D[np.ix_(order, open_)].min(axis=0)
-        k = int(np.argmin(dists))
-        order.append(open_[k])
-        cuts.append(dists[k])
-        open_.pop(k)
-    return np.array(order), np.array(cuts)
-
-
 def mixed(n, d, seed):
     """A Gaussian blob and a uniform box: dense and sparse regions, no ties."""
     rng = np.random.RandomState(seed)
@@ -65,7 +37,7 @@ def boruvka_edges(X, leaf_size=16):
         (2000, 16),
     ],
 )
-def test_boruvka_equals_core_prim(n, d):
+def test_boruvka_equals_core_prim(n, d, core_prim):
     X = mixed(n, d, seed=n + d)
     ref_order, ref_cuts = core_prim(X)
     assert ref_order[0] != 0
@@ -102,18 +74,18 @@ def test_kernel_reports_ties():
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_ties_follow_the_reference(seed):
+def test_ties_follow_the_reference(seed, textbook_vat):
     rng = np.random.RandomState(seed)
     X = rng.randint(0, 6, size=(150, 2)).astype(float)
     X[0] = [2, 3]
-    ref_order, ref_cuts = reference_vat(cdist(X, X))
+    ref_order, ref_cuts = textbook_vat(cdist(X, X))
     order, cuts = vat_order(X, algorithm="boruvka")
     np.testing.assert_array_equal(order, ref_order)
     np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-12)
     # Duplicated rows (zero-length edges).
     Xd = np.vstack([X[:40] + 0.1 * rng.normal(size=(40, 2)), X[:40]])
     Xd = np.vstack([Xd, Xd[:5]])
-    np.testing.assert_array_equal(vat_order(Xd, algorithm="boruvka")[0], reference_vat(cdist(Xd, Xd))[0])
+    np.testing.assert_array_equal(vat_order(Xd, algorithm="boruvka")[0], textbook_vat(cdist(Xd, Xd))[0])
 
 
 def test_float32_input_and_estimators():

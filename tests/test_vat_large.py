@@ -13,42 +13,18 @@ from sklearn_tendency import _ordering as vat_module
 from sklearn_tendency import _vat_prim as _vat
 
 
-def core_prim(X, metric="euclidean"):
-    """The two-pass reference: brute-force first maximum, then Prim's from it."""
-    X = np.ascontiguousarray(X)
-    code = _vat.NATIVE_METRICS[metric]
-    start, _ = _vat.farthest_pair_start(X, code, 1)
-    n = X.shape[0]
-    order, cuts = np.empty(n, dtype=np.intp), np.empty(n)
-    _vat.prim_features(X, start, code, order, cuts, np.empty(n, dtype=np.intp), 1)
-    if metric == "euclidean":
-        cuts = np.sqrt(cuts)
-    return order, cuts
+@pytest.fixture
+def assert_same_as_core_prim(core_prim):
+    def check(X, *, algorithm, metric="euclidean", n_jobs=(None,)):
+        """vat_order(X) gives core_prim's order and cut weights, bit for bit, at each n_jobs."""
+        ref_order, ref_cuts = core_prim(X, metric)
+        for jobs in n_jobs:
+            order, cuts = vat_order(X, metric=metric, algorithm=algorithm, n_jobs=jobs)
+            np.testing.assert_array_equal(order, ref_order)
+            np.testing.assert_array_equal(cuts, ref_cuts)
+        return ref_order, ref_cuts
 
-
-def reference_vat(D):
-    """Textbook VAT on a full matrix (as in test_vat.py)."""
-    n = D.shape[0]
-    start = int(np.argmax(D)) // n
-    order, cuts = [start], [0.0]
-    open_ = [j for j in range(n) if j != start]
-    while open_:
-        dists = D[np.ix_(order, open_)].min(axis=0)
-        k = int(np.argmin(dists))  # first minimum: lowest open index
-        order.append(open_[k])
-        cuts.append(dists[k])
-        open_.pop(k)
-    return np.array(order), np.array(cuts)
-
-
-def assert_same_as_core_prim(X, *, algorithm, metric="euclidean", n_jobs=(None,)):
-    """vat_order(X) gives core_prim's order and cut weights, bit for bit, at each n_jobs."""
-    ref_order, ref_cuts = core_prim(X, metric)
-    for jobs in n_jobs:
-        order, cuts = vat_order(X, metric=metric, algorithm=algorithm, n_jobs=jobs)
-        np.testing.assert_array_equal(order, ref_order)
-        np.testing.assert_array_equal(cuts, ref_cuts)
-    return ref_order, ref_cuts
+    return check
 
 
 _ONE_PASS_CASES = [
@@ -66,7 +42,7 @@ _ONE_PASS_CASES = [
     [c + (t,) for c in _ONE_PASS_CASES for t in (1, 2)]
     + [pytest.param(20000, 2, "euclidean", 1, marks=pytest.mark.slow)],
 )
-def test_one_pass_prim_equals_core_prim(n, d, metric, n_jobs):
+def test_one_pass_prim_equals_core_prim(n, d, metric, n_jobs, assert_same_as_core_prim):
     X = np.random.RandomState(n + d).normal(size=(n, d))
     ref_order, _ = assert_same_as_core_prim(X, algorithm="prim", metric=metric, n_jobs=(n_jobs,))
     assert ref_order[0] != 0  # the tree traversal, not the pass from sample 0
@@ -81,7 +57,7 @@ def every_step_parallel():
 
 @pytest.mark.parametrize("min_work", [0, 1])
 @pytest.mark.parametrize("n, d, metric", [(3000, 8, "euclidean"), (1500, 3, "manhattan")])
-def test_parallel_steps_equal_core_prim(n, d, metric, min_work):
+def test_parallel_steps_equal_core_prim(n, d, metric, min_work, core_prim):
     # min_work 0: every step split across 2 threads (chunks, reductions,
     # compaction). 1: every step eligible and timed, epochs switching between
     # parallel and one-thread steps as they measure, and probing the other
@@ -98,18 +74,18 @@ def test_parallel_steps_equal_core_prim(n, d, metric, min_work):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_parallel_steps_detect_ties(seed, every_step_parallel):
+def test_parallel_steps_detect_ties(seed, every_step_parallel, textbook_vat):
     rng = np.random.RandomState(seed)
     X = rng.randint(0, 6, size=(150, 2)).astype(float)
     X[0] = [2, 3]
-    ref_order, ref_cuts = reference_vat(cdist(X, X))
+    ref_order, ref_cuts = textbook_vat(cdist(X, X))
     order, cuts = vat_order(X, algorithm="prim", n_jobs=2)
     np.testing.assert_array_equal(order, ref_order)
     np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-12)
 
 
 @pytest.mark.parametrize("n, d", [(2000, 1), pytest.param(20000, 2, marks=pytest.mark.slow), (5000, 3)])
-def test_delaunay_equals_core_prim(n, d):
+def test_delaunay_equals_core_prim(n, d, assert_same_as_core_prim):
     rng = np.random.RandomState(d)
     X = np.vstack([rng.normal(size=(n // 2, d)), rng.uniform(3, 9, size=(n - n // 2, d))])
     ref_order, ref_cuts = assert_same_as_core_prim(X, algorithm="delaunay")
@@ -139,26 +115,26 @@ def test_delaunay_float32_and_same_ivat_image():
 
 @pytest.mark.parametrize("algorithm", ["prim", "delaunay"])
 @pytest.mark.parametrize("seed", range(4))
-def test_ties_follow_the_reference(algorithm, seed):
+def test_ties_follow_the_reference(algorithm, seed, textbook_vat):
     # Integer grids with duplicates: ties everywhere, the start is not sample 0.
     rng = np.random.RandomState(seed)
     X = rng.randint(0, 6, size=(150, 2)).astype(float)
     X[0] = [2, 3]  # an inner sample first: the start is elsewhere
     D = cdist(X, X)
-    ref_order, ref_cuts = reference_vat(D)
+    ref_order, ref_cuts = textbook_vat(D)
     assert ref_order[0] != 0
     order, cuts = vat_order(X, algorithm=algorithm)
     np.testing.assert_array_equal(order, ref_order)
     np.testing.assert_allclose(cuts, ref_cuts, rtol=1e-12)
 
 
-def test_ties_in_the_tree_are_detected():
+def test_ties_in_the_tree_are_detected(textbook_vat):
     # A regular 1-d lattice: every MST edge ties, the MST is still unique, but
     # the pass from sample 0 must notice the equal distances of sample 0 and 2
     # to sample 1 and not trust the tree blindly; the result equals the
     # textbook order either way.
     X = np.array([[1.0], [0.0], [2.0], [3.0], [5.0], [4.0]])
-    ref_order, ref_cuts = reference_vat(cdist(X, X))
+    ref_order, ref_cuts = textbook_vat(cdist(X, X))
     for algorithm in ("prim", "delaunay"):
         order, cuts = vat_order(X, algorithm=algorithm)
         np.testing.assert_array_equal(order, ref_order)
@@ -195,7 +171,7 @@ def test_delaunay_rejects_unsupported_inputs():
         vat_order(X, algorithm="kruskal")
 
 
-def test_collinear_points_fall_back_to_prim():
+def test_collinear_points_fall_back_to_prim(assert_same_as_core_prim):
     t = np.random.RandomState(0).uniform(size=300)
     X = np.c_[t, 2 * t]
     assert_same_as_core_prim(X, algorithm="delaunay")
@@ -264,7 +240,9 @@ def test_ctrl_c_stops_the_kernel(interrupted_vat_fit, algorithm, shape, seconds)
         (5.0, 2.0, 517, 37),
     ],
 )
-def test_float32_filter_is_exact(offset, scale, n, d, every_step_parallel):
+def test_float32_filter_is_exact(
+    offset, scale, n, d, every_step_parallel, textbook_vat, assert_same_as_core_prim
+):
     # float64 Euclidean data with >= 4 features stream a float32 copy, summed
     # in float32; the result must equal the float64 stream bit for bit, also
     # far from the origin (where float32 keeps few digits of the spread), at
@@ -275,12 +253,12 @@ def test_float32_filter_is_exact(offset, scale, n, d, every_step_parallel):
     assert_same_as_core_prim(X, algorithm="prim", n_jobs=(1, 2))
     # Duplicated rows: ties must still be seen through the filter.
     Xd = np.vstack([X[:150], X[:150]])
-    np.testing.assert_array_equal(vat_order(Xd, algorithm="prim")[0], reference_vat(cdist(Xd, Xd))[0])
+    np.testing.assert_array_equal(vat_order(Xd, algorithm="prim")[0], textbook_vat(cdist(Xd, Xd))[0])
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("seed", range(6))
-def test_float32_filter_resolves_near_ties(seed, dtype, every_step_parallel):
+def test_float32_filter_resolves_near_ties(seed, dtype, every_step_parallel, assert_same_as_core_prim):
     # Tight blobs far from the mean: the float32 copy errs by ~1e-5 (relative
     # to the norm, ~400), more than the gaps between the short distances inside
     # a blob (~1e-3 apart). Every such decision must go through the exact
@@ -296,7 +274,7 @@ def test_float32_filter_resolves_near_ties(seed, dtype, every_step_parallel):
 
 
 @pytest.mark.parametrize("seed", [4, 11, 20])
-def test_float32_filter_finds_the_farthest_pair(seed):
+def test_float32_filter_finds_the_farthest_pair(seed, assert_same_as_core_prim):
     # Antipodal pairs on a sphere of radius 1e3: the diameters differ by far
     # less than float32 resolves, and the first row of the largest one is the
     # start of the order. A filter that skips pairs whose float32 distance is

@@ -4,9 +4,10 @@ The clustering seminar: four algorithms, five data sets
 =======================================================
 
 The five data sets of the classic clustering seminar (n = 500,
-``random_state=12345``): three well-separated classes ("merce"), five
-overlapping blobs, two moons, two concentric circles and uniform noise
-("none"). Each row shows the iVAT image of the data set next to what
+``random_state=12345``, from
+:func:`~sklearn_tendency.datasets.make_clustering_seminar`): three
+well-separated classes ("merce"), five overlapping blobs, two moons, two
+concentric circles and uniform noise ("uniform"). Each row shows the iVAT image of the data set next to what
 k-means, agglomerative clustering, DBSCAN and a Gaussian mixture make of it.
 The iVAT image says beforehand what to expect: dark blocks for the blobs and
 classes, two blocks for moons and circles (shapes k-means cannot follow), no
@@ -19,40 +20,25 @@ block for the noise, which every algorithm nevertheless cuts into pieces.
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.cluster import DBSCAN, AgglomerativeClustering
-from sklearn.datasets import make_blobs, make_circles, make_classification, make_moons
 from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_tendency import IVAT, ClusteringAnimation, LloydKMeans, VATDisplay
+from sklearn_tendency.datasets import make_clustering_seminar
 
-seed = 12345
-datasets = {
-    "merce": make_classification(
-        n_samples=500,
-        n_features=2,
-        n_redundant=0,
-        n_informative=2,
-        n_clusters_per_class=1,
-        n_classes=3,
-        class_sep=2,
-        random_state=seed,
-    )[0],
-    "blobs": make_blobs(500, n_features=2, centers=5, cluster_std=1.5, random_state=seed)[0],
-    "moons": make_moons(500, noise=0.1, random_state=seed)[0],
-    "circles": make_circles(500, factor=0.1, noise=0.1, random_state=seed)[0],
-    "none": np.random.RandomState(seed).rand(500, 2),
-}
+seminar = make_clustering_seminar()
+datasets = {name: data.data for name, data in seminar.items()}
 
 # %%
 # iVAT, then four clusterings
 # ---------------------------
 # k-means, agglomerative clustering (single linkage) and the mixture get the
-# number of groups the data were generated with (3 for "none", as the
-# seminar does); DBSCAN finds its own on standardized data and marks noise in
+# number of groups the data were generated with (3 for the uniform noise,
+# which has none, as the seminar does); DBSCAN finds its own on standardized data and marks noise in
 # gray. Each iVAT title gives the cluster-count estimate read from the image;
 # with ``cluster_std=1.5`` some of the five blobs touch, and single linkage,
 # hence the estimate, sees fewer groups than were generated.
-n_groups = {"merce": 3, "blobs": 5, "moons": 2, "circles": 2, "none": 3}
+n_groups = {name: data.n_clusters for name, data in seminar.items()} | {"uniform": 3}
 fig, axes = plt.subplots(5, 5, figsize=(15, 15), layout="constrained")
 for row, (name, X) in zip(axes, datasets.items()):
     ivat = IVAT().fit(X)

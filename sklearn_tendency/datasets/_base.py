@@ -1,8 +1,11 @@
 import csv
 from importlib import resources
+from numbers import Integral
 
 import numpy as np
-from sklearn.utils import Bunch
+from sklearn.datasets import make_blobs, make_circles, make_classification, make_moons
+from sklearn.utils import Bunch, check_random_state
+from sklearn.utils._param_validation import Interval, validate_params
 
 _PACKAGE = "sklearn_tendency.datasets"
 
@@ -81,4 +84,108 @@ def load_faithful(*, as_frame=False, return_X_y=False):
         frame=frame,
         DESCR=descr,
         filename=str(data_file),
+    )
+
+
+@validate_params(
+    {
+        "n_samples": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_clustering_seminar(n_samples=500, *, random_state=12345):
+    """Make the five 2-d data sets of the clustering seminar.
+
+    The classic teaching set of a clustering lesson, one data set per
+    question a clustering algorithm meets: compact classes, overlapping
+    groups, shapes k-means cannot follow, and no groups at all.
+
+    ===========  =============  =================================================
+    Name         True groups    What it is
+    ===========  =============  =================================================
+    ``merce``    3              three well-separated classes:
+                                :func:`~sklearn.datasets.make_classification`
+                                with one cluster per class, ``class_sep=2``
+    ``blobs``    5              five isotropic Gaussian blobs,
+                                :func:`~sklearn.datasets.make_blobs` with
+                                ``cluster_std=1.5``; some of them touch
+    ``moons``    2              two interleaving half circles,
+                                :func:`~sklearn.datasets.make_moons` with
+                                ``noise=0.1``
+    ``circles``  2              a small circle inside a large one,
+                                :func:`~sklearn.datasets.make_circles` with
+                                ``factor=0.1``, ``noise=0.1``
+    ``uniform``  1              uniform noise on the unit square: no groups
+                                (the seminar's "none")
+    ===========  =============  =================================================
+
+    Parameters
+    ----------
+    n_samples : int, default=500
+        The number of samples of each data set.
+    random_state : int, RandomState instance or None, default=12345
+        An int seeds each of the five generators with that same value, as the
+        seminar does (the default gives the seminar's data); a RandomState
+        instance is drawn from by the five generators in turn; None draws
+        fresh data. See :term:`Glossary <random_state>`.
+
+    Returns
+    -------
+    datasets : :class:`~sklearn.utils.Bunch`
+        The five data sets in the order of the table above (``merce``,
+        ``blobs``, ``moons``, ``circles``, ``uniform``), each a
+        :class:`~sklearn.utils.Bunch` with ``data`` (ndarray of shape
+        (n_samples, 2), float64), ``target`` (ndarray of shape (n_samples,)
+        of the generator's labels; None for ``uniform``, which has no groups)
+        and ``n_clusters`` (the true number of groups).
+
+    See Also
+    --------
+    load_faithful : Real two-group data, the Old Faithful geyser.
+
+    Notes
+    -----
+    Time and peak memory O(n_samples), for the five arrays returned.
+
+    References
+    ----------
+    .. [1] I. Guyon, "Design of experiments for the NIPS 2003 variable
+       selection benchmark", 2003 (the design of
+       :func:`~sklearn.datasets.make_classification`).
+
+    Examples
+    --------
+    >>> from sklearn_tendency.datasets import make_clustering_seminar
+    >>> seminar = make_clustering_seminar()
+    >>> list(seminar)
+    ['merce', 'blobs', 'moons', 'circles', 'uniform']
+    >>> seminar.moons.data.shape, seminar.moons.n_clusters
+    ((500, 2), 2)
+    >>> seminar.uniform.target is None
+    True
+    """
+    merce = make_classification(
+        n_samples=n_samples,
+        n_features=2,
+        n_redundant=0,
+        n_informative=2,
+        n_clusters_per_class=1,
+        n_classes=3,
+        class_sep=2,
+        random_state=random_state,
+    )
+    blobs = make_blobs(n_samples, n_features=2, centers=5, cluster_std=1.5, random_state=random_state)
+    moons = make_moons(n_samples, noise=0.1, random_state=random_state)
+    circles = make_circles(n_samples, factor=0.1, noise=0.1, random_state=random_state)
+    uniform = (check_random_state(random_state).rand(n_samples, 2), None)
+    return Bunch(
+        **{
+            name: Bunch(data=X, target=y, n_clusters=k)
+            for name, (X, y), k in zip(
+                ("merce", "blobs", "moons", "circles", "uniform"),
+                (merce, blobs, moons, circles, uniform),
+                (3, 5, 2, 2, 1),
+            )
+        }
     )
