@@ -327,7 +327,10 @@ def boruvka_mst(
             b0 = 0
             while b0 < n:
                 b1 = min(b0 + _BLOCK, n)
-                for p in prange(b0, b1, num_threads=n_threads, schedule="dynamic", chunksize=64):
+                # Chunks of 64 samples dealt round-robin: neighbours in tree
+                # order (close in space, so of similar cost) spread over the
+                # threads, and which thread searches a sample is fixed.
+                for p in prange(b0, b1, num_threads=n_threads, schedule="static", chunksize=64):
                     t = threadid()
                     c = comp[p]
                     if nn[p] >= 0 and comp[nn[p]] != c:

@@ -15,11 +15,11 @@ def mixed(n, d, seed):
     return np.vstack([rng.normal(size=(n // 2, d)), rng.uniform(3, 9, size=(n - n // 2, d))])
 
 
-def boruvka_edges(X, leaf_size=16):
+def boruvka_edges(X, leaf_size=16, n_threads=1):
     n = X.shape[0]
     u, v = np.empty(n - 1, dtype=np.intp), np.empty(n - 1, dtype=np.intp)
     w = np.empty(n - 1)
-    tied = _vat_boruvka.boruvka_mst(np.ascontiguousarray(X, dtype=np.float64), leaf_size, u, v, w)
+    tied = _vat_boruvka.boruvka_mst(np.ascontiguousarray(X, dtype=np.float64), leaf_size, u, v, w, n_threads)
     return tied, u, v, w
 
 
@@ -65,6 +65,54 @@ def test_kernel_gives_the_mst_edges(n, d, leaf_size):
     np.testing.assert_allclose(np.sort(w), np.sort(ref.data), rtol=1e-12)
 
 
+@pytest.mark.parametrize("leaf_size", [1, 16])
+@pytest.mark.parametrize("n, d", [(8000, 3), (3000, 8)])
+def test_threads_give_the_same_tree(n, d, leaf_size, core_prim):
+    # Each thread keeps the best edge of every component among the samples it
+    # searched; merged, they are the serial kernel's edges, in its order.
+    X = mixed(n, d, seed=n * d)
+    serial = boruvka_edges(X, leaf_size, n_threads=1)
+    assert not serial[0]
+    for n_threads in (2, 3):
+        parallel = boruvka_edges(X, leaf_size, n_threads=n_threads)
+        assert parallel[0] == serial[0]
+        for a, b in zip(parallel[1:], serial[1:]):
+            np.testing.assert_array_equal(a, b)
+    order, cuts = vat_order(X, algorithm="boruvka", n_jobs=2)
+    ref_order, ref_cuts = core_prim(X)
+    np.testing.assert_array_equal(order, ref_order)
+    np.testing.assert_array_equal(cuts, ref_cuts)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_threads_report_the_same_ties(seed):
+    # Integer grids: equal lightest edges found by different threads are a tie
+    # as when one thread finds both.
+    rng = np.random.RandomState(seed)
+    X = rng.randint(0, 3 + seed, size=(400, 2)).astype(float)
+    X[: 200 * (seed % 2)] += 0.01 * rng.normal(size=(200 * (seed % 2), 2))
+    reports = {boruvka_edges(X, 4, n_threads=t)[0] for t in (1, 2, 3)}
+    assert len(reports) == 1
+
+
+@pytest.mark.parametrize("n_threads", [1, 2, 3])
+def test_tie_between_two_samples_of_a_component(n_threads):
+    # Integer points on a line, distinct gaps: 63 points, a gap of 1000, a
+    # pair 5 apart, a gap of 1000, 135 points. After the first round the pair
+    # is a component whose lightest leaving edge, of weight 1000, starts at
+    # either of its samples: a tie that no single search sees. With one
+    # sample per leaf the tree order is the sorted order, so the pair sits at
+    # positions 63 and 64, in different chunks of 64: different threads.
+    rng = np.random.RandomState(0)
+    gaps = np.r_[rng.permutation(np.arange(100, 162)), 1000, 5, 1000, rng.permutation(np.arange(200, 334))]
+    X = np.r_[0, np.cumsum(gaps)].astype(float)[:, None]
+    assert boruvka_edges(X, 1, n_threads=n_threads)[0]
+    X[65:] += 1  # the right gap 1001: no tie, and the MST
+    tied, u, v, w = boruvka_edges(X, 1, n_threads=n_threads)
+    assert not tied
+    np.testing.assert_array_equal(np.sort(w), np.sort(np.diff(X[:, 0]) ** 2))
+
+
 def test_kernel_reports_ties():
     # An integer grid: many equal edges, some a component's lightest.
     X = np.random.RandomState(0).randint(0, 6, size=(150, 2)).astype(float)
@@ -104,6 +152,8 @@ def test_kernel_checks_its_arguments():
         _vat_boruvka.boruvka_mst(X, 16, out, out, np.empty(3))
     with pytest.raises(ValueError, match="leaf_size"):
         _vat_boruvka.boruvka_mst(X, 0, out, out, np.empty(4))
+    with pytest.raises(ValueError, match="n_threads"):
+        _vat_boruvka.boruvka_mst(X, 16, out, out, np.empty(4), 0)
 
 
 def test_boruvka_rejects_unsupported_inputs():
