@@ -155,11 +155,14 @@ cdef inline object grow(object history_np, Py_ssize_t n):
 
     Twice the capacity when full: amortised O(1) per entry, and no
     ``max_iter + 1`` entries up front (max_iter may be 10**9). The array is
-    resized in place: a large block's pages are remapped by ``realloc``
-    (glibc's ``mremap``), not copied, so frames already written are not
+    resized in place: a block served by ``mmap`` (glibc: from 128 kB to
+    32 MB up, by its dynamic threshold) has its pages remapped by
+    ``realloc`` (``mremap``), not copied, so frames already written are not
     written again into fresh pages, whose first touch is what the frames cost
     on sparse data (a frame per iteration of k x d floats, against an
-    iteration of nnz k multiply-adds). ``refcheck=False``: the array was made
+    iteration of nnz k multiply-adds); smaller blocks may be copied, cheaply.
+    numpy zero-fills the added half, so it is touched at once; trimmed()
+    releases what the run did not use. ``refcheck=False``: the array was made
     by run_lloyd and no view of it outlives a call of push_frame.
     """
     if n < history_np.shape[0]:

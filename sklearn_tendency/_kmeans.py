@@ -132,7 +132,8 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
     centred copy when ``copy_x=True`` (dense), the labels (n int32), per
     thread a block of distances (256 x n_clusters, dense) and the partial sums
     of the centres (n_clusters x n_features), the transposed centres
-    (sparse), the histories (grown by doubling as the run goes).
+    (sparse), the histories (grown by doubling as the run goes and trimmed
+    in place: no copy of the frames).
 
     A fit that fails or is interrupted leaves the estimator unfitted, even if
     it was fitted before.

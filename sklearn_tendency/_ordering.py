@@ -177,7 +177,8 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None, algorit
         several threads only when it is large (open samples times features
         at least 2**20) and only while such steps are measured to run faster
         than on one thread: on a machine whose other cores are busy, the
-        threads would wait for each other at every step.
+        threads would wait for each other at every step. Boruvka's rounds
+        search on every thread, each holding 25 n bytes.
     algorithm : {"auto", "prim", "delaunay", "boruvka"}, default="auto"
         How the minimum spanning tree is found; every choice gives the same
         order and cut weights.
@@ -197,8 +198,9 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None, algorit
         - ``"boruvka"``: Euclidean metrics on dense data: the exact MST by
           Boruvka's algorithm over a k-d tree [2]_, O(n log n) time in low
           dimension (slower than Prim's from about 8 features unless n is
-          large), memory 8 n d + about 100 n bytes, plus the exact farthest
-          pair. A tied lightest edge falls back to Prim's.
+          large), memory 8 n d + about 100 n bytes + 25 n bytes per thread,
+          plus the exact farthest pair. A tied lightest edge falls back to
+          Prim's.
         - ``"auto"``: ``"boruvka"`` for Euclidean data where it was measured
           faster than Prim's (from 2000 samples in 1 to 3 features, from more
           samples in 4 to 8 features), else ``"prim"``.
@@ -606,7 +608,8 @@ def _vat_order_boruvka(X, metric, n_threads, verbose):
     (the caller then runs Prim's algorithm).
 
     Time O(n log n) in low dimension, degrading towards O(n^2 d) as d grows;
-    memory 8 n d bytes (the data in tree order) plus about 100 n bytes.
+    memory 8 n d bytes (the data in tree order) plus about 100 n bytes and
+    25 n bytes per thread (each thread's best edge of every component).
     """
     t0 = time.perf_counter()
     n = X.shape[0]

@@ -8,7 +8,9 @@ first cheap: a node whose samples all lie in the query's component is skipped;
 a node farther than the best edge its component has so far is skipped; and a
 sample's nearest foreign neighbour from an earlier round stays its nearest
 while it is still foreign (the foreign samples only ever shrink), and its
-distance bounds the next search from below.
+distance bounds the next search from below. A neighbour tied with another is
+not kept: the other one may join the sample's component while the first stays
+foreign, and a kept tie would be reported where there is none.
 
 Distances are the squared Euclidean distances of ``_distances.pair_distance``,
 the sum the Prim's kernel and ``_vat_tree.edge_weights`` use, so the tree's
@@ -36,7 +38,7 @@ cdef double _SLACK = 1.0 - 1e-9
 
 cdef enum:
     _STACK = 256  # nodes pending in one search; the tree is < 64 levels deep
-    _BLOCK = 65536  # samples searched between two checks for Ctrl-C
+    _BLOCK = 8192  # samples searched between two checks for Ctrl-C
 
 
 cdef inline double _box_lb(const double* x, const double* lo, const double* hi,
@@ -186,16 +188,18 @@ def boruvka_mst(
     log2(n) rounds (each round at least halves the components), in practice
     the first round dominates; it degrades towards O(n^2 d) as d grows (the
     k-d tree stops pruning). The searches of a round run on ``n_threads``
-    threads, each keeping the best edge of every component among the samples
-    it searched; the edges are then merged, so the tree, its edge order and
-    the tie report do not depend on the thread count (the lightest edge
-    leaving a component is the same whoever found it, and two different
-    edges of equal weight are a tie wherever they were found). Peak memory: a
-    copy of X in tree order (8 n d bytes), the node boxes (about
-    16 d (4 n / leaf_size) bytes), eight arrays of n entries (about 64 n
-    bytes) and, per thread, the best edge of each component (25 n bytes).
-    Checks for Ctrl-C between rounds and every 65536 searched samples (and
-    raises ``KeyboardInterrupt``).
+    threads. Each starts from the edges of the samples whose earlier neighbour
+    is still foreign and keeps the best edge of every component among the
+    samples it searches; the merge takes the lightest and flags a tie when
+    two threads hold different edges of equal weight or one thread saw a tie.
+    The tree, its edge order and the tie report are therefore those of one
+    thread: the lightest edge leaving a component, and whether it is unique,
+    do not depend on who found it. Peak memory: a copy of X in tree order
+    (8 n d bytes), the nodes (about (16 d + 32) (4 n / leaf_size) bytes:
+    boxes and indices), nine arrays of n entries (about 65 n bytes) and, per
+    thread, the best edge of each component (25 n bytes). Checks for Ctrl-C
+    between rounds and every 8192 searched samples (and raises
+    ``KeyboardInterrupt``).
 
     Returns
     -------
@@ -233,7 +237,6 @@ def boruvka_mst(
         intp_t[::1] parent = np.arange(n, dtype=np.intp)   # union-find
         intp_t[::1] nn = np.full(n, -1, dtype=np.intp)     # cached foreign neighbour
         double[::1] nn_d = np.zeros(n)      # its distance, or a lower bound
-        unsigned char[::1] nn_tie = np.zeros(n, dtype=np.uint8)
         # The best edge leaving each component (indexed by its root): merged
         # (c_*) and as each thread found it (t_*).
         double[::1] c_best = np.empty(n)
@@ -314,7 +317,7 @@ def boruvka_mst(
                         c_best[c] = nn_d[p]
                         c_u[c] = p
                         c_v[c] = nn[p]
-                        c_tie[c] = nn_tie[p]
+                        c_tie[c] = False  # a tied neighbour is not kept
                     elif nn_d[p] == c_best[c]:
                         c_tie[c] = True
             for t in range(n_threads):
@@ -350,9 +353,10 @@ def boruvka_mst(
                         if best > nn_d[p]:
                             nn_d[p] = best
                         continue
-                    nn[p] = best_q
+                    # A tied neighbour is not kept (see the module's docstring);
+                    # its distance still bounds the next search from below.
+                    nn[p] = -1 if tie else best_q
                     nn_d[p] = best
-                    nn_tie[p] = tie
                     if best < t_best[t, c]:
                         t_best[t, c] = best
                         t_u[t, c] = p
