@@ -128,7 +128,7 @@ def make_clustering_seminar(n_samples=500, *, random_state=12345):
         An int seeds each of the five generators with that same value, as the
         seminar does (the default gives the seminar's data); a RandomState
         instance is drawn from by the five generators in turn; None draws
-        fresh data. See :term:`Glossary <random_state>`.
+        fresh data (scikit-learn's ``random_state`` convention).
 
     Returns
     -------
