@@ -39,6 +39,10 @@ def interrupted_vat_fit(tmp_path):
     def run(data, params, timeout):
         script = textwrap.dedent(
             f"""
+            import signal
+            # A shell's background job (``cmd &``) starts with SIGINT
+            # ignored, and children inherit that: restore Python's handler.
+            signal.signal(signal.SIGINT, signal.default_int_handler)
             import numpy as np
             from sklearn_tendency import VAT
             X = {data}

@@ -216,7 +216,11 @@ _LONG_CALLS = {
 def _interrupt_after(setup, call, delay=0.5, patience=5.0):
     """Seconds from SIGINT to the child's exit, and its stderr; None if ignored."""
     code = textwrap.dedent(f"""
+        import signal
         import time
+        # A shell's background job (``cmd &``) starts with SIGINT ignored,
+        # and children inherit that: restore Python's handler.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         import numpy as np
         import sklearn_tendency as st
         rng = np.random.RandomState(0)
