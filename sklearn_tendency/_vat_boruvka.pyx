@@ -3,14 +3,21 @@
 Boruvka's algorithm adds, in each round, the lightest edge leaving every
 component; with a k-d tree each sample's nearest sample outside its own
 component is a pruned nearest-neighbour search (March, Ram & Gray, 2010). The
-search here is single-tree, with three prunings that make the rounds after the
+search here is single-tree, with four prunings that make the rounds after the
 first cheap: a node whose samples all lie in the query's component is skipped;
-a node farther than the best edge its component has so far is skipped; and a
+a node farther than the best edge its component has so far is skipped; a
 sample's nearest foreign neighbour from an earlier round stays its nearest
 while it is still foreign (the foreign samples only ever shrink), and its
-distance bounds the next search from below. A neighbour tied with another is
-not kept: the other one may join the sample's component while the first stays
-foreign, and a kept tie would be reported where there is none.
+distance bounds the next search from below; and a leaf whose samples all lie
+in one component is searched once as a box, and not sample by sample, when no
+foreign sample lies within its component's best edge of that box (in the last
+rounds, most leaves lie deep inside a few large components). A neighbour tied
+with another is not kept: the other one may join the sample's component while
+the first stays foreign, and a kept tie would be reported where there is none.
+
+The leaves keep their samples feature-major, so that a query's distances to a
+leaf are summed for many samples at once (vector instructions), each still
+feature by feature in order: the same bits as one pair at a time.
 
 Distances are the squared Euclidean distances of ``_distances.pair_distance``,
 the sum the Prim's kernel and ``_vat_tree.edge_weights`` use, so the tree's
@@ -28,7 +35,7 @@ from libc.math cimport INFINITY
 
 import numpy as np
 
-from ._distances cimport METRIC_SQEUCLIDEAN, intp_t, pair_distance
+from ._distances cimport intp_t
 from ._kernel_checks cimport check_shape
 
 # Box lower bounds are summed in another order than the exact distances: a
@@ -39,6 +46,7 @@ cdef double _SLACK = 1.0 - 1e-9
 cdef enum:
     _STACK = 256  # nodes pending in one search; the tree is < 64 levels deep
     _BLOCK = 8192  # samples searched between two checks for Ctrl-C
+    _CHUNK = 64  # leaf samples whose distances are summed together
 
 
 cdef inline double _box_lb(const double* x, const double* lo, const double* hi,
@@ -51,6 +59,20 @@ cdef inline double _box_lb(const double* x, const double* lo, const double* hi,
             acc += g * g
         elif x[k] > hi[k]:
             g = x[k] - hi[k]
+            acc += g * g
+    return acc
+
+
+cdef inline double _box_box_lb(const double* lo_a, const double* hi_a, const double* lo_b,
+                               const double* hi_b, intp_t d) noexcept nogil:
+    cdef intp_t k
+    cdef double acc = 0.0, g
+    for k in range(d):
+        if hi_a[k] < lo_b[k]:
+            g = lo_b[k] - hi_a[k]
+            acc += g * g
+        elif hi_b[k] < lo_a[k]:
+            g = lo_a[k] - hi_b[k]
             acc += g * g
     return acc
 
@@ -106,11 +128,11 @@ cdef inline intp_t _find(intp_t* parent, intp_t a) noexcept nogil:
 
 
 cdef double _nearest_foreign(
-    const double* xp,                 # IN the query sample, in tree order
+    const double* xp,                 # IN the query sample (d features)
     intp_t c,                         # IN its component
     double bound,                     # IN search within this distance (inclusive)
-    const double[:, ::1] P,           # IN X in tree order
-    intp_t p,                         # IN the query's position in P
+    const double* PT,                 # IN X in tree order, each leaf feature-major
+    intp_t d,                         # IN features
     const intp_t[::1] comp,           # IN component of each position
     const intp_t[::1] n_comp,         # IN component of each node, or -1
     const intp_t[::1] n_left,         # IN left child, or -1 for a leaf
@@ -131,47 +153,131 @@ cdef double _nearest_foreign(
     """
     cdef:
         intp_t stack[_STACK]
-        intp_t top = 1, node, q, left
-        intp_t d = P.shape[1]
-        double best = bound, dist, lb_l, lb_r
+        double stack_lb[_STACK]       # each pending node's box bound
+        double acc[_CHUNK]
+        intp_t top = 1, node, q, left, m, j, j0, j1, k, s
+        const double* col
+        double best = bound, dist, lb_l, lb_r, xk, diff
     best_q[0] = -1
     tie[0] = False
+    stack[0] = 0
+    stack_lb[0] = _box_lb(xp, &n_lo[0, 0], &n_hi[0, 0], d)
+    while top > 0:
+        top -= 1
+        node = stack[top]
+        # The bound may have shrunk since the node was pushed.
+        if stack_lb[top] * _SLACK > best or n_comp[node] == c:
+            continue
+        left = n_left[node]
+        if left < 0:
+            s = n_start[node]
+            m = n_end[node] - s
+            j0 = 0
+            while j0 < m:
+                j1 = min(j0 + _CHUNK, m)
+                # pair_distance's sum, feature by feature in order (the same
+                # bits), for a chunk of the leaf at once: the inner loop runs
+                # over samples, contiguous in the leaf's feature-major copy.
+                for j in range(j1 - j0):
+                    acc[j] = 0.0
+                for k in range(d):
+                    xk = xp[k]
+                    col = PT + s * d + k * m + j0
+                    for j in range(j1 - j0):
+                        diff = xk - col[j]
+                        acc[j] += diff * diff
+                for j in range(j1 - j0):
+                    q = s + j0 + j
+                    if comp[q] == c:
+                        continue
+                    dist = acc[j]
+                    if dist < best:
+                        best = dist
+                        best_q[0] = q
+                        tie[0] = False
+                    elif dist == best:
+                        if best_q[0] >= 0:
+                            tie[0] = True
+                        else:
+                            best_q[0] = q
+                j0 = j1
+        else:
+            # Nearer child last, so it is searched first; a child beyond the
+            # bound is not pushed.
+            lb_l = _box_lb(xp, &n_lo[left, 0], &n_hi[left, 0], d)
+            lb_r = _box_lb(xp, &n_lo[left + 1, 0], &n_hi[left + 1, 0], d)
+            if lb_l <= lb_r:
+                if lb_r * _SLACK <= best:
+                    stack[top] = left + 1
+                    stack_lb[top] = lb_r
+                    top += 1
+                if lb_l * _SLACK <= best:
+                    stack[top] = left
+                    stack_lb[top] = lb_l
+                    top += 1
+            else:
+                if lb_l * _SLACK <= best:
+                    stack[top] = left
+                    stack_lb[top] = lb_l
+                    top += 1
+                if lb_r * _SLACK <= best:
+                    stack[top] = left + 1
+                    stack_lb[top] = lb_r
+                    top += 1
+    return best
+
+
+cdef bint _foreign_near_box(
+    const double* lo,                 # IN the query box
+    const double* hi,
+    intp_t c,                         # IN the component of every sample in it
+    double bound,                     # IN within this distance (inclusive)
+    const double* PT,                 # IN as for _nearest_foreign
+    intp_t d,
+    const intp_t[::1] comp,
+    const intp_t[::1] n_comp,
+    const intp_t[::1] n_left,
+    const intp_t[::1] n_start,
+    const intp_t[::1] n_end,
+    const double[:, ::1] n_lo,
+    const double[:, ::1] n_hi,
+) noexcept nogil:
+    """Whether some sample outside component c may lie within ``bound`` of
+    some point of the box: False proves that no sample of a leaf inside c
+    has a foreign sample within the bound, so none needs a search."""
+    cdef:
+        intp_t stack[_STACK]
+        intp_t top = 1, node, q, left, k, m, s
+        double lb, g
     stack[0] = 0
     while top > 0:
         top -= 1
         node = stack[top]
         if n_comp[node] == c:
             continue
-        lb_l = _box_lb(xp, &n_lo[node, 0], &n_hi[node, 0], d)
-        if lb_l * _SLACK > best:
+        if _box_box_lb(lo, hi, &n_lo[node, 0], &n_hi[node, 0], d) * _SLACK > bound:
             continue
         left = n_left[node]
-        if left < 0:
-            for q in range(n_start[node], n_end[node]):
-                if comp[q] == c:
-                    continue
-                dist = pair_distance(P, p, q, METRIC_SQEUCLIDEAN)
-                if dist < best:
-                    best = dist
-                    best_q[0] = q
-                    tie[0] = False
-                elif dist == best:
-                    if best_q[0] >= 0:
-                        tie[0] = True
-                    else:
-                        best_q[0] = q
-        else:
-            # Nearer child last, so it is searched first.
-            lb_l = _box_lb(xp, &n_lo[left, 0], &n_hi[left, 0], d)
-            lb_r = _box_lb(xp, &n_lo[left + 1, 0], &n_hi[left + 1, 0], d)
-            if lb_l <= lb_r:
-                stack[top] = left + 1
-                stack[top + 1] = left
-            else:
-                stack[top] = left
-                stack[top + 1] = left + 1
+        if left >= 0:
+            stack[top] = left
+            stack[top + 1] = left + 1
             top += 2
-    return best
+            continue
+        s = n_start[node]
+        m = n_end[node] - s
+        for q in range(m):
+            if comp[s + q] == c:
+                continue
+            lb = 0.0
+            for k in range(d):
+                g = PT[s * d + k * m + q]
+                if g < lo[k]:
+                    lb += (lo[k] - g) * (lo[k] - g)
+                elif g > hi[k]:
+                    lb += (g - hi[k]) * (g - hi[k])
+            if lb * _SLACK <= bound:
+                return True
+    return False
 
 
 def boruvka_mst(
@@ -195,10 +301,10 @@ def boruvka_mst(
     The tree, its edge order and the tie report are therefore those of one
     thread: the lightest edge leaving a component, and whether it is unique,
     do not depend on who found it. Peak memory: a copy of X in tree order
-    (8 n d bytes), the nodes (about (16 d + 32) (4 n / leaf_size) bytes:
+    (8 n d bytes), the nodes (about (16 d + 40) (4 n / leaf_size) bytes:
     boxes and indices), nine arrays of n entries (about 65 n bytes) and, per
     thread, the best edge of each component (25 n bytes). Checks for Ctrl-C
-    between rounds and every 8192 searched samples (and raises
+    between rounds and every 8192 // leaf_size leaves (and raises
     ``KeyboardInterrupt``).
 
     Returns
@@ -211,7 +317,7 @@ def boruvka_mst(
     cdef:
         intp_t n = X.shape[0], d = X.shape[1]
         intp_t max_nodes, n_nodes, node, s, e, m, dim, k, i, p, q, c, t
-        intp_t n_edges = 0, best_q, round_ = 0, b0, b1
+        intp_t n_edges = 0, best_q, round_ = 0
         double spread, best_spread, v, best
         bint tie, tied = False
     if n < 2 or d < 1 or leaf_size < 1 or n_threads < 1:
@@ -232,7 +338,7 @@ def boruvka_mst(
         intp_t[::1] n_comp = np.empty(max_nodes, dtype=np.intp)
         double[:, ::1] n_lo = np.empty((max_nodes, d))
         double[:, ::1] n_hi = np.empty((max_nodes, d))
-        double[:, ::1] P                     # X in tree order
+        double[::1] PT = np.empty(n * d)     # X in tree order, leaves feature-major
         intp_t[::1] comp = np.arange(n, dtype=np.intp)     # root of each position
         intp_t[::1] parent = np.arange(n, dtype=np.intp)   # union-find
         intp_t[::1] nn = np.full(n, -1, dtype=np.intp)     # cached foreign neighbour
@@ -287,7 +393,18 @@ def boruvka_mst(
                     n_end[n_nodes + 1] = e
                     n_nodes += 2
             node += 1
-    P = np.asarray(X)[np.asarray(idx)]
+    leaves_np = np.flatnonzero(np.asarray(n_left)[:n_nodes] < 0)
+    leaves_np = leaves_np[np.argsort(np.asarray(n_start)[leaves_np])]
+    cdef intp_t[::1] leaves = leaves_np.astype(np.intp)
+    cdef intp_t n_leaves = leaves.shape[0], li, l0, l1, lblock = max(1, _BLOCK // leaf_size)
+    with nogil:
+        for node in range(n_nodes):
+            if n_left[node] < 0:
+                s = n_start[node]
+                m = n_end[node] - s
+                for i in range(m):
+                    for k in range(d):
+                        PT[s * d + k * m + i] = Xd[idx[s + i] * d + k]
     with nogil:
         while n_edges < n - 1:
             # Which nodes lie in one component (children come after parents).
@@ -327,47 +444,65 @@ def boruvka_mst(
                         t_u[t, i] = c_u[i]
                         t_v[t, i] = c_v[i]
                         t_tie[t, i] = c_tie[i]
-            b0 = 0
-            while b0 < n:
-                b1 = min(b0 + _BLOCK, n)
-                # Chunks of 64 samples dealt round-robin: neighbours in tree
-                # order (close in space, so of similar cost) spread over the
-                # threads, and which thread searches a sample is fixed.
-                for p in prange(b0, b1, num_threads=n_threads, schedule="static", chunksize=64):
+            l0 = 0
+            while l0 < n_leaves:
+                l1 = min(l0 + lblock, n_leaves)
+                # Leaves dealt round-robin in tree order: neighbours (close in
+                # space, so of similar cost) spread over the threads, and
+                # which thread searches a sample is fixed.
+                for li in prange(l0, l1, num_threads=n_threads, schedule="static", chunksize=1):
                     t = threadid()
-                    c = comp[p]
-                    if nn[p] >= 0 and comp[nn[p]] != c:
-                        continue  # counted above
-                    if nn_d[p] > t_best[t, c]:
-                        continue  # its nearest foreign sample is farther than c's best
-                    # Search with the component's best as the bound: samples
-                    # at exactly that distance are still visited (ties).
-                    # (Assigned here so that prange makes them thread-private.)
-                    best_q = -1
-                    tie = False
-                    best = _nearest_foreign(&P[p, 0], c, t_best[t, c], P, p, comp, n_comp,
-                                            n_left, n_start, n_end, n_lo, n_hi, &best_q, &tie)
-                    if best_q < 0:
-                        # Nothing within the bound: the bound is a lower bound.
-                        nn[p] = -1
-                        if best > nn_d[p]:
-                            nn_d[p] = best
+                    node = leaves[li]
+                    c = n_comp[node]
+                    # A leaf inside one component with no foreign sample
+                    # within its best edge so far: none of its samples can
+                    # give a lighter edge.
+                    if c >= 0 and t_best[t, c] < INFINITY and not _foreign_near_box(
+                            &n_lo[node, 0], &n_hi[node, 0], c, t_best[t, c], &PT[0], d, comp,
+                            n_comp, n_left, n_start, n_end, n_lo, n_hi):
+                        for p in range(n_start[node], n_end[node]):
+                            if nn[p] < 0 or comp[nn[p]] == c:
+                                nn[p] = -1
+                                if t_best[t, c] > nn_d[p]:
+                                    nn_d[p] = t_best[t, c]
                         continue
-                    # A tied neighbour is not kept (see the module's docstring);
-                    # its distance still bounds the next search from below.
-                    nn[p] = -1 if tie else best_q
-                    nn_d[p] = best
-                    if best < t_best[t, c]:
-                        t_best[t, c] = best
-                        t_u[t, c] = p
-                        t_v[t, c] = best_q
-                        t_tie[t, c] = tie
-                    elif best == t_best[t, c]:
-                        t_tie[t, c] = True
+                    for p in range(n_start[node], n_end[node]):
+                        c = comp[p]
+                        if nn[p] >= 0 and comp[nn[p]] != c:
+                            continue  # counted above
+                        if nn_d[p] > t_best[t, c]:
+                            continue  # its nearest foreign sample is farther than c's best
+                        # Search with the component's best as the bound:
+                        # samples at exactly that distance are still visited
+                        # (ties). (Assigned here so that prange makes them
+                        # thread-private.)
+                        best_q = -1
+                        tie = False
+                        best = _nearest_foreign(&Xd[idx[p] * d], c, t_best[t, c], &PT[0], d, comp,
+                                                n_comp, n_left, n_start, n_end, n_lo, n_hi,
+                                                &best_q, &tie)
+                        if best_q < 0:
+                            # Nothing within the bound: the bound is a lower bound.
+                            nn[p] = -1
+                            if best > nn_d[p]:
+                                nn_d[p] = best
+                            continue
+                        # A tied neighbour is not kept (see the module's
+                        # docstring); its distance still bounds the next
+                        # search from below.
+                        nn[p] = -1 if tie else best_q
+                        nn_d[p] = best
+                        if best < t_best[t, c]:
+                            t_best[t, c] = best
+                            t_u[t, c] = p
+                            t_v[t, c] = best_q
+                            t_tie[t, c] = tie
+                        elif best == t_best[t, c]:
+                            t_tie[t, c] = True
                 # A round can take seconds (the first one in 10-d and up).
                 with gil:
                     PyErr_CheckSignals()
-                b0 = b1
+                l0 = l1
             # Every thread started from the cached edges: a thread's edge is
             # new when lighter, a tie when as light but another edge.
             for t in range(n_threads):

@@ -50,7 +50,7 @@ def test_boruvka_equals_core_prim(n, d, core_prim):
     np.testing.assert_array_equal(np.sqrt(cuts2), ref_cuts)
 
 
-@pytest.mark.parametrize("leaf_size", [1, 2, 16, 5000])
+@pytest.mark.parametrize("leaf_size", [1, 2, 16, 64, 5000])
 @pytest.mark.parametrize("n, d", [(600, 2), (400, 5), (300, 16)])
 def test_kernel_gives_the_mst_edges(n, d, leaf_size):
     # Against scipy's MST of the full matrix: the same edge set (the MST is
@@ -65,7 +65,7 @@ def test_kernel_gives_the_mst_edges(n, d, leaf_size):
     np.testing.assert_allclose(np.sort(w), np.sort(ref.data), rtol=1e-12)
 
 
-@pytest.mark.parametrize("leaf_size", [1, 16])
+@pytest.mark.parametrize("leaf_size", [1, 16, 64])
 @pytest.mark.parametrize("n, d", [(8000, 3), (3000, 8)])
 def test_threads_give_the_same_tree(n, d, leaf_size, core_prim):
     # Each thread keeps the best edge of every component among the samples it
@@ -84,13 +84,16 @@ def test_threads_give_the_same_tree(n, d, leaf_size, core_prim):
     np.testing.assert_array_equal(cuts, ref_cuts)
 
 
+@pytest.mark.parametrize("leaf_size", [16, 64])
 @pytest.mark.parametrize("seed", range(3))
-def test_threads_report_ties_between_components(seed):
+def test_threads_report_ties_between_components(seed, leaf_size):
     # A cluster on a dyadic grid (exact differences) and two copies of it
     # shifted by 3 and 6: once the copies are components, the middle one's
     # lightest edges to either side have the same length, from different
     # samples: a tie at every thread count, none before. Shifting the last
     # copy by 3 + 2**-10 instead leaves no tie: scipy's MST at every count.
+    # The tied samples lie in leaves inside one component, which are searched
+    # as a box first: a box at exactly the tied distance must be searched.
     rng = np.random.RandomState(seed)
     A = rng.randint(0, 1024, size=(200, 2)) / 1024
     assert not boruvka_edges(A)[0]
@@ -98,8 +101,8 @@ def test_threads_report_ties_between_components(seed):
     Y = np.vstack([A, A + [3, 0], A + [6 + 2**-10, 0]])
     ref = minimum_spanning_tree(squareform(pdist(Y, "sqeuclidean"))).data
     for n_threads in (1, 2, 3):
-        assert boruvka_edges(X, n_threads=n_threads)[0]
-        tied, u, v, w = boruvka_edges(Y, n_threads=n_threads)
+        assert boruvka_edges(X, leaf_size, n_threads=n_threads)[0]
+        tied, u, v, w = boruvka_edges(Y, leaf_size, n_threads=n_threads)
         assert not tied
         np.testing.assert_allclose(np.sort(w), np.sort(ref), rtol=1e-12)
 
