@@ -300,16 +300,30 @@ _DELAUNAY_MAX_FEATURES = 3
 
 # "auto" takes the Boruvka route for Euclidean data with d features from
 # _BORUVKA_AUTO_MIN_SAMPLES[d] samples on, else Prim's. Measured side by side
-# (benchmarks/bench_vat_large.py, Gaussian blobs, 1 thread, load average
-# 10-18 on 2 cores: absolute times inflated, ratios Prim / Boruvka):
-#   d = 2: 20k 12x (Delaunay 2.9x slower than Boruvka), 100k 82x;
-#   d = 3: 20k 10x, 100k 51x (Delaunay 9x slower than Boruvka);
-#   d = 4: 100k 4.5x; d = 6: 100k 2.3x;
-#   d = 8: 20k 0.42x, 50k 0.74x, 100k 1.4x; d = 16: 5k 0.10x, 20k 0.18x.
+# (vat_order on benchmarks/bench_vat_large.py's Gaussian blobs, 1 thread,
+# quiet machine, leaves of _boruvka_leaf_size; ratios Prim / Boruvka):
+#   d = 4: 2k 1.8x, 20k 3.1x; d = 5: 5k 1.6x, 20k 3.8x;
+#   d = 6: 5k 0.71x, 10k 1.5x, 20k 2.0x;
+#   d = 7: 20k 0.72x, 30k 0.92x, 50k 1.4x;
+#   d = 8: 10k 0.94x, 15k 1.25x, 20k 1.5x;
+#   d = 10: 20k 0.84x, 50k 0.80x, 100k 1.5x (d = 9 interpolated);
+#   d = 12: 50k 0.42x, 100k 0.41x; d = 16: 20k 0.70x, 50k 0.47x.
 # Prim's costs n^2 d, Boruvka's about n log n times a factor growing fast
-# with d (the k-d tree prunes less), so the crossover n grows with d; the
-# Delaunay route is never the fastest and is taken on request only.
-_BORUVKA_AUTO_MIN_SAMPLES = {1: 2000, 2: 2000, 3: 2000, 4: 10000, 5: 10000, 6: 20000, 7: 50000, 8: 80000}
+# with d (the k-d tree prunes less), so the crossover n grows with d, and
+# with the data (the blobs' centres are drawn anew for each d); the Delaunay
+# route is never the fastest and is taken on request only.
+_BORUVKA_AUTO_MIN_SAMPLES = {
+    1: 2000,
+    2: 2000,
+    3: 2000,
+    4: 2000,
+    5: 5000,
+    6: 10000,
+    7: 40000,
+    8: 15000,
+    9: 40000,
+    10: 70000,
+}
 
 
 def _resolve_algorithm(algorithm, X, metric, native):
@@ -594,8 +608,15 @@ def _vat_order_delaunay(X, metric, n_threads, verbose):
     return order, cut_weights
 
 
-# Samples per leaf of the Boruvka route's k-d tree.
-_BORUVKA_LEAF_SIZE = 16
+# Samples per leaf of the Boruvka route's k-d tree: from 4 features on, a
+# node's box bound costs as much as a distance and prunes little, so larger
+# leaves (scanned many samples at a time) win. Measured on 200 000 Gaussian
+# blobs, 1 thread (benchmarks/bench_vat_large.py's data): leaves of 16 / 64
+# samples take 0.55 / 0.66 s in 2-d, 0.80 / 0.83 s in 3-d, 1.19 / 0.98 s in
+# 4-d, 1.85 / 1.44 s in 5-d and 10.1 / 7.9 s in 8-d; at 100 000 samples in
+# 16-d, leaves of 32, 64, 128 and 256 take 23.0, 19.9, 19.0 and 20.4 s.
+def _boruvka_leaf_size(n_features):
+    return 16 if n_features <= 3 else 64
 
 
 def _vat_order_boruvka(X, metric, n_threads, verbose):
@@ -617,7 +638,7 @@ def _vat_order_boruvka(X, metric, n_threads, verbose):
     u = np.empty(n - 1, dtype=np.intp)
     v = np.empty(n - 1, dtype=np.intp)
     w = np.empty(n - 1)
-    if _vat_boruvka.boruvka_mst(X64, _BORUVKA_LEAF_SIZE, u, v, w, n_threads):
+    if _vat_boruvka.boruvka_mst(X64, _boruvka_leaf_size(X64.shape[1]), u, v, w, n_threads):
         return None
     start = _farthest_row_euclidean(X64, n_threads)
     order = np.empty(n, dtype=np.intp)

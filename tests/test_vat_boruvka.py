@@ -186,12 +186,12 @@ def test_auto_picks_boruvka_where_measured_fastest(monkeypatch):
     rng = np.random.RandomState(0)
     # n_references=0: the gap statistic's reference orders take routes too.
     VAT(n_references=0).fit(rng.normal(size=(2500, 2)))
-    VAT(n_references=0).fit(rng.normal(size=(12000, 4)))
-    VAT(n_references=0).fit(rng.normal(size=(3000, 4)))  # Prim's faster at this n
+    VAT(n_references=0).fit(rng.normal(size=(12000, 6)))
+    VAT(n_references=0).fit(rng.normal(size=(3000, 6)))  # Prim's faster at this n
     VAT(n_references=0).fit(rng.normal(size=(100, 2)))  # small: Prim's
     VAT(n_references=0).fit(rng.normal(size=(3000, 32)))  # high dimension: Prim's
     VAT(metric="manhattan", n_references=0).fit(rng.normal(size=(2500, 2)))
-    assert calls == [(2500, 2), (12000, 4)]
+    assert calls == [(2500, 2), (12000, 6)]
 
 
 def test_verbose(capsys):
