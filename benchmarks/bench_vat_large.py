@@ -97,6 +97,12 @@ def main():
         "--peer-n", type=int, nargs="+", default=None, help="sample sizes of the peers section"
     )
     parser.add_argument("--peer-d", type=int, nargs="+", default=None, help="dimensions of the peers section")
+    parser.add_argument(
+        "--peer-timeout",
+        type=float,
+        default=300,
+        help="seconds after which a peers-section contender is skipped",
+    )
     args = parser.parse_args()
 
     if args.only in (None, "issue3"):
@@ -149,7 +155,7 @@ def main():
         sampled(args.quick)
 
     if args.only in (None, "peers"):
-        peers(args.quick, sizes=args.peer_n, dims=args.peer_d)
+        peers(args.quick, timeout=args.peer_timeout, sizes=args.peer_n, dims=args.peer_d)
 
 
 def sampled(quick):
@@ -308,7 +314,12 @@ def peers(quick, timeout=300, sizes=None, dims=None):
     """Time of each peer / time of our exact VAT order (> 1: we are faster),
     at 1 and 2 threads; a peer is skipped past 5 minutes, and at shapes where
     it would need over 8 GB (fastcluster's and mlpack's memory is O(n), so
-    only time limits apply here)."""
+    only time limits apply here). No exact MST takes less than linear time, so
+    a contender whose time at a smaller n, scaled by the ratio of the sizes,
+    already exceeds the limit (or that was skipped there) is not run again
+    at the larger n. A skipped peer's cell is a lower bound of its ratio:
+    '> r (> 300 s)' past the limit, '> r (predicted)' from the linear
+    prediction."""
     import os
 
     print("\n## Exact MST peers: time of peer / time of ours (> 1: we are faster)")
@@ -321,19 +332,36 @@ def peers(quick, timeout=300, sizes=None, dims=None):
     print("| n | d | threads | ours (s) | ours MB | " + " | ".join(PEER_NAMES) + " | weights agree |")
     print("|" + "---|" * (6 + len(PEER_NAMES)))
     missing = set()
+    seen = {}  # (name, d, threads) -> (n, seconds or None when skipped)
+
+    def timed(name, n, d, threads):
+        # A skipped contender took at least "at_least" seconds (the limit, or
+        # its smaller-n time scaled linearly): its ratio is a lower bound.
+        last = seen.get((name, d, threads))
+        if last is not None and last[1] * n / last[0] > timeout:
+            seen[name, d, threads] = (n, last[1] * n / last[0])
+            return {"skipped": "predicted", "at_least": last[1] * n / last[0]}
+        res = run_peer(name, n, d, threads, timeout)
+        if "skipped" in res and res["skipped"].startswith(">"):
+            res["at_least"] = timeout
+        seen[name, d, threads] = (n, res.get("time", res.get("at_least", float("inf"))))
+        return res
+
     for n in sizes:
         for d in dims:
             for threads in (1, 2):
-                ours = run_peer("ours", n, d, threads, timeout)
+                ours = timed("ours", n, d, threads)
                 cells, agree = [], True
                 for name in PEER_NAMES:
                     if name in missing:
                         cells.append("not installed")
                         continue
-                    res = run_peer(name, n, d, threads, timeout)
+                    res = timed(name, n, d, threads)
                     if "missing" in res:
                         missing.add(name)
                         cells.append("not installed")
+                    elif "skipped" in res and "at_least" in res and "time" in ours:
+                        cells.append(f"> {res['at_least'] / ours['time']:.2f} ({res['skipped']})")
                     elif "skipped" in res:
                         cells.append(res["skipped"])
                     elif "time" not in ours:
@@ -343,6 +371,8 @@ def peers(quick, timeout=300, sizes=None, dims=None):
                         agree &= abs(res["weight"] - ours["weight"]) <= 1e-6 * ours["weight"]
                 if "time" in ours:
                     head = f"{ours['time']:.2f} | {ours['peak_mb']:.0f}"
+                elif "at_least" in ours:
+                    head = f"> {ours['at_least']:.0f} ({ours['skipped']}) | -"
                 else:
                     head = f"{ours.get('skipped', '?')} | -"
                 print(
