@@ -197,13 +197,14 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None, algorit
           (duplicate samples, tied triangulation edges) fall back to Prim's.
         - ``"boruvka"``: Euclidean metrics on dense data: the exact MST by
           Boruvka's algorithm over a k-d tree [2]_, O(n log n) time in low
-          dimension (slower than Prim's from about 8 features unless n is
+          dimension (slower than Prim's from about 6 features unless n is
           large), memory 8 n d + about 100 n bytes + 25 n bytes per thread,
           plus the exact farthest pair. A tied lightest edge falls back to
           Prim's.
         - ``"auto"``: ``"boruvka"`` for Euclidean data where it was measured
-          faster than Prim's (from 2000 samples in 1 to 3 features, from more
-          samples in 4 to 8 features), else ``"prim"``.
+          faster than Prim's (from 2000 samples in 1 to 4 features, from more
+          samples in 5 to 10 features: 15 000 in 8, 70 000 in 10), else
+          ``"prim"``.
     verbose : int, default=0
         Print progress of long runs (about every tenth of the samples).
 
