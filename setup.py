@@ -40,7 +40,11 @@ def _warning_flags():
 
 def extensions():
     compile_omp, link_omp = _openmp_flags()
-    extra_compile = ([] if sys.platform == "win32" else ["-O3"]) + _warning_flags()
+    # No fused multiply-add contraction (GCC's default where FMA exists, e.g.
+    # with -march=native or on aarch64): the exact VAT routes compare sums
+    # that must be the same bits in every kernel, and the k-means kernels
+    # must give scikit-learn's bits (its wheels are built without FMA on x86-64).
+    extra_compile = ([] if sys.platform == "win32" else ["-O3", "-ffp-contract=off"]) + _warning_flags()
     package = HERE / "sklearn_tendency"
     # Headers and .pxd files: rebuild when they change.
     depends = [str(p.relative_to(HERE)) for p in sorted(package.glob("*.h"))]

@@ -198,6 +198,8 @@ cdef double _nearest_foreign(
                     elif dist == best:
                         if best_q[0] >= 0:
                             tie[0] = True
+                            if best == 0.0:
+                                return best  # nothing is nearer: a tie for good
                         else:
                             best_q[0] = q
                 j0 = j1
@@ -277,6 +279,20 @@ cdef bint _foreign_near_box(
                     lb += (g - hi[k]) * (g - hi[k])
             if lb * _SLACK <= bound:
                 return True
+    return False
+
+
+cdef inline bint _leaf_needs_search(
+    intp_t s, intp_t e, intp_t c, double bound, const intp_t[::1] comp,
+    const intp_t[::1] nn, const double[::1] nn_d,
+) noexcept nogil:
+    """Whether a sample of positions s..e-1, all in component c, needs a
+    search: its cached neighbour is not foreign any more, and its lower
+    bound does not exceed c's best edge so far (as the per-sample loop asks)."""
+    cdef intp_t p
+    for p in range(s, e):
+        if (nn[p] < 0 or comp[nn[p]] == c) and nn_d[p] <= bound:
+            return True
     return False
 
 
@@ -383,15 +399,18 @@ def boruvka_mst(
                     if spread > best_spread:
                         best_spread = spread
                         dim = k
+                # A node of identical samples is split too (any split of it
+                # is a median split), so that no leaf exceeds leaf_size and
+                # a search's work stays between two checks for Ctrl-C.
+                m = s + (e - s) // 2
                 if best_spread > 0:
-                    m = s + (e - s) // 2
                     _select(&idx[0], Xd, d, dim, s, e, m)
-                    n_left[node] = n_nodes
-                    n_start[n_nodes] = s
-                    n_end[n_nodes] = m
-                    n_start[n_nodes + 1] = m
-                    n_end[n_nodes + 1] = e
-                    n_nodes += 2
+                n_left[node] = n_nodes
+                n_start[n_nodes] = s
+                n_end[n_nodes] = m
+                n_start[n_nodes + 1] = m
+                n_end[n_nodes + 1] = e
+                n_nodes += 2
             node += 1
     leaves_np = np.flatnonzero(np.asarray(n_left)[:n_nodes] < 0)
     leaves_np = leaves_np[np.argsort(np.asarray(n_start)[leaves_np])]
@@ -457,7 +476,9 @@ def boruvka_mst(
                     # A leaf inside one component with no foreign sample
                     # within its best edge so far: none of its samples can
                     # give a lighter edge.
-                    if c >= 0 and t_best[t, c] < INFINITY and not _foreign_near_box(
+                    if c >= 0 and t_best[t, c] < INFINITY and _leaf_needs_search(
+                            n_start[node], n_end[node], c, t_best[t, c], comp, nn, nn_d
+                    ) and not _foreign_near_box(
                             &n_lo[node, 0], &n_hi[node, 0], c, t_best[t, c], &PT[0], d, comp,
                             n_comp, n_left, n_start, n_end, n_lo, n_hi):
                         for p in range(n_start[node], n_end[node]):

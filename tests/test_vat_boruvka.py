@@ -92,8 +92,8 @@ def test_threads_report_ties_between_components(seed, leaf_size):
     # lightest edges to either side have the same length, from different
     # samples: a tie at every thread count, none before. Shifting the last
     # copy by 3 + 2**-10 instead leaves no tie: scipy's MST at every count.
-    # The tied samples lie in leaves inside one component, which are searched
-    # as a box first: a box at exactly the tied distance must be searched.
+    # The tied samples lie in leaves inside one component, which are tested
+    # as a box first: the test must not skip a leaf holding a tied sample.
     rng = np.random.RandomState(seed)
     A = rng.randint(0, 1024, size=(200, 2)) / 1024
     assert not boruvka_edges(A)[0]
@@ -123,6 +123,18 @@ def test_tie_between_two_samples_of_a_component(n_threads):
     tied, u, v, w = boruvka_edges(X, 1, n_threads=n_threads)
     assert not tied
     np.testing.assert_array_equal(np.sort(w), np.sort(np.diff(X[:, 0]) ** 2))
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_identical_samples_are_a_tie(n_threads):
+    # Identical rows: every leaf of them is split like any other node (a
+    # zero-spread node used to stay one leaf, searched by one thread between
+    # two checks for Ctrl-C), and a tie at distance 0 ends a search at once.
+    X = np.vstack([np.zeros((5000, 3)), np.random.RandomState(0).uniform(1, 2, size=(50, 3))])
+    assert boruvka_edges(X, 16, n_threads=n_threads)[0]
+    # One duplicate pair: both reach every other sample at the same length.
+    assert boruvka_edges(X[4998:], 16, n_threads=n_threads)[0]
+    assert not boruvka_edges(X[4999:], 16, n_threads=n_threads)[0]
 
 
 def test_kernel_reports_ties():
