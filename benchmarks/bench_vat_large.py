@@ -332,7 +332,8 @@ def peers(quick, timeout=300, sizes=None, dims=None):
     print("| n | d | threads | ours (s) | ours MB | " + " | ".join(PEER_NAMES) + " | weights agree |")
     print("|" + "---|" * (6 + len(PEER_NAMES)))
     missing = set()
-    seen = {}  # (name, d, threads) -> (n, seconds or None when skipped)
+    seen = {}  # (name, d, threads) -> (n, its seconds, or at least)
+    worked = set()  # contenders that ran at some shape
 
     def timed(name, n, d, threads):
         # A skipped contender took at least "at_least" seconds (the limit, or
@@ -344,7 +345,10 @@ def peers(quick, timeout=300, sizes=None, dims=None):
         res = run_peer(name, n, d, threads, timeout)
         if "skipped" in res and res["skipped"].startswith(">"):
             res["at_least"] = timeout
-        seen[name, d, threads] = (n, res.get("time", res.get("at_least", float("inf"))))
+        if "time" in res or "at_least" in res:
+            seen[name, d, threads] = (n, res.get("time", res.get("at_least")))
+        if "time" in res:
+            worked.add(name)
         return res
 
     for n in sizes:
@@ -357,9 +361,13 @@ def peers(quick, timeout=300, sizes=None, dims=None):
                         cells.append("not installed")
                         continue
                     res = timed(name, n, d, threads)
-                    if "missing" in res:
+                    if "missing" in res and name not in worked:
                         missing.add(name)
                         cells.append("not installed")
+                    elif "missing" in res:
+                        # Installed, but this shape needs more (fast-hdbscan
+                        # routes d > 16 or so through pynndescent's kNN graph).
+                        cells.append(f"n/a ({res['missing'][:48]})")
                     elif "skipped" in res and "at_least" in res and "time" in ours:
                         cells.append(f"> {res['at_least'] / ours['time']:.2f} ({res['skipped']})")
                     elif "skipped" in res:
