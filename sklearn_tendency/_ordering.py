@@ -203,7 +203,7 @@ def vat_order(X, *, metric="euclidean", metric_params=None, n_jobs=None, algorit
           Prim's.
         - ``"auto"``: ``"boruvka"`` for Euclidean data where it was measured
           faster than Prim's (from 2000 samples in 1 to 4 features, from more
-          samples in 5 to 10 features: 15 000 in 8, 70 000 in 10), else
+          samples in 5 to 10 features: 30 000 in 8, 80 000 in 10), else
           ``"prim"``.
     verbose : int, default=0
         Print progress of long runs (about every tenth of the samples).
@@ -307,8 +307,14 @@ _DELAUNAY_MAX_FEATURES = 3
 #   d = 6: 5k 0.71x, 10k 1.5x, 20k 2.0x;
 #   d = 7: 20k 0.72x, 30k 0.92x, 50k 1.4x;
 #   d = 8: 10k 0.94x, 15k 1.25x, 20k 1.5x;
-#   d = 10: 20k 0.84x, 50k 0.80x, 100k 1.5x (d = 9 interpolated);
-#   d = 12: 50k 0.42x, 100k 0.41x; d = 16: 20k 0.70x, 50k 0.47x.
+#   d = 10: 20k 0.84x, 50k 0.80x, 100k 1.5x;
+#   d = 12: 50k 0.42x, 100k 0.41x; d = 16: 20k 0.70x, 50k 0.47x;
+# and over three draws of the blobs (medians, with the spread they show):
+#   d = 6: 10k 1.17x (0.86-1.20), 20k 1.67x, 40k 2.86x (0.95-3.11);
+#   d = 7: 10k 0.81x, 20k 0.93x (0.73-1.81), 40k 1.41x (0.89-2.06);
+#   d = 8: 10k 0.76x, 20k 0.83x (0.82-1.19), 40k 1.68x (0.60-1.74);
+#   d = 9: 20k 0.58x, 40k 0.90x (0.73-1.02).
+# The thresholds follow the medians, non-decreasing in d.
 # Prim's costs n^2 d, Boruvka's about n log n times a factor growing fast
 # with d (the k-d tree prunes less), so the crossover n grows with d, and
 # with the data (the blobs' centres are drawn anew for each d); the Delaunay
@@ -320,10 +326,10 @@ _BORUVKA_AUTO_MIN_SAMPLES = {
     4: 2000,
     5: 5000,
     6: 10000,
-    7: 40000,
-    8: 15000,
-    9: 40000,
-    10: 70000,
+    7: 30000,
+    8: 30000,
+    9: 60000,
+    10: 80000,
 }
 
 
