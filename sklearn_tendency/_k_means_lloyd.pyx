@@ -294,6 +294,16 @@ def _set_help_first(bint flag):
     _help_first = flag
 
 
+# Benchmarks only: False turns the help off (the static split alone), to
+# measure what it gains, in one run.
+cdef bint _help_enabled = True
+
+
+def _set_help(bint flag):
+    global _help_enabled
+    _help_enabled = flag
+
+
 # Below this many flops of GEMM per pass (2 n k d), a pass runs the threads'
 # shares of the rows one after the other on the calling thread: waking a
 # second thread costs more than it saves, and when another OpenMP runtime's
@@ -331,7 +341,7 @@ cdef class _Workspace:
         self.dist = padded_rows(self.n_threads, SKLEARN_CHUNK * n_clusters, dtype)
         # Threads that finish their share take over the rest of another's
         # (_help_rows): 16 bytes and an int per chunk of 256 rows.
-        self.help = self.parallel and SKT_HAVE_HELP
+        self.help = self.parallel and SKT_HAVE_HELP and _help_enabled
         n_chunks = max(1, (n_samples + SKLEARN_CHUNK - 1) // SKLEARN_CHUNK)
         self.states = np.zeros(n_chunks, dtype=np.intc)
         self.chunk_obj = np.zeros(n_chunks, dtype=np.float64)
