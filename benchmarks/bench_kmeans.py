@@ -231,6 +231,14 @@ def main():
         help="the peers section (scikit-learn-intelex, faiss-cpu)",
     )
     parser.add_argument(
+        "--shape",
+        nargs=3,
+        type=int,
+        action="append",
+        metavar=("N", "D", "K"),
+        help="peers section: run this shape only (repeatable)",
+    )
+    parser.add_argument(
         "--busy",
         action="store_true",
         help="a busy loop on the last CPU for the whole run (another process holding a core)",
@@ -375,7 +383,7 @@ def peers_section(args):
     fits, best of ``--repeat``, at 1 and 2 threads; the final objectives must
     agree (relative 1e-4: faiss computes in float32 with its own summation)."""
     contenders, missing = _peer_contenders()
-    shapes = PEER_QUICK if args.quick else PEER_SHAPES
+    shapes = [tuple(sh) for sh in args.shape] if args.shape else PEER_QUICK if args.quick else PEER_SHAPES
     repeat = args.repeat or (2 if args.quick else 3)
     print(
         f"\n## Peers: time of peer / time of LloydKMeans (> 1: we are faster); "
