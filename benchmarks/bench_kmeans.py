@@ -30,7 +30,12 @@ initial rows, 1 and 2 threads, the fits alternating. There is no GEMM bound; the
 kernel run with and without recording the objective, and the fit with and
 without ``store_centers``. ``--n``/``--d``/``--density`` scale it.
 
-Usage: python benchmarks/bench_kmeans.py [--quick] [--repeat R] [--max-iter M]
+``--busy``: a process spins on the last CPU for the whole run, as another
+job holding a core would; the peers section's "ours, no help" column is the
+static split alone (no thread assigns another's chunks), fitted in the same
+run.
+
+Usage: python benchmarks/bench_kmeans.py [--quick] [--repeat R] [--max-iter M] [--busy]
        python benchmarks/bench_kmeans.py --sparse [--n N] [--d D] [--density P]
 """
 
@@ -190,6 +195,25 @@ def main_sparse(args):
     print(f"# load average at end {os.getloadavg()[0]:.2f}")
 
 
+def _spin(cpu):
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {cpu})
+    while True:
+        pass
+
+
+def _start_busy_loop():
+    """A process spinning on the last CPU until this one exits."""
+    import atexit
+    import multiprocessing
+
+    cpu = (os.cpu_count() or 1) - 1
+    proc = multiprocessing.get_context("fork").Process(target=_spin, args=(cpu,), daemon=True)
+    proc.start()
+    atexit.register(proc.terminate)
+    print(f"# a busy loop holds CPU {cpu} for the whole run")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="two small shapes, 2 repeats")
@@ -206,7 +230,22 @@ def main():
         default="with",
         help="the peers section (scikit-learn-intelex, faiss-cpu)",
     )
+    parser.add_argument(
+        "--shape",
+        nargs=3,
+        type=int,
+        action="append",
+        metavar=("N", "D", "K"),
+        help="peers section: run this shape only (repeatable)",
+    )
+    parser.add_argument(
+        "--busy",
+        action="store_true",
+        help="a busy loop on the last CPU for the whole run (another process holding a core)",
+    )
     args = parser.parse_args()
+    if args.busy:
+        _start_busy_loop()
     if args.sparse:
         return main_sparse(args)
     if args.peers == "only":
@@ -287,6 +326,16 @@ def _peer_contenders():
 
     contenders["LloydKMeans"] = ours
 
+    def ours_static(X, init, k, max_iter, threads):
+        # The static split alone: no thread helps another (what the help gains).
+        _lloyd._set_help(False)
+        try:
+            return ours(X, init, k, max_iter, threads)
+        finally:
+            _lloyd._set_help(True)
+
+    contenders["ours, no help"] = ours_static
+
     def sk(X, init, k, max_iter, threads):
         est = KMeans(k, init=init, n_init=1, tol=0, max_iter=max_iter, algorithm="lloyd").fit(X)
         return est.n_iter_, objective(X, est.cluster_centers_)
@@ -334,7 +383,7 @@ def peers_section(args):
     fits, best of ``--repeat``, at 1 and 2 threads; the final objectives must
     agree (relative 1e-4: faiss computes in float32 with its own summation)."""
     contenders, missing = _peer_contenders()
-    shapes = PEER_QUICK if args.quick else PEER_SHAPES
+    shapes = [tuple(sh) for sh in args.shape] if args.shape else PEER_QUICK if args.quick else PEER_SHAPES
     repeat = args.repeat or (2 if args.quick else 3)
     print(
         f"\n## Peers: time of peer / time of LloydKMeans (> 1: we are faster); "

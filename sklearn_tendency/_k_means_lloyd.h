@@ -288,6 +288,65 @@ SKT_ADD_ROWS(double, d)
 SKT_DEFINE(float, f)
 SKT_DEFINE(double, d)
 
+/* The update of the sums for rows whose labels are known (a chunk whose
+   assignment another thread did, see skt_chunk_*): the same operations in
+   the same order as the update in the row loop above, so the same bits. */
+#define SKT_ACCUMULATE(T, S)                                                        \
+    static inline void skt_accumulate_##S(int nr, int d, const T *SKT_RESTRICT X,   \
+                                          const T *SKT_RESTRICT w,                  \
+                                          const int *SKT_RESTRICT labels,           \
+                                          T *SKT_RESTRICT sums,                     \
+                                          T *SKT_RESTRICT weights, int unit) {      \
+        for (int i = 0; i < nr; i++) {                                              \
+            const T *SKT_RESTRICT x = X + (ptrdiff_t)i * d;                         \
+            int l = labels[i];                                                      \
+            T *SKT_RESTRICT s = sums + (ptrdiff_t)l * d;                            \
+            if (unit) {                                                             \
+                weights[l] += 1;                                                    \
+                skt_add_row_##S(s, x, d);                                           \
+            } else {                                                                \
+                T wi = w[i];                                                        \
+                weights[l] += wi;                                                   \
+                skt_add_row_w_##S(s, x, wi, d);                                     \
+            }                                                                       \
+        }                                                                           \
+    }
+SKT_ACCUMULATE(float, f)
+SKT_ACCUMULATE(double, d)
+
+/* Chunk states of a pass whose threads help each other: a thread that has
+   finished its own rows takes the assignment (GEMM and argmin) of the last
+   untaken chunks of another thread's rows; the owner, reaching such a chunk
+   in order, only adds its rows to the sums. Who computes a chunk's distances
+   and labels does not change their bits (the same BLAS call on the same
+   rows), and the sums stay sequential in the owner's row order, so the pass
+   gives the bits of the static split. GCC and clang atomics; elsewhere no
+   thread helps (skt_chunk_claim always succeeds for the owner). */
+enum { SKT_CHUNK_FREE = 0, SKT_CHUNK_HELPED = 1, SKT_CHUNK_DONE = 2, SKT_CHUNK_OWNED = 3 };
+#if defined(__GNUC__)
+#define SKT_HAVE_HELP 1
+static inline int skt_chunk_claim(int *state, int as) {
+    int expected = SKT_CHUNK_FREE;
+    return __atomic_compare_exchange_n(state, &expected, as, 0, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE);
+}
+static inline int skt_chunk_state(int *state) { return __atomic_load_n(state, __ATOMIC_ACQUIRE); }
+static inline void skt_chunk_done(int *state) { __atomic_store_n(state, SKT_CHUNK_DONE, __ATOMIC_RELEASE); }
+static inline void skt_chunk_wait(int *state) {
+    while (__atomic_load_n(state, __ATOMIC_ACQUIRE) != SKT_CHUNK_DONE) {
+#if SKT_HAVE_SSE2
+        _mm_pause();
+#endif
+    }
+}
+#else
+#define SKT_HAVE_HELP 0
+static inline int skt_chunk_claim(int *state, int as) { *state = as; return 1; }
+static inline int skt_chunk_state(int *state) { return *state; }
+static inline void skt_chunk_done(int *state) { *state = SKT_CHUNK_DONE; }
+static inline void skt_chunk_wait(int *state) { (void)state; }
+#endif
+
 /* Whether rows of k distances take the two-pass argmin: decided by the caller,
    once per pass, so that the row loops hold no such test. */
 static inline int skt_use_two_pass_argmin(int k) { return SKT_HAVE_SSE2 && k >= SKT_SIMD_MIN_K; }

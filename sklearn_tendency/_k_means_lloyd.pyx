@@ -28,6 +28,13 @@ sums in thread order, which for one or two threads is the same floating-point
 sum as scikit-learn's lock-protected reduction (a + b == b + a). The centres,
 hence the labels and the iteration count, are then the same bits as
 scikit-learn's, in float32 as in float64.
+
+A thread that finishes its rows early (another process holds its sibling's
+core, say) helps: it assigns the last chunks of another thread's rows that
+their owner has not reached (``_help_rows``), and the owner only adds those
+rows to its sums, in its order. The split of the sums, hence their bits, is
+unchanged; only who computes a chunk's distances changes (doc/user_guide/
+algorithms.rst, section on the equivalence with scikit-learn).
 """
 
 import numpy as np
@@ -72,6 +79,20 @@ cdef extern from "_k_means_lloyd.h":
                     int *labels, double *sums, double *weights, bint two_pass, bint update,
                     bint unit, bint want_obj, double *obj, Py_ssize_t *changed) noexcept nogil
     bint skt_use_two_pass_argmin(int k) noexcept nogil
+    void skt_accumulate_f(int nr, int d, const float *X, const float *w, const int *labels,
+                          float *sums, float *weights, bint unit) noexcept nogil
+    void skt_accumulate_d(int nr, int d, const double *X, const double *w, const int *labels,
+                          double *sums, double *weights, bint unit) noexcept nogil
+    enum:
+        SKT_CHUNK_FREE
+        SKT_CHUNK_HELPED
+        SKT_CHUNK_DONE
+        SKT_CHUNK_OWNED
+        SKT_HAVE_HELP
+    bint skt_chunk_claim(int *state, int as_) noexcept nogil
+    int skt_chunk_state(int *state) noexcept nogil
+    void skt_chunk_done(int *state) noexcept nogil
+    void skt_chunk_wait(int *state) noexcept nogil
     double skt_centre_row_f(const float *x, const float *mean, float *out, int d) noexcept nogil
     double skt_centre_row_d(const double *x, const double *mean, double *out, int d) noexcept nogil
 
@@ -122,14 +143,20 @@ cdef void _assign_rows(
     bint update_centers,
     bint unit_weights,
     int objective_mode,              # 0: none; 1: sum w (||c||^2 - 2 x.c); 2: sum w ||x - c||^2
+    int *state,                      # INOUT chunk states (see _help_rows), or NULL
+    const double *chunk_obj,         # IN a helped chunk's objective term
+    const Py_ssize_t *chunk_changed,  # IN a helped chunk's changed labels
 ) noexcept nogil:
     """Assign rows start..end-1 to their nearest centre, in order, and accumulate.
 
-    Time O((end - start) k d), of which the GEMM is nearly all for k d large;
-    no memory beyond the caller's buffers.
+    A chunk another thread has taken (``state``, see :func:`_help_rows`) is
+    only added to the sums, once its labels are written, with its objective
+    term and changed count where the row loop would have added them: the
+    same bits. Time O((end - start) k d), of which the GEMM is nearly all for
+    k d large; no memory beyond the caller's buffers.
     """
     cdef:
-        Py_ssize_t c0
+        Py_ssize_t c0, ci
         int nr, ii
         const floating *x
         double obj = 0.0
@@ -143,6 +170,26 @@ cdef void _assign_rows(
     c0 = start
     while c0 < end:
         nr = <int> min(<Py_ssize_t> SKLEARN_CHUNK, end - c0)
+        ci = c0 // SKLEARN_CHUNK
+        if state != NULL and not skt_chunk_claim(&state[ci], SKT_CHUNK_OWNED):
+            # Helped: its labels are (being) written by another thread.
+            skt_chunk_wait(&state[ci])
+            obj += chunk_obj[ci]
+            changed += chunk_changed[ci]
+            if update_centers:
+                if floating is float:
+                    skt_accumulate_f(nr, n_features, X + c0 * n_features, sample_weight + c0,
+                                     labels + c0, sums, weights, unit_weights)
+                else:
+                    skt_accumulate_d(nr, n_features, X + c0 * n_features, sample_weight + c0,
+                                     labels + c0, sums, weights, unit_weights)
+            if objective_mode == 2:
+                for ii in range(nr):
+                    x = X + (c0 + ii) * n_features
+                    obj += <double> sample_weight[c0 + ii] * <double> sq_dist(
+                        x, centers + labels[c0 + ii] * n_features, n_features)
+            c0 += nr
+            continue
         # ||c||^2 - 2 x.c, as scikit-learn computes it (the same bits): the
         # ||x||^2 term is common to a row's distances, the argmin needs none.
         if floating is float:
@@ -171,6 +218,92 @@ cdef void _assign_rows(
     n_changed[0] = changed
 
 
+cdef void _help_rows(
+    const floating *X,               # IN (n_samples, n_features)
+    const floating *sample_weight,   # IN (n_samples,)
+    const floating *centers,         # IN (n_clusters, n_features)
+    const floating *centers_sq,      # IN (n_clusters,)
+    int *labels,                     # INOUT (n_samples,) the helped chunks' labels
+    Py_ssize_t start,                # IN first row of another thread's share
+    Py_ssize_t end,                  # IN one past its last row
+    int n_clusters,
+    int n_features,
+    floating *dist,                  # SCRATCH (SKLEARN_CHUNK, n_clusters)
+    bint unit_weights,
+    bint want_obj,                   # IN objective mode 1 in the row loop
+    int *state,                      # INOUT chunk states
+    double *chunk_obj,               # OUT a helped chunk's objective term
+    Py_ssize_t *chunk_changed,       # OUT a helped chunk's changed labels
+) noexcept nogil:
+    """Assign the last chunks of another thread's rows that it has not reached.
+
+    From the share's last chunk backwards, each chunk still free is taken,
+    its distances computed and its rows labelled (the row loop without the
+    update of the sums, which stays with the owner, in its row order), and
+    marked done; the first chunk the owner holds ends the help. On a machine
+    where one core is busy, the thread on the free core so takes over part
+    of the slow one's assignment work (the GEMM, nearly all of a pass) instead
+    of waiting for it at the end of the pass. No memory beyond the scratch.
+    """
+    cdef:
+        Py_ssize_t c0, ci, first = start // SKLEARN_CHUNK
+        Py_ssize_t last = (end - 1) // SKLEARN_CHUNK
+        int nr
+        double o
+        Py_ssize_t ch
+        bint two_pass = skt_use_two_pass_argmin(n_clusters)
+    if end <= start:
+        return
+    ci = last
+    while ci >= first:
+        if not skt_chunk_claim(&state[ci], SKT_CHUNK_HELPED):
+            if skt_chunk_state(&state[ci]) == SKT_CHUNK_OWNED:
+                return
+            ci -= 1  # another helper's (three threads and more)
+            continue
+        c0 = ci * SKLEARN_CHUNK
+        nr = <int> min(<Py_ssize_t> SKLEARN_CHUNK, end - c0)
+        if floating is float:
+            skt_fill_rows_f(dist, centers_sq, nr, n_clusters)
+        else:
+            skt_fill_rows_d(dist, centers_sq, nr, n_clusters)
+        _gemm_minus_2_x_ct_add(X + c0 * n_features, centers, dist, nr, n_clusters, n_features)
+        o = 0.0
+        ch = 0
+        if floating is float:
+            skt_rows_f(dist, nr, n_clusters, n_features, X + c0 * n_features,
+                       sample_weight + c0, labels + c0, NULL, NULL, two_pass,
+                       False, unit_weights, want_obj, &o, &ch)
+        else:
+            skt_rows_d(dist, nr, n_clusters, n_features, X + c0 * n_features,
+                       sample_weight + c0, labels + c0, NULL, NULL, two_pass,
+                       False, unit_weights, want_obj, &o, &ch)
+        chunk_obj[ci] = o
+        chunk_changed[ci] = ch
+        skt_chunk_done(&state[ci])
+        ci -= 1
+
+
+# Tests only: each thread helps the others before its own share, so that
+# the helped path runs on most chunks whatever the timing.
+cdef bint _help_first = False
+
+
+def _set_help_first(bint flag):
+    global _help_first
+    _help_first = flag
+
+
+# Benchmarks only: False turns the help off (the static split alone), to
+# measure what it gains, in one run.
+cdef bint _help_enabled = True
+
+
+def _set_help(bint flag):
+    global _help_enabled
+    _help_enabled = flag
+
+
 # Below this many flops of GEMM per pass (2 n k d), a pass runs the threads'
 # shares of the rows one after the other on the calling thread: waking a
 # second thread costs more than it saves, and when another OpenMP runtime's
@@ -188,9 +321,9 @@ cdef class _Workspace:
     cdef:
         Py_ssize_t n_samples
         int n_features, n_clusters, n_threads
-        bint parallel
+        bint parallel, help
         Py_ssize_t[::1] row_start
-        object sums, weights, objectives, changes, dist
+        object sums, weights, objectives, changes, dist, states, chunk_obj, chunk_changed
 
     def __init__(self, Py_ssize_t n_samples, int n_features, int n_clusters,
                  int n_threads, dtype):
@@ -206,6 +339,13 @@ cdef class _Workspace:
         self.objectives = np.empty(self.n_threads, dtype=np.float64)
         self.changes = np.empty(self.n_threads, dtype=np.intp)
         self.dist = padded_rows(self.n_threads, SKLEARN_CHUNK * n_clusters, dtype)
+        # Threads that finish their share take over the rest of another's
+        # (_help_rows): 16 bytes and an int per chunk of 256 rows.
+        self.help = self.parallel and SKT_HAVE_HELP and _help_enabled
+        n_chunks = max(1, (n_samples + SKLEARN_CHUNK - 1) // SKLEARN_CHUNK)
+        self.states = np.zeros(n_chunks, dtype=np.intc)
+        self.chunk_obj = np.zeros(n_chunks, dtype=np.float64)
+        self.chunk_changed = np.zeros(n_chunks, dtype=np.intp)
 
 
 def _pass(
@@ -243,9 +383,14 @@ def _pass(
         Py_ssize_t[::1] row_start = ws.row_start
         int n_threads = ws.n_threads
         bint parallel = ws.parallel
+        bint help = ws.help
+        int[::1] states = ws.states
+        double[::1] chunk_obj = ws.chunk_obj
+        Py_ssize_t[::1] chunk_changed = ws.chunk_changed
+        int *state = &states[0] if help else NULL
         int n_clusters = ws.n_clusters
         int n_features = ws.n_features
-        int t, j, f
+        int t, j, f, o
         double obj = 0.0, dot
         Py_ssize_t changed = 0
         bint by_clusters = floating is double and update_centers and objective_mode == 1
@@ -255,16 +400,37 @@ def _pass(
         # A pass below PARALLEL_MIN_FLOPS runs the same chunks, in order, on the
         # calling thread alone (the region's `if` clause): waking a second
         # thread costs more than it saves there. Same chunks, same bits.
+        if help:
+            memset(state, 0, states.shape[0] * sizeof(int))
         for t in prange(n_threads, schedule="static", num_threads=n_threads,
                         use_threads_if=parallel):
+            if help and _help_first:
+                for o in range(1, n_threads):
+                    _help_rows(
+                        &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
+                        &labels[0], row_start[(t + o) % n_threads],
+                        row_start[(t + o) % n_threads + 1], n_clusters, n_features,
+                        &dist[t, 0], unit_weights, row_mode == 1, state, &chunk_obj[0],
+                        &chunk_changed[0],
+                    )
             _assign_rows(
                 &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
                 &labels[0], row_start[t], row_start[t + 1],
                 n_clusters, n_features, &dist[t, 0],
                 &sums[t, 0], &weights[t, 0],
                 &objectives[t], &changes[t], update_centers, unit_weights,
-                row_mode,
+                row_mode, state, &chunk_obj[0], &chunk_changed[0],
             )
+            if help:
+                # Then the others' shares, the next thread's first.
+                for o in range(1, n_threads):
+                    _help_rows(
+                        &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
+                        &labels[0], row_start[(t + o) % n_threads],
+                        row_start[(t + o) % n_threads + 1], n_clusters, n_features,
+                        &dist[t, 0], unit_weights, row_mode == 1, state, &chunk_obj[0],
+                        &chunk_changed[0],
+                    )
         reduce_threads(n_threads, n_clusters, n_features, objectives, changes, sums, weights,
                        update_centers, sums_out, weights_out, &obj, &changed)
         if by_clusters:

@@ -6,7 +6,7 @@ from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
-from sklearn_tendency import LloydKMeans
+from sklearn_tendency import LloydKMeans, _k_means_lloyd
 from sklearn_tendency.datasets import load_faithful, make_clustering_seminar
 
 
@@ -344,3 +344,40 @@ def test_equals_sklearn_lloyd_with_tied_distances():
     np.testing.assert_array_equal(ours.labels_, ref.labels_)
     assert ours.n_iter_ == ref.n_iter_
     np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("d, k", [(8, 8), (16, 40)])
+def test_helped_chunks_give_the_same_bits(dtype, threads, weighted, d, k):
+    # A thread that has finished its share assigns the last chunks of
+    # another's, whose owner then only adds them to its sums, in its order.
+    # Helping before its own share (a test switch) makes that happen on most
+    # chunks whatever the timing: the fit must be the same bits as without,
+    # and as KMeans's at two threads (its reduction order at three is its own).
+    rng = np.random.RandomState(d * k + threads)
+    n = 40000  # 2 n k d >= PARALLEL_MIN_FLOPS: the pass runs on threads
+    centres = rng.uniform(-4, 4, size=(k, d))
+    X = (centres[rng.randint(k, size=n)] + rng.normal(size=(n, d))).astype(dtype)
+    w = rng.uniform(0.5, 2.0, size=n).astype(dtype) if weighted else None
+    init = X[rng.choice(n, k, replace=False)]
+    with threadpool_limits(threads, user_api="openmp"):
+        _k_means_lloyd._set_help_first(True)
+        try:
+            helped = LloydKMeans(k, init=init, tol=0).fit(X, sample_weight=w)
+        finally:
+            _k_means_lloyd._set_help_first(False)
+        plain = LloydKMeans(k, init=init, tol=0).fit(X, sample_weight=w)
+        ref = KMeans(k, init=init, n_init=1, algorithm="lloyd", tol=0).fit(X, sample_weight=w)
+    # tol=0: the run ends on unchanged labels, counted in the helped chunks too.
+    assert plain.n_iter_ < plain.max_iter
+    np.testing.assert_array_equal(helped.labels_, plain.labels_)
+    assert helped.n_iter_ == plain.n_iter_
+    np.testing.assert_array_equal(helped.cluster_centers_, plain.cluster_centers_)
+    np.testing.assert_array_equal(helped.inertia_history_, plain.inertia_history_)
+    assert helped.inertia_ == plain.inertia_
+    if threads == 2:
+        np.testing.assert_array_equal(helped.labels_, ref.labels_)
+        assert helped.n_iter_ == ref.n_iter_
+        np.testing.assert_array_equal(helped.cluster_centers_, ref.cluster_centers_)
