@@ -341,6 +341,12 @@ def _peer_contenders():
         return est.n_iter_, objective(X, est.cluster_centers_)
 
     contenders["KMeans lloyd"] = sk
+
+    def sk_elkan(X, init, k, max_iter, threads):
+        est = KMeans(k, init=init, n_init=1, tol=0, max_iter=max_iter, algorithm="elkan").fit(X)
+        return est.n_iter_, objective(X, est.cluster_centers_)
+
+    contenders["KMeans elkan"] = sk_elkan
     try:
         from sklearnex.cluster import KMeans as IntelKMeans
 
