@@ -159,6 +159,25 @@ SKT_INLINE int skt_argmin_simd_f(const float *SKT_RESTRICT di, int k, float *bes
 SKT_ADD_ROWS(float, f)
 SKT_ADD_ROWS(double, d)
 
+/* Row x (weight w, or 1 when unit) added to cluster l's sums and weight: the
+   update of the row loop below and of skt_accumulate, written once. */
+#define SKT_ADD_TO_CLUSTER(T, S)                                                    \
+    SKT_INLINE void skt_add_to_cluster_##S(const T *SKT_RESTRICT x, int l, T w,     \
+                                           int unit, T *SKT_RESTRICT sums,          \
+                                           T *SKT_RESTRICT weights, int d) {        \
+        T *SKT_RESTRICT s = sums + (ptrdiff_t)l * d;                                \
+        if (unit) {                                                                 \
+            /* x * 1 == x exactly: the bits of the weighted sum */                  \
+            weights[l] += 1;                                                        \
+            skt_add_row_##S(s, x, d);                                               \
+        } else {                                                                    \
+            weights[l] += w;                                                        \
+            skt_add_row_w_##S(s, x, w, d);                                          \
+        }                                                                           \
+    }
+SKT_ADD_TO_CLUSTER(float, f)
+SKT_ADD_TO_CLUSTER(double, d)
+
 /* One pass over a chunk whose distances D (nr x k) are hot in cache: per
    row, the argmin (first of equals, as scikit-learn's strict <), the label
    and whether it changed, the objective term w * min and the row added to its
@@ -181,19 +200,9 @@ SKT_ADD_ROWS(double, d)
             labels[i] = l;                                                          \
             /* (double)1 * b == b: no load of w for unit weights */                 \
             if (want_obj) o += unit ? (double)b : (double)w[i] * (double)b;         \
-            if (update) {                                                           \
-                const T *SKT_RESTRICT x = X + (ptrdiff_t)i * d;                     \
-                T *SKT_RESTRICT s = sums + (ptrdiff_t)l * d;                        \
-                if (unit) {                                                         \
-                    /* x * 1 == x exactly: the bits of the weighted sum */          \
-                    weights[l] += 1;                                                \
-                    skt_add_row_##S(s, x, d);                                       \
-                } else {                                                            \
-                    T wi = w[i];                                                    \
-                    weights[l] += wi;                                               \
-                    skt_add_row_w_##S(s, x, wi, d);                                 \
-                }                                                                   \
-            }                                                                       \
+            if (update)                                                             \
+                skt_add_to_cluster_##S(X + (ptrdiff_t)i * d, l, unit ? (T)1 : w[i], \
+                                       unit, sums, weights, d);                     \
         }                                                                           \
         *obj += o;                                                                  \
         *changed += ch;                                                             \
@@ -297,19 +306,9 @@ SKT_DEFINE(double, d)
                                           const int *SKT_RESTRICT labels,           \
                                           T *SKT_RESTRICT sums,                     \
                                           T *SKT_RESTRICT weights, int unit) {      \
-        for (int i = 0; i < nr; i++) {                                              \
-            const T *SKT_RESTRICT x = X + (ptrdiff_t)i * d;                         \
-            int l = labels[i];                                                      \
-            T *SKT_RESTRICT s = sums + (ptrdiff_t)l * d;                            \
-            if (unit) {                                                             \
-                weights[l] += 1;                                                    \
-                skt_add_row_##S(s, x, d);                                           \
-            } else {                                                                \
-                T wi = w[i];                                                        \
-                weights[l] += wi;                                                   \
-                skt_add_row_w_##S(s, x, wi, d);                                     \
-            }                                                                       \
-        }                                                                           \
+        for (int i = 0; i < nr; i++)                                                \
+            skt_add_to_cluster_##S(X + (ptrdiff_t)i * d, labels[i], unit ? (T)1 : w[i], \
+                                   unit, sums, weights, d);                         \
     }
 SKT_ACCUMULATE(float, f)
 SKT_ACCUMULATE(double, d)
