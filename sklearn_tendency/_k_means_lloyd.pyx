@@ -284,6 +284,33 @@ cdef void _help_rows(
         ci -= 1
 
 
+cdef void _help_others(
+    int t,                           # IN the helping thread
+    int n_threads,
+    const Py_ssize_t *row_start,     # IN (n_threads + 1,) the threads' shares
+    const floating *X,               # the rest as for _help_rows
+    const floating *sample_weight,
+    const floating *centers,
+    const floating *centers_sq,
+    int *labels,
+    int n_clusters,
+    int n_features,
+    floating *dist,
+    bint unit_weights,
+    bint want_obj,
+    int *state,
+    double *chunk_obj,
+    Py_ssize_t *chunk_changed,
+) noexcept nogil:
+    """_help_rows on every other thread's share, the next thread's first."""
+    cdef int o, u
+    for o in range(1, n_threads):
+        u = (t + o) % n_threads
+        _help_rows(X, sample_weight, centers, centers_sq, labels, row_start[u],
+                   row_start[u + 1], n_clusters, n_features, dist, unit_weights,
+                   want_obj, state, chunk_obj, chunk_changed)
+
+
 # Tests only: each thread helps the others before its own share, so that
 # the helped path runs on most chunks whatever the timing.
 cdef bint _help_first = False
@@ -390,7 +417,7 @@ def _pass(
         int *state = &states[0] if help else NULL
         int n_clusters = ws.n_clusters
         int n_features = ws.n_features
-        int t, j, f, o
+        int t, j, f
         double obj = 0.0, dot
         Py_ssize_t changed = 0
         bint by_clusters = floating is double and update_centers and objective_mode == 1
@@ -405,14 +432,11 @@ def _pass(
         for t in prange(n_threads, schedule="static", num_threads=n_threads,
                         use_threads_if=parallel):
             if help and _help_first:
-                for o in range(1, n_threads):
-                    _help_rows(
-                        &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
-                        &labels[0], row_start[(t + o) % n_threads],
-                        row_start[(t + o) % n_threads + 1], n_clusters, n_features,
-                        &dist[t, 0], unit_weights, row_mode == 1, state, &chunk_obj[0],
-                        &chunk_changed[0],
-                    )
+                _help_others(
+                    t, n_threads, &row_start[0], &X[0, 0], &sample_weight[0], &centers[0, 0],
+                    &centers_sq[0], &labels[0], n_clusters, n_features, &dist[t, 0],
+                    unit_weights, row_mode == 1, state, &chunk_obj[0], &chunk_changed[0],
+                )
             _assign_rows(
                 &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
                 &labels[0], row_start[t], row_start[t + 1],
@@ -422,15 +446,11 @@ def _pass(
                 row_mode, state, &chunk_obj[0], &chunk_changed[0],
             )
             if help:
-                # Then the others' shares, the next thread's first.
-                for o in range(1, n_threads):
-                    _help_rows(
-                        &X[0, 0], &sample_weight[0], &centers[0, 0], &centers_sq[0],
-                        &labels[0], row_start[(t + o) % n_threads],
-                        row_start[(t + o) % n_threads + 1], n_clusters, n_features,
-                        &dist[t, 0], unit_weights, row_mode == 1, state, &chunk_obj[0],
-                        &chunk_changed[0],
-                    )
+                _help_others(
+                    t, n_threads, &row_start[0], &X[0, 0], &sample_weight[0], &centers[0, 0],
+                    &centers_sq[0], &labels[0], n_clusters, n_features, &dist[t, 0],
+                    unit_weights, row_mode == 1, state, &chunk_obj[0], &chunk_changed[0],
+                )
         reduce_threads(n_threads, n_clusters, n_features, objectives, changes, sums, weights,
                        update_centers, sums_out, weights_out, &obj, &changed)
         if by_clusters:
