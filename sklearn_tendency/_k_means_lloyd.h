@@ -367,4 +367,29 @@ static inline int skt_use_two_pass_argmin(int k) { return SKT_HAVE_SSE2 && k >= 
 SKT_CENTRE(float, f)
 SKT_CENTRE(double, d)
 
+/* Clocks of the pass's thread-count choice (see _pass): the CPU time the
+   calling thread has run, and a monotonic wall clock, in seconds; -1 where
+   the platform has no such clock (the choice then stays with the threads).
+   The pass compares its wall time with the CPU time its threads spent: on
+   an idle machine two threads take about half of it, but when another
+   process holds one core the thread there runs in its time slices and the
+   pass waits for it at the region's end. */
+#include <time.h>
+static inline double skt_thread_cpu_seconds(void) {
+#if defined(CLOCK_THREAD_CPUTIME_ID)
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+        return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+#endif
+    return -1.0;
+}
+static inline double skt_wall_seconds(void) {
+#if defined(CLOCK_MONOTONIC)
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
+        return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+#endif
+    return -1.0;
+}
+
 #endif /* SKT_K_MEANS_LLOYD_H */

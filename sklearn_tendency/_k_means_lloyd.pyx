@@ -95,6 +95,8 @@ cdef extern from "_k_means_lloyd.h":
     void skt_chunk_wait(int *state) noexcept nogil
     double skt_centre_row_f(const float *x, const float *mean, float *out, int d) noexcept nogil
     double skt_centre_row_d(const double *x, const double *mean, double *out, int d) noexcept nogil
+    double skt_thread_cpu_seconds() noexcept nogil
+    double skt_wall_seconds() noexcept nogil
 
 
 cdef inline void _gemm_minus_2_x_ct_add(
@@ -331,6 +333,25 @@ def _set_help(bint flag):
     _help_enabled = flag
 
 
+# The choice of one or several threads per pass (see _pass): 1 measures and
+# chooses (the default); 0 always runs the threads (benchmarks measure what
+# the choice gains); 2 alternates, one pass on the threads, one on the
+# calling thread (tests: both kinds of pass in one run).
+cdef int _adapt_mode = 1
+
+
+def _set_adapt(int mode):
+    global _adapt_mode
+    _adapt_mode = mode
+
+
+# Passes run on the calling thread after a pass on the threads was slower
+# than its threads' CPU time: from HOLD_MIN, doubling while the threads keep
+# losing, up to HOLD_MAX; a pass on the threads probes again after each hold.
+HOLD_MIN = 4
+HOLD_MAX = 256
+
+
 # Below this many flops of GEMM per pass (2 n k d), a pass runs the threads'
 # shares of the rows one after the other on the calling thread: waking a
 # second thread costs more than it saves, and when another OpenMP runtime's
@@ -351,6 +372,12 @@ cdef class _Workspace:
         bint parallel, help
         Py_ssize_t[::1] row_start
         object sums, weights, objectives, changes, dist, states, chunk_obj, chunk_changed
+        # The thread-count choice (_pass): passes left on the calling thread,
+        # the next hold, the wall time of the last pass on the threads, and
+        # each thread's CPU time in the last pass.
+        Py_ssize_t serial_left, hold, n_passes
+        double threads_wall
+        object cpu
 
     def __init__(self, Py_ssize_t n_samples, int n_features, int n_clusters,
                  int n_threads, dtype):
@@ -373,6 +400,44 @@ cdef class _Workspace:
         self.states = np.zeros(n_chunks, dtype=np.intc)
         self.chunk_obj = np.zeros(n_chunks, dtype=np.float64)
         self.chunk_changed = np.zeros(n_chunks, dtype=np.intp)
+        self.serial_left = 0
+        self.hold = HOLD_MIN
+        self.n_passes = 0
+        self.threads_wall = np.inf
+        self.cpu = np.zeros(self.n_threads, dtype=np.float64)
+
+    cpdef bint threads_now(self):
+        """Whether this pass runs on the threads (see _pass), and count it."""
+        cdef bint now = self.parallel
+        if self.parallel:
+            if _adapt_mode == 2:
+                now = self.n_passes % 2 == 0
+            elif _adapt_mode == 1 and self.serial_left > 0:
+                self.serial_left -= 1
+                now = False
+        self.n_passes += 1
+        return now
+
+    cpdef void choose(self, bint threads, double wall, double cpu_sum):
+        """Hold the next passes on the calling thread, or not, after this one.
+
+        ``threads``: whether the pass ran on the threads; ``wall``: its wall
+        time; ``cpu_sum``: the CPU time its threads spent in it.
+        """
+        if not self.parallel or _adapt_mode != 1:
+            return
+        if threads:
+            # No clock (-1 - -1 = 0): the threads stay.
+            if cpu_sum > 0.0 and wall > cpu_sum:
+                self.serial_left = self.hold
+                self.hold = min(2 * self.hold, HOLD_MAX)
+            else:
+                self.hold = HOLD_MIN
+            self.threads_wall = wall
+        elif wall > self.threads_wall:
+            # One thread was slower still (it shares the busy core): back
+            # to the threads at once.
+            self.serial_left = 0
 
 
 def _pass(
@@ -400,6 +465,18 @@ def _pass(
     per row in it (measured 2.5% of the fit at n = 10^6, d = k = 8). float32
     sums are float32, as scikit-learn's (their bits make its centres), and
     too coarse for it: float32 rows add their terms in double.
+
+    The pass runs on the threads or, held there by the previous passes, on
+    the calling thread alone: the same shares of rows and sums in the same
+    order, so the same bits either way. A pass on the threads whose wall time
+    exceeds the CPU time its threads spent (so one thread would have been as
+    fast) holds the next passes on one thread, 4 at first, twice as many each
+    time the threads lose again (at most 256), then tries the threads again;
+    a pass on one thread slower than the last pass on the threads ends the
+    hold. That happens when another process holds a core: the thread on it
+    runs in its time slices, and every pass waits for it at the region's end
+    (a time slice, milliseconds, can exceed a whole pass). Two clock readings
+    per thread and pass.
     """
     cdef:
         floating[:, ::1] sums = ws.sums
@@ -409,11 +486,14 @@ def _pass(
         floating[:, ::1] dist = ws.dist
         Py_ssize_t[::1] row_start = ws.row_start
         int n_threads = ws.n_threads
-        bint parallel = ws.parallel
-        bint help = ws.help
+        bint parallel = ws.threads_now()
+        bint help = ws.help and parallel
         int[::1] states = ws.states
         double[::1] chunk_obj = ws.chunk_obj
         Py_ssize_t[::1] chunk_changed = ws.chunk_changed
+        double[::1] cpu = ws.cpu
+        double wall, cpu_start, cpu_total = 0.0
+        int u
         int *state = &states[0] if help else NULL
         int n_clusters = ws.n_clusters
         int n_features = ws.n_features
@@ -424,13 +504,15 @@ def _pass(
         int row_mode = 0 if by_clusters else objective_mode
 
     with nogil:
-        # A pass below PARALLEL_MIN_FLOPS runs the same chunks, in order, on the
-        # calling thread alone (the region's `if` clause): waking a second
-        # thread costs more than it saves there. Same chunks, same bits.
+        # A pass below PARALLEL_MIN_FLOPS, or held on one thread by
+        # ws.choose, runs the same chunks, in order, on the calling thread
+        # alone (the region's `if` clause). Same chunks, same bits.
         if help:
             memset(state, 0, states.shape[0] * sizeof(int))
+        wall = skt_wall_seconds()
         for t in prange(n_threads, schedule="static", num_threads=n_threads,
                         use_threads_if=parallel):
+            cpu_start = skt_thread_cpu_seconds()
             if help and _help_first:
                 _help_others(
                     t, n_threads, &row_start[0], &X[0, 0], &sample_weight[0], &centers[0, 0],
@@ -451,6 +533,10 @@ def _pass(
                     &centers_sq[0], &labels[0], n_clusters, n_features, &dist[t, 0],
                     unit_weights, row_mode == 1, state, &chunk_obj[0], &chunk_changed[0],
                 )
+            cpu[t] = skt_thread_cpu_seconds() - cpu_start
+        wall = skt_wall_seconds() - wall
+        for u in range(n_threads):
+            cpu_total += cpu[u]
         reduce_threads(n_threads, n_clusters, n_features, objectives, changes, sums, weights,
                        update_centers, sums_out, weights_out, &obj, &changed)
         if by_clusters:
@@ -459,6 +545,7 @@ def _pass(
                 for f in range(n_features):
                     dot += <double> centers[j, f] * <double> sums_out[j, f]
                 obj += <double> weights_out[j] * <double> centers_sq[j] - 2.0 * dot
+    ws.choose(parallel, wall, cpu_total)
     return obj, changed
 
 

@@ -363,11 +363,14 @@ def test_helped_chunks_give_the_same_bits(dtype, threads, weighted, d, k):
     w = rng.uniform(0.5, 2.0, size=n).astype(dtype) if weighted else None
     init = X[rng.choice(n, k, replace=False)]
     with threadpool_limits(threads, user_api="openmp"):
+        # Every pass on the threads (no pass held on one by a busy machine).
         _k_means_lloyd._set_help_first(True)
+        _k_means_lloyd._set_adapt(0)
         try:
             helped = LloydKMeans(k, init=init, tol=0).fit(X, sample_weight=w)
         finally:
             _k_means_lloyd._set_help_first(False)
+            _k_means_lloyd._set_adapt(1)
         plain = LloydKMeans(k, init=init, tol=0).fit(X, sample_weight=w)
         ref = KMeans(k, init=init, n_init=1, algorithm="lloyd", tol=0).fit(X, sample_weight=w)
     # tol=0: the run ends on unchanged labels, counted in the helped chunks too.
@@ -381,3 +384,62 @@ def test_helped_chunks_give_the_same_bits(dtype, threads, weighted, d, k):
         np.testing.assert_array_equal(helped.labels_, ref.labels_)
         assert helped.n_iter_ == ref.n_iter_
         np.testing.assert_array_equal(helped.cluster_centers_, ref.cluster_centers_)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_passes_on_one_thread_or_on_the_threads_give_the_same_bits(dtype):
+    # A pass held on the calling thread (ws.choose, when the threads lose to
+    # a busy core) runs the threads' shares one after the other: a run whose
+    # passes alternate between the two (a test switch) must be the bits of a
+    # run on the threads throughout, and KMeans's at two threads.
+    rng = np.random.RandomState(7)
+    n, d, k = 40000, 16, 12
+    centres = rng.uniform(-3, 3, size=(k, d))
+    X = (centres[rng.randint(k, size=n)] + rng.normal(size=(n, d))).astype(dtype)
+    init = X[rng.choice(n, k, replace=False)]
+    fits = {}
+    with threadpool_limits(2, user_api="openmp"):
+        for mode in (2, 0):
+            _k_means_lloyd._set_adapt(mode)
+            try:
+                fits[mode] = LloydKMeans(k, init=init, tol=0).fit(X)
+            finally:
+                _k_means_lloyd._set_adapt(1)
+        ref = KMeans(k, init=init, n_init=1, algorithm="lloyd", tol=0).fit(X)
+    alternating, threads = fits[2], fits[0]
+    assert alternating.n_iter_ >= 4  # both kinds of pass ran, twice each
+    for fit in (threads, ref):
+        np.testing.assert_array_equal(alternating.labels_, fit.labels_)
+        assert alternating.n_iter_ == fit.n_iter_
+        np.testing.assert_array_equal(alternating.cluster_centers_, fit.cluster_centers_)
+    np.testing.assert_array_equal(alternating.inertia_history_, threads.inertia_history_)
+
+
+def test_thread_choice_holds_passes_on_one_thread_while_the_threads_lose():
+    # The policy of _Workspace.choose, driven with made-up timings: a pass on
+    # the threads slower than its threads' CPU time holds the next 4 passes
+    # on one thread, then 8, 16, ... while the threads keep losing; a pass on
+    # the threads that wins resets the hold; a pass on one thread slower than
+    # the last pass on the threads ends the hold at once.
+    ws = _k_means_lloyd._Workspace(100_000, 32, 10, 2, np.float64)
+    assert ws.threads_now()
+
+    def next_passes(m):
+        return [ws.threads_now() for _ in range(m)]
+
+    ws.choose(True, 2.0, 1.0)  # wall 2 s > 1 s of CPU: one thread was as fast
+    assert next_passes(5) == [False] * 4 + [True]
+    ws.choose(True, 2.0, 1.0)
+    assert next_passes(9) == [False] * 8 + [True]
+    ws.choose(True, 0.6, 1.0)  # the threads won: no hold, and back to 4
+    assert next_passes(2) == [True, True]
+    ws.choose(True, 2.0, 1.0)
+    assert next_passes(1) == [False]
+    ws.choose(False, 3.0, 1.5)  # one thread took 3 s > the threads' 2 s
+    assert next_passes(1) == [True]
+    ws.choose(True, 1.0, 0.0)  # no clock: the threads stay
+    assert next_passes(1) == [True]
+    # A pass too small for threads never runs on them, whatever the timings.
+    small = _k_means_lloyd._Workspace(1000, 2, 3, 2, np.float64)
+    small.choose(True, 2.0, 1.0)
+    assert not small.threads_now()
