@@ -31,9 +31,10 @@ kernel run with and without recording the objective, and the fit with and
 without ``store_centers``. ``--n``/``--d``/``--density`` scale it.
 
 ``--busy``: a process spins on the last CPU for the whole run, as another
-job holding a core would; the peers section's "ours, no help" column is the
-static split alone (no thread assigns another's chunks), fitted in the same
-run.
+job holding a core would. The peers section's "ours, no help" column is the
+static split alone (no thread assigns another's chunks), and "ours, always
+threads" runs every pass on the threads (no pass held on one thread when the
+threads lose to the busy core), both fitted in the same run.
 
 Usage: python benchmarks/bench_kmeans.py [--quick] [--repeat R] [--max-iter M] [--busy]
        python benchmarks/bench_kmeans.py --sparse [--n N] [--d D] [--density P]
@@ -335,6 +336,17 @@ def _peer_contenders():
             _lloyd._set_help(True)
 
     contenders["ours, no help"] = ours_static
+
+    def ours_always_threads(X, init, k, max_iter, threads):
+        # Every pass on the threads: no pass held on one thread when the
+        # threads lose (what that choice gains).
+        _lloyd._set_adapt(0)
+        try:
+            return ours(X, init, k, max_iter, threads)
+        finally:
+            _lloyd._set_adapt(1)
+
+    contenders["ours, always threads"] = ours_always_threads
 
     def sk(X, init, k, max_iter, threads):
         est = KMeans(k, init=init, n_init=1, tol=0, max_iter=max_iter, algorithm="lloyd").fit(X)
