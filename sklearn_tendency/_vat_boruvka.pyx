@@ -49,16 +49,18 @@ cdef enum:
     _CHUNK = 64  # leaf samples whose distances are summed together
 
 
-cdef inline double _box_lb(const double* x, const double* lo, const double* hi,
-                           intp_t d) noexcept nogil:
+cdef inline double _box_lb(const double* x, intp_t stride, const double* lo,
+                           const double* hi, intp_t d) noexcept nogil:
+    # Squared distance from the point x (its features ``stride`` apart: 1 in
+    # a row, the leaf's size in a feature-major leaf) to the box [lo, hi].
     cdef intp_t k
     cdef double acc = 0.0, g
     for k in range(d):
-        if x[k] < lo[k]:
-            g = lo[k] - x[k]
+        if x[k * stride] < lo[k]:
+            g = lo[k] - x[k * stride]
             acc += g * g
-        elif x[k] > hi[k]:
-            g = x[k] - hi[k]
+        elif x[k * stride] > hi[k]:
+            g = x[k * stride] - hi[k]
             acc += g * g
     return acc
 
@@ -161,7 +163,7 @@ cdef double _nearest_foreign(
     best_q[0] = -1
     tie[0] = False
     stack[0] = 0
-    stack_lb[0] = _box_lb(xp, &n_lo[0, 0], &n_hi[0, 0], d)
+    stack_lb[0] = _box_lb(xp, 1, &n_lo[0, 0], &n_hi[0, 0], d)
     while top > 0:
         top -= 1
         node = stack[top]
@@ -206,8 +208,8 @@ cdef double _nearest_foreign(
         else:
             # Nearer child last, so it is searched first; a child beyond the
             # bound is not pushed.
-            lb_l = _box_lb(xp, &n_lo[left, 0], &n_hi[left, 0], d)
-            lb_r = _box_lb(xp, &n_lo[left + 1, 0], &n_hi[left + 1, 0], d)
+            lb_l = _box_lb(xp, 1, &n_lo[left, 0], &n_hi[left, 0], d)
+            lb_r = _box_lb(xp, 1, &n_lo[left + 1, 0], &n_hi[left + 1, 0], d)
             if lb_l <= lb_r:
                 if lb_r * _SLACK <= best:
                     stack[top] = left + 1
@@ -249,8 +251,7 @@ cdef bint _foreign_near_box(
     has a foreign sample within the bound, so none needs a search."""
     cdef:
         intp_t stack[_STACK]
-        intp_t top = 1, node, q, left, k, m, s
-        double lb, g
+        intp_t top = 1, node, q, left, m, s
     stack[0] = 0
     while top > 0:
         top -= 1
@@ -270,14 +271,7 @@ cdef bint _foreign_near_box(
         for q in range(m):
             if comp[s + q] == c:
                 continue
-            lb = 0.0
-            for k in range(d):
-                g = PT[s * d + k * m + q]
-                if g < lo[k]:
-                    lb += (lo[k] - g) * (lo[k] - g)
-                elif g > hi[k]:
-                    lb += (g - hi[k]) * (g - hi[k])
-            if lb * _SLACK <= bound:
+            if _box_lb(&PT[s * d + q], m, lo, hi, d) * _SLACK <= bound:
                 return True
     return False
 
