@@ -345,11 +345,46 @@ def _set_adapt(int mode):
     _adapt_mode = mode
 
 
-# Passes run on the calling thread after a pass on the threads was slower
-# than its threads' CPU time: from HOLD_MIN, doubling while the threads keep
-# losing, up to HOLD_MAX; a pass on the threads probes again after each hold.
-HOLD_MIN = 4
-HOLD_MAX = 256
+# The choice between the threads and the calling thread alone (_pass), by
+# the measured wall times of both kinds of pass: the preferred kind runs, and
+# after a hold of _HOLD_MIN passes, doubling up to _HOLD_MAX each time the
+# preferred kind wins again, one pass of the other kind probes it; the
+# faster of the two is preferred from then on. One thread is probed only
+# while the threads show less than _SUSPECT_SPEEDUP over their own CPU time
+# (on an idle machine they show about 2, and one thread is never probed).
+cdef enum:
+    _HOLD_MIN = 4
+    _HOLD_MAX = 64
+cdef double _SUSPECT_SPEEDUP = 4.0 / 3.0
+
+# The choice is the process's, not one run's: the n_init runs of a fit and
+# the fits of a search follow each other on the same machine under the same
+# load. A run starting more than _HOLD_SECONDS after the last pass starts
+# afresh, on the threads.
+cdef double _HOLD_SECONDS = 1.0
+cdef bint _prefer_threads = True
+cdef Py_ssize_t _left = _HOLD_MIN
+cdef Py_ssize_t _hold = _HOLD_MIN
+cdef double _last_choice = -1e300
+
+
+cdef inline void _forget_stale_choice() noexcept:
+    global _prefer_threads, _left, _hold
+    if skt_wall_seconds() - _last_choice > _HOLD_SECONDS:
+        _prefer_threads = True
+        _left = _HOLD_MIN
+        _hold = _HOLD_MIN
+
+
+def _thread_choice(state=None):
+    """Tests only: the shared choice ``(prefer_threads, passes before the next
+    probe, hold, seconds since the last pass)``, set from ``state`` first if
+    given."""
+    global _prefer_threads, _left, _hold, _last_choice
+    if state is not None:
+        _prefer_threads, _left, _hold = state[0], state[1], state[2]
+        _last_choice = skt_wall_seconds() - state[3]
+    return _prefer_threads, _left, _hold, skt_wall_seconds() - _last_choice
 
 
 # Below this many flops of GEMM per pass (2 n k d), a pass runs the threads'
@@ -372,11 +407,11 @@ cdef class _Workspace:
         bint parallel, help
         Py_ssize_t[::1] row_start
         object sums, weights, objectives, changes, dist, states, chunk_obj, chunk_changed
-        # The thread-count choice (_pass): passes left on the calling thread,
-        # the next hold, the wall time of the last pass on the threads, and
-        # each thread's CPU time in the last pass.
-        Py_ssize_t serial_left, hold, n_passes
-        double threads_wall
+        # The thread-count choice (_pass; the choice itself is shared, above):
+        # passes run, the wall times of the last pass on the threads and on
+        # one thread, and each thread's CPU time in the last pass.
+        Py_ssize_t n_passes
+        double threads_wall, serial_wall
         object cpu
 
     def __init__(self, Py_ssize_t n_samples, int n_features, int n_clusters,
@@ -400,44 +435,62 @@ cdef class _Workspace:
         self.states = np.zeros(n_chunks, dtype=np.intc)
         self.chunk_obj = np.zeros(n_chunks, dtype=np.float64)
         self.chunk_changed = np.zeros(n_chunks, dtype=np.intp)
-        self.serial_left = 0
-        self.hold = HOLD_MIN
+        _forget_stale_choice()
         self.n_passes = 0
         self.threads_wall = np.inf
+        self.serial_wall = np.inf
         self.cpu = np.zeros(self.n_threads, dtype=np.float64)
 
     cpdef bint threads_now(self):
         """Whether this pass runs on the threads (see _pass), and count it."""
+        global _left
         cdef bint now = self.parallel
+        cdef double known
         if self.parallel:
             if _adapt_mode == 2:
                 now = self.n_passes % 2 == 0
-            elif _adapt_mode == 1 and self.serial_left > 0:
-                self.serial_left -= 1
-                now = False
+            elif _adapt_mode == 1:
+                now = _prefer_threads
+                if _left > 0:
+                    _left -= 1
+                else:
+                    # A probe, once this run has timed the preferred kind
+                    # (a probe is compared with it).
+                    known = self.threads_wall if _prefer_threads else self.serial_wall
+                    if known < np.inf:
+                        now = not _prefer_threads
         self.n_passes += 1
         return now
 
     cpdef void choose(self, bint threads, double wall, double cpu_sum):
-        """Hold the next passes on the calling thread, or not, after this one.
+        """Update the choice after a pass (see the module's _HOLD_MIN).
 
         ``threads``: whether the pass ran on the threads; ``wall``: its wall
         time; ``cpu_sum``: the CPU time its threads spent in it.
         """
+        global _prefer_threads, _left, _hold, _last_choice
+        cdef double preferred
         if not self.parallel or _adapt_mode != 1:
             return
+        preferred = self.threads_wall if _prefer_threads else self.serial_wall
         if threads:
-            # No clock (-1 - -1 = 0): the threads stay.
-            if cpu_sum > 0.0 and wall > cpu_sum:
-                self.serial_left = self.hold
-                self.hold = min(2 * self.hold, HOLD_MAX)
-            else:
-                self.hold = HOLD_MIN
             self.threads_wall = wall
-        elif wall > self.threads_wall:
-            # One thread was slower still (it shares the busy core): back
-            # to the threads at once.
-            self.serial_left = 0
+        else:
+            self.serial_wall = wall
+        if threads != _prefer_threads:
+            # A probe: the faster kind is preferred; a lost probe waits
+            # twice as long for the next.
+            if wall < preferred:
+                _prefer_threads = threads
+                _hold = _HOLD_MIN
+            else:
+                _hold = min(2 * _hold, <Py_ssize_t> _HOLD_MAX)
+            _left = _hold
+        elif threads and not (cpu_sum > 0.0 and wall * _SUSPECT_SPEEDUP > cpu_sum):
+            # The threads gain clearly (or there is no clock): no probe of
+            # one thread while that lasts.
+            _left = _hold = _HOLD_MIN
+        _last_choice = skt_wall_seconds()
 
 
 def _pass(
@@ -466,17 +519,16 @@ def _pass(
     sums are float32, as scikit-learn's (their bits make its centres), and
     too coarse for it: float32 rows add their terms in double.
 
-    The pass runs on the threads or, held there by the previous passes, on
-    the calling thread alone: the same shares of rows and sums in the same
-    order, so the same bits either way. A pass on the threads whose wall time
-    exceeds the CPU time its threads spent (so one thread would have been as
-    fast) holds the next passes on one thread, 4 at first, twice as many each
-    time the threads lose again (at most 256), then tries the threads again;
-    a pass on one thread slower than the last pass on the threads ends the
-    hold. That happens when another process holds a core: the thread on it
-    runs in its time slices, and every pass waits for it at the region's end
-    (a time slice, milliseconds, can exceed a whole pass). Two clock readings
-    per thread and pass.
+    The pass runs on the threads or on the calling thread alone: the same
+    shares of rows and sums in the same order, so the same bits either way.
+    The kind of pass is chosen by the wall times measured (ws.threads_now,
+    ws.choose): the faster kind runs, and the other is probed after 4 passes,
+    then 8, ... up to 64 while it keeps losing; one thread is probed only
+    while the threads show less than 4/3 speed-up over their own CPU time.
+    One thread wins when another process holds a core: the thread there runs
+    in its time slices, and every pass on the threads waits for it at the
+    region's end (a time slice, milliseconds, can exceed a whole pass). Two
+    clock readings per thread and pass.
     """
     cdef:
         floating[:, ::1] sums = ws.sums

@@ -415,31 +415,51 @@ def test_passes_on_one_thread_or_on_the_threads_give_the_same_bits(dtype):
     np.testing.assert_array_equal(alternating.inertia_history_, threads.inertia_history_)
 
 
-def test_thread_choice_holds_passes_on_one_thread_while_the_threads_lose():
-    # The policy of _Workspace.choose, driven with made-up timings: a pass on
-    # the threads slower than its threads' CPU time holds the next 4 passes
-    # on one thread, then 8, 16, ... while the threads keep losing; a pass on
-    # the threads that wins resets the hold; a pass on one thread slower than
-    # the last pass on the threads ends the hold at once.
-    ws = _k_means_lloyd._Workspace(100_000, 32, 10, 2, np.float64)
-    assert ws.threads_now()
+def test_thread_choice_follows_the_measured_wall_times():
+    # The policy of _Workspace.threads_now / choose, driven with made-up
+    # timings: the preferred kind of pass runs; while the threads show less
+    # than 4/3 speed-up over their CPU time, one thread is probed after 4
+    # passes; the faster kind is then preferred, and the other is probed
+    # after 4, 8, ... up to 64 passes while it keeps losing. The choice is the
+    # process's: a new run inherits it, unless the last pass was more than a
+    # second ago.
+    lloyd = _k_means_lloyd
+    saved = lloyd._thread_choice()
 
-    def next_passes(m):
-        return [ws.threads_now() for _ in range(m)]
+    def passes(ws, m, threads_wall, serial_wall, cpu=1.0):
+        kinds = []
+        for _ in range(m):
+            now = ws.threads_now()
+            ws.choose(now, threads_wall if now else serial_wall, cpu)
+            kinds.append(now)
+        return kinds
 
-    ws.choose(True, 2.0, 1.0)  # wall 2 s > 1 s of CPU: one thread was as fast
-    assert next_passes(5) == [False] * 4 + [True]
-    ws.choose(True, 2.0, 1.0)
-    assert next_passes(9) == [False] * 8 + [True]
-    ws.choose(True, 0.6, 1.0)  # the threads won: no hold, and back to 4
-    assert next_passes(2) == [True, True]
-    ws.choose(True, 2.0, 1.0)
-    assert next_passes(1) == [False]
-    ws.choose(False, 3.0, 1.5)  # one thread took 3 s > the threads' 2 s
-    assert next_passes(1) == [True]
-    ws.choose(True, 1.0, 0.0)  # no clock: the threads stay
-    assert next_passes(1) == [True]
-    # A pass too small for threads never runs on them, whatever the timings.
-    small = _k_means_lloyd._Workspace(1000, 2, 3, 2, np.float64)
-    small.choose(True, 2.0, 1.0)
-    assert not small.threads_now()
+    T, S = True, False
+    try:
+        lloyd._thread_choice((True, 4, 4, 0.0))
+        ws = lloyd._Workspace(100_000, 32, 10, 2, np.float64)
+        # The threads take 2 s for 1 s of CPU (a busy core), one thread 1 s.
+        assert passes(ws, 5, 2.0, 1.0) == [T] * 4 + [S]
+        assert passes(ws, 5, 2.0, 1.0) == [S] * 4 + [T]
+        for hold in (8, 16, 32, 64, 64):
+            assert passes(ws, hold + 1, 2.0, 1.0) == [S] * hold + [T]
+        # The machine is idle again: the next probe wins, and the threads,
+        # now twice as fast as their CPU time, are never probed against.
+        assert passes(ws, 65, 0.5, 1.0) == [S] * 64 + [T]
+        assert passes(ws, 100, 0.5, 1.0) == [T] * 100
+        # Without a clock (CPU time 0) the threads stay.
+        assert passes(ws, 20, 2.0, 1.0, cpu=0.0) == [T] * 20
+        # A new run inherits the choice, and probes only once it has timed
+        # the preferred kind ...
+        lloyd._thread_choice((False, 0, 8, 0.0))
+        ws2 = lloyd._Workspace(100_000, 32, 10, 2, np.float64)
+        assert passes(ws2, 2, 2.0, 1.0) == [S, T]
+        # ... unless the last pass was more than a second ago.
+        lloyd._thread_choice((False, 10, 16, 1.5))
+        lloyd._Workspace(100_000, 32, 10, 2, np.float64)
+        assert lloyd._thread_choice()[:3] == (True, 4, 4)
+        # A pass too small for threads never runs on them, whatever the timings.
+        small = lloyd._Workspace(1000, 2, 3, 2, np.float64)
+        assert passes(small, 10, 2.0, 1.0) == [S] * 10
+    finally:
+        lloyd._thread_choice(saved[:3] + (0.0,))
