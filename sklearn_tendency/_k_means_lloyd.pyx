@@ -355,6 +355,9 @@ def _set_adapt(int mode):
 cdef enum:
     _HOLD_MIN = 4
     _HOLD_MAX = 64
+    # A fresh choice probes one thread after the first pass: on a busy
+    # machine each pass on the threads may cost a time slice.
+    _FIRST_PROBE = 1
 cdef double _SUSPECT_SPEEDUP = 4.0 / 3.0
 
 # The choice is the process's, not one run's: the n_init runs of a fit and
@@ -363,7 +366,7 @@ cdef double _SUSPECT_SPEEDUP = 4.0 / 3.0
 # afresh, on the threads.
 cdef double _HOLD_SECONDS = 1.0
 cdef bint _prefer_threads = True
-cdef Py_ssize_t _left = _HOLD_MIN
+cdef Py_ssize_t _left = _FIRST_PROBE
 cdef Py_ssize_t _hold = _HOLD_MIN
 cdef double _last_choice = -1e300
 
@@ -372,7 +375,7 @@ cdef inline void _forget_stale_choice() noexcept:
     global _prefer_threads, _left, _hold
     if skt_wall_seconds() - _last_choice > _HOLD_SECONDS:
         _prefer_threads = True
-        _left = _HOLD_MIN
+        _left = _FIRST_PROBE
         _hold = _HOLD_MIN
 
 

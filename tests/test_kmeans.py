@@ -419,10 +419,10 @@ def test_thread_choice_follows_the_measured_wall_times():
     # The policy of _Workspace.threads_now / choose, driven with made-up
     # timings: the preferred kind of pass runs; while the threads show less
     # than 4/3 speed-up over their CPU time, one thread is probed after 4
-    # passes; the faster kind is then preferred, and the other is probed
-    # after 4, 8, ... up to 64 passes while it keeps losing. The choice is the
-    # process's: a new run inherits it, unless the last pass was more than a
-    # second ago.
+    # passes (after 1 for a fresh choice); the faster kind is then preferred,
+    # and the other is probed after 4, 8, ... up to 64 passes while it keeps
+    # losing. The choice is the process's: a new run inherits it, unless the
+    # last pass was more than a second ago.
     lloyd = _k_means_lloyd
     saved = lloyd._thread_choice()
 
@@ -456,8 +456,10 @@ def test_thread_choice_follows_the_measured_wall_times():
         assert passes(ws2, 2, 2.0, 1.0) == [S, T]
         # ... unless the last pass was more than a second ago.
         lloyd._thread_choice((False, 10, 16, 1.5))
-        lloyd._Workspace(100_000, 32, 10, 2, np.float64)
-        assert lloyd._thread_choice()[:3] == (True, 4, 4)
+        fresh = lloyd._Workspace(100_000, 32, 10, 2, np.float64)
+        assert lloyd._thread_choice()[:3] == (True, 1, 4)
+        # A fresh choice probes one thread after its first pass.
+        assert passes(fresh, 3, 2.0, 1.0) == [T, S, S]
         # A pass too small for threads never runs on them, whatever the timings.
         small = lloyd._Workspace(1000, 2, 3, 2, np.float64)
         assert passes(small, 10, 2.0, 1.0) == [S] * 10
