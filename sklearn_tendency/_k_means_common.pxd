@@ -11,6 +11,7 @@
 from cython cimport floating
 from libc.math cimport sqrt
 from libc.string cimport memcpy, memset
+from scipy.linalg.cython_blas cimport dgemm, sgemm
 
 # scikit-learn's CHUNK_SIZE: the unit of its static split of rows among threads.
 cdef enum:
@@ -49,6 +50,34 @@ cdef inline object thread_row_starts(Py_ssize_t n_samples, int n_threads):
     for t in range(n_threads + 1):
         row_start[t] = min(<Py_ssize_t> (t * q + min(t, r)) * SKLEARN_CHUNK, n_samples)
     return row_start
+
+
+cdef inline void gemm_minus_2_x_ct_add(
+    const floating *X,   # IN (n_rows, n_features), row-major
+    const floating *C,   # IN (n_clusters, n_features), row-major
+    floating *D,         # INOUT (n_rows, n_clusters), row-major: D += -2 X C^T
+    int n_rows,
+    int n_clusters,
+    int n_features,
+) noexcept nogil:
+    # Row-major D = X C^T is column-major D^T = C X^T: BLAS reads C as a
+    # column-major (n_features x n_clusters) matrix and transposes it.
+    cdef:
+        char transa = b"t"
+        char transb = b"n"
+        int m = n_clusters
+        int n = n_rows
+        int k = n_features
+        int ld = n_features
+        int ldc = n_clusters
+        floating alpha = -2.0
+        floating beta = 1.0
+    if floating is double:
+        dgemm(&transa, &transb, &m, &n, &k, &alpha, <double*> C, &ld,
+              <double*> X, &ld, &beta, D, &ldc)
+    else:
+        sgemm(&transa, &transb, &m, &n, &k, &alpha, <float*> C, &ld,
+              <float*> X, &ld, &beta, D, &ldc)
 
 
 cdef inline void reduce_threads(

@@ -42,10 +42,10 @@ import numpy as np
 from cython cimport floating
 from cython.parallel cimport prange
 from libc.string cimport memset
-from scipy.linalg.cython_blas cimport dgemm, sgemm
 
 from ._k_means_common cimport (
     SKLEARN_CHUNK,
+    gemm_minus_2_x_ct_add,
     padded_rows,
     reduce_threads,
     relocations,
@@ -55,6 +55,7 @@ from ._k_means_common cimport (
     total_objective,
 )
 from ._kernel_checks cimport check_nonempty, check_shape
+from ._k_means_hamerly import hamerly_steps
 from ._k_means_lloyd_sparse import sparse_steps
 
 # SKLEARN_CHUNK (_k_means_common.pxd), scikit-learn's CHUNK_SIZE: the unit of
@@ -97,34 +98,6 @@ cdef extern from "_k_means_lloyd.h":
     double skt_centre_row_d(const double *x, const double *mean, double *out, int d) noexcept nogil
     double skt_thread_cpu_seconds() noexcept nogil
     double skt_wall_seconds() noexcept nogil
-
-
-cdef inline void _gemm_minus_2_x_ct_add(
-    const floating *X,   # IN (n_rows, n_features), row-major
-    const floating *C,   # IN (n_clusters, n_features), row-major
-    floating *D,         # INOUT (n_rows, n_clusters), row-major: D += -2 X C^T
-    int n_rows,
-    int n_clusters,
-    int n_features,
-) noexcept nogil:
-    # Row-major D = X C^T is column-major D^T = C X^T: BLAS reads C as a
-    # column-major (n_features x n_clusters) matrix and transposes it.
-    cdef:
-        char transa = b"t"
-        char transb = b"n"
-        int m = n_clusters
-        int n = n_rows
-        int k = n_features
-        int ld = n_features
-        int ldc = n_clusters
-        floating alpha = -2.0
-        floating beta = 1.0
-    if floating is double:
-        dgemm(&transa, &transb, &m, &n, &k, &alpha, <double*> C, &ld,
-              <double*> X, &ld, &beta, D, &ldc)
-    else:
-        sgemm(&transa, &transb, &m, &n, &k, &alpha, <float*> C, &ld,
-              <float*> X, &ld, &beta, D, &ldc)
 
 
 cdef void _assign_rows(
@@ -198,7 +171,7 @@ cdef void _assign_rows(
             skt_fill_rows_f(dist, centers_sq, nr, n_clusters)
         else:
             skt_fill_rows_d(dist, centers_sq, nr, n_clusters)
-        _gemm_minus_2_x_ct_add(X + c0 * n_features, centers, dist, nr, n_clusters, n_features)
+        gemm_minus_2_x_ct_add(X + c0 * n_features, centers, dist, nr, n_clusters, n_features)
         # The rest of the step in one pass over the distances while they are in
         # cache. Counting changed labels there spares the strict-convergence
         # test a pass over two label arrays and the copy of one.
@@ -269,7 +242,7 @@ cdef void _help_rows(
             skt_fill_rows_f(dist, centers_sq, nr, n_clusters)
         else:
             skt_fill_rows_d(dist, centers_sq, nr, n_clusters)
-        _gemm_minus_2_x_ct_add(X + c0 * n_features, centers, dist, nr, n_clusters, n_features)
+        gemm_minus_2_x_ct_add(X + c0 * n_features, centers, dist, nr, n_clusters, n_features)
         o = 0.0
         ch = 0
         if floating is float:
@@ -646,6 +619,7 @@ def lloyd(
     bint record_objective=True,
     unit_weights=None,
     bint nonnegative=True,
+    bounds=None,
 ):
     """One run of Lloyd's algorithm, with the objective of every iteration.
 
@@ -694,6 +668,12 @@ def lloyd(
     nonnegative : bool, default=True
         Whether every weight is non-negative: the objective is then clamped
         at 0 against rounding (with negative weights it may be negative).
+    bounds : {None, "hamerly"}, default=None
+        ``"hamerly"``: the assignment skips the samples that Hamerly's bounds
+        prove keep their centre (dense X only;
+        :mod:`sklearn_tendency._k_means_hamerly`): the same iterations, the
+        labels equal up to near-ties within rounding, the objective computed
+        from direct distances.
 
     Returns
     -------
@@ -741,7 +721,16 @@ def lloyd(
     Information Theory 28(2), 1982, pp. 129-137.
     """
     if isinstance(X, tuple):
+        if bounds is not None:
+            raise ValueError(f"bounds={bounds!r} needs dense X; sparse X runs Lloyd's pass.")
         steps = sparse_steps(*X, sample_weight, centers_init, n_threads)
+    elif bounds == "hamerly":
+        steps = hamerly_steps(X, sample_weight, centers_init, n_threads, unit_weights,
+                              _relocate_empty_clusters, _objective_of_labels)
+        # Its objective is the whole J, from direct distances.
+        x_sq_norms_sum = 0.0
+    elif bounds is not None:
+        raise ValueError(f"bounds must be None or 'hamerly'; got {bounds!r}.")
     else:
         steps = _dense_steps(X, sample_weight, centers_init, n_threads, unit_weights)
     # Both step builders type centers_init with X's floating type: its dtype

@@ -86,6 +86,19 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         Record the centres of every iteration of the selected run in
         ``center_history_``: ``(n_iter_ + 1) * n_clusters * n_features``
         floats.
+    bounds : {None, "hamerly"}, default=None
+        None: every iteration computes every distance, and the results are
+        the bits of ``KMeans(algorithm="lloyd")``. ``"hamerly"``: Hamerly's
+        bounds [3]_ skip the samples whose nearest centre provably has not
+        changed, so that an iteration costs O(n d) plus the GEMM of the
+        samples near a boundary: the same Lloyd iterations, with the same
+        labels and centres except at a near-tie within rounding, and the
+        objective history from direct distances. Faster when k is large and
+        the data have clusters (20 iterations on blobs: 1.9 times as fast at
+        200 000 x 64 with k = 50, 1.7-2.1 times at 100 000 x 384 with k =
+        100); slower on data without clusters (0.6-0.9 times) and at small
+        k (``benchmarks/bench_kmeans_bounds.py``). Dense X only; one float64
+        bound per sample.
 
     Attributes
     ----------
@@ -145,6 +158,8 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
     .. [2] D. Arthur and S. Vassilvitskii, "k-means++: the advantages of
        careful seeding", Proceedings of the 18th ACM-SIAM Symposium on
        Discrete Algorithms (SODA), 2007, pp. 1027-1035.
+    .. [3] G. Hamerly, "Making k-means even faster", Proceedings of the 2010
+       SIAM International Conference on Data Mining, pp. 130-140.
 
     Examples
     --------
@@ -170,6 +185,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         # Only "lloyd"; _validate_params says why anything else is refused.
         "algorithm": [StrOptions({"lloyd"})],
         "store_centers": ["boolean"],
+        "bounds": [StrOptions({"hamerly"}), None],
     }
 
     # Every attribute a fit sets: dropped when a fit starts and when it fails,
@@ -201,6 +217,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         copy_x=True,
         algorithm="lloyd",
         store_centers=False,
+        bounds=None,
     ):
         self.n_clusters = n_clusters
         self.init = init
@@ -212,6 +229,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         self.copy_x = copy_x
         self.algorithm = algorithm
         self.store_centers = store_centers
+        self.bounds = bounds
 
     def _validate_params(self):
         # scikit-learn's generic message would list {'lloyd'} without saying
@@ -345,6 +363,11 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
         if X.shape[0] < self.n_clusters:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
         is_sparse = sparse.issparse(X)
+        if is_sparse and self.bounds is not None:
+            raise ValueError(
+                f"bounds={self.bounds!r} needs dense X: sparse X runs Lloyd's "
+                "pass (bounds=None), or pass X.toarray()."
+            )
         unit_weights = sample_weight is None
         sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         nonnegative = unit_weights or bool(np.all(sample_weight >= 0))
@@ -417,6 +440,7 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
                 verbose=int(self.verbose),
                 unit_weights=unit_weights or None,
                 nonnegative=nonnegative,
+                bounds=self.bounds,
             )
             best, histories = self._runs(X, init, n_init, sample_weight, lloyd)
         finally:
@@ -609,7 +633,8 @@ class LloydKMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixi
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
+        # Hamerly's bounds run on dense X only.
+        tags.input_tags.sparse = self.bounds is None
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 

@@ -62,6 +62,7 @@ def _expected_failed_checks(estimator):
         IVAT(sample_size=10, random_state=0),
         # The settings scikit-learn's common checks give its KMeans.
         LloydKMeans(n_clusters=2, max_iter=5, n_init=2),
+        LloydKMeans(n_clusters=2, max_iter=5, n_init=2, bounds="hamerly"),
         LabelMatcher(LloydKMeans(n_clusters=3, random_state=0)),
     ],
     expected_failed_checks=_expected_failed_checks,
