@@ -51,15 +51,13 @@ from ._k_means_common cimport (
     sq_dist,
     thread_row_starts,
 )
+from ._k_means_lloyd_h cimport (
+    skt_add_to_cluster_d,
+    skt_add_to_cluster_f,
+    skt_fill_rows_d,
+    skt_fill_rows_f,
+)
 from ._kernel_checks cimport check_nonempty, check_shape
-
-cdef extern from "_k_means_lloyd.h":
-    void skt_fill_rows_f(float *D, const float *cn, int nr, int k) noexcept nogil
-    void skt_fill_rows_d(double *D, const double *cn, int nr, int k) noexcept nogil
-    void skt_add_to_cluster_f(const float *x, int l, float w, bint unit, float *sums,
-                              float *weights, int d) noexcept nogil
-    void skt_add_to_cluster_d(const double *x, int l, double w, bint unit, double *sums,
-                              double *weights, int d) noexcept nogil
 
 # Below this many flops of Lloyd's GEMM per pass (2 n k d) one thread does the
 # pass, as in the Lloyd kernel (PARALLEL_MIN_FLOPS there).
@@ -191,8 +189,8 @@ cdef class _HamerlySteps:
     the partial sums (k x (d + 1)), the previous centres (k x d).
     """
     cdef:
-        readonly object labels, lower
-        object X, sample_weight, relocate_fn, objective_fn
+        readonly object labels, lower, X, sample_weight
+        object relocate_fn, final_fn
         object sums, weights, dist, gathered, rows, d2, objectives, changes, searches
         object prev, assign_pass
         Py_ssize_t[::1] row_start
@@ -202,14 +200,14 @@ cdef class _HamerlySteps:
         public Py_ssize_t n_searched, n_passes
 
     def __init__(self, X, sample_weight, int n_clusters, int n_threads, bint unit,
-                 relocate_fn, objective_fn):
+                 relocate_fn, final_fn):
         n, d = X.shape
         dtype = X.dtype
         self.X = X
         self.sample_weight = sample_weight
         self.unit = unit
         self.relocate_fn = relocate_fn
-        self.objective_fn = objective_fn
+        self.final_fn = final_fn
         self.labels = np.full(n, -1, dtype=np.int32)
         self.lower = np.zeros(n, dtype=np.float64)
         self.row_start = thread_row_starts(n, n_threads)
@@ -262,15 +260,10 @@ cdef class _HamerlySteps:
     def relocate(self, centers_old, sums, weights):
         self.relocate_fn(self.X, self.sample_weight, centers_old, sums, weights, self.labels)
 
-    def final_objective(self, centers, centers_sq, sums, weights, strict, x_sq_norms_sum, nonnegative):
-        # As the Lloyd kernel's: a pass on the final centres, unless strict
+    def final_objective(self, *args):
+        # The Lloyd kernel's: a pass on the final centres, unless strict
         # convergence keeps the labels (then their objective, directly).
-        held = self.labels.copy() if strict else None
-        objective, n_changed = self.assign(centers, centers_sq, sums, weights, True)
-        if strict and n_changed:
-            self.labels[:] = held
-            return self.objective_fn(self.X, self.sample_weight, centers, self.labels)
-        return max(objective, 0.0) if nonnegative else objective
+        return self.final_fn(self, *args)
 
 
 def _hamerly_pass(
@@ -356,13 +349,13 @@ def hamerly_steps(
     int n_threads,
     unit_weights,
     relocate_fn,
-    objective_fn,
+    final_fn,
 ):
     """The Hamerly side of run_lloyd, after checking the shapes it will read.
 
-    ``relocate_fn`` and ``objective_fn`` are the Lloyd kernel's relocation of
-    empty clusters and objective of given labels (the same moves, the same
-    rare path).
+    ``relocate_fn`` and ``final_fn`` are the Lloyd kernel's relocation of
+    empty clusters and objective of the final centres (the same moves, the
+    same rare path after strict convergence).
     """
     cdef:
         Py_ssize_t n_samples = X.shape[0]
@@ -375,4 +368,4 @@ def hamerly_steps(
     if unit_weights is None:
         unit_weights = bool(np.all(np.asarray(sample_weight) == 1))
     return _HamerlySteps(np.asarray(X), np.asarray(sample_weight), n_clusters, n_threads,
-                         bool(unit_weights), relocate_fn, objective_fn)
+                         bool(unit_weights), relocate_fn, final_fn)

@@ -375,21 +375,19 @@ SKT_CENTRE(double, d)
    process holds one core the thread there runs in its time slices and the
    pass waits for it at the region's end. */
 #include <time.h>
-static inline double skt_thread_cpu_seconds(void) {
+enum { SKT_THREAD_CPU_CLOCK, SKT_WALL_CLOCK };
+static inline double skt_clock_seconds(int which) {
+    struct timespec ts;
+    int failed = 1;
 #if defined(CLOCK_THREAD_CPUTIME_ID)
-    struct timespec ts;
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
-        return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    if (which == SKT_THREAD_CPU_CLOCK)
+        failed = clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 #endif
-    return -1.0;
-}
-static inline double skt_wall_seconds(void) {
 #if defined(CLOCK_MONOTONIC)
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
-        return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    if (which == SKT_WALL_CLOCK)
+        failed = clock_gettime(CLOCK_MONOTONIC, &ts);
 #endif
-    return -1.0;
+    return failed ? -1.0 : (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 #endif /* SKT_K_MEANS_LLOYD_H */

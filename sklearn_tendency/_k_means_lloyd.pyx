@@ -54,6 +54,27 @@ from ._k_means_common cimport (
     thread_row_starts,
     total_objective,
 )
+from ._k_means_lloyd_h cimport (
+    SKT_CHUNK_HELPED,
+    SKT_CHUNK_OWNED,
+    SKT_HAVE_HELP,
+    SKT_THREAD_CPU_CLOCK,
+    SKT_WALL_CLOCK,
+    skt_accumulate_d,
+    skt_accumulate_f,
+    skt_centre_row_d,
+    skt_centre_row_f,
+    skt_chunk_claim,
+    skt_chunk_done,
+    skt_chunk_state,
+    skt_chunk_wait,
+    skt_clock_seconds,
+    skt_fill_rows_d,
+    skt_fill_rows_f,
+    skt_rows_d,
+    skt_rows_f,
+    skt_use_two_pass_argmin,
+)
 from ._kernel_checks cimport check_nonempty, check_shape
 from ._k_means_hamerly import hamerly_steps
 from ._k_means_lloyd_sparse import sparse_steps
@@ -67,37 +88,6 @@ from ._k_means_lloyd_sparse import sparse_steps
 # 200000-sample run ended on labels different from scikit-learn's), and 256
 # rows were as fast as or faster than any larger size for every benchmark
 # shape (1M x 8, k = 8, float64: 512 rows took 7% longer).
-
-# The loops of the assignment step that follow each GEMM call, in C (see the
-# header) so that the compiler sees restrict pointers and constant widths.
-cdef extern from "_k_means_lloyd.h":
-    void skt_fill_rows_f(float *D, const float *cn, int nr, int k) noexcept nogil
-    void skt_fill_rows_d(double *D, const double *cn, int nr, int k) noexcept nogil
-    void skt_rows_f(const float *D, int nr, int k, int d, const float *X, const float *w,
-                    int *labels, float *sums, float *weights, bint two_pass, bint update,
-                    bint unit, bint want_obj, double *obj, Py_ssize_t *changed) noexcept nogil
-    void skt_rows_d(const double *D, int nr, int k, int d, const double *X, const double *w,
-                    int *labels, double *sums, double *weights, bint two_pass, bint update,
-                    bint unit, bint want_obj, double *obj, Py_ssize_t *changed) noexcept nogil
-    bint skt_use_two_pass_argmin(int k) noexcept nogil
-    void skt_accumulate_f(int nr, int d, const float *X, const float *w, const int *labels,
-                          float *sums, float *weights, bint unit) noexcept nogil
-    void skt_accumulate_d(int nr, int d, const double *X, const double *w, const int *labels,
-                          double *sums, double *weights, bint unit) noexcept nogil
-    enum:
-        SKT_CHUNK_FREE
-        SKT_CHUNK_HELPED
-        SKT_CHUNK_DONE
-        SKT_CHUNK_OWNED
-        SKT_HAVE_HELP
-    bint skt_chunk_claim(int *state, int as_) noexcept nogil
-    int skt_chunk_state(int *state) noexcept nogil
-    void skt_chunk_done(int *state) noexcept nogil
-    void skt_chunk_wait(int *state) noexcept nogil
-    double skt_centre_row_f(const float *x, const float *mean, float *out, int d) noexcept nogil
-    double skt_centre_row_d(const double *x, const double *mean, double *out, int d) noexcept nogil
-    double skt_thread_cpu_seconds() noexcept nogil
-    double skt_wall_seconds() noexcept nogil
 
 
 cdef void _assign_rows(
@@ -346,7 +336,7 @@ cdef double _last_choice = -1e300
 
 cdef inline void _forget_stale_choice() noexcept:
     global _prefer_threads, _left, _hold
-    if skt_wall_seconds() - _last_choice > _HOLD_SECONDS:
+    if skt_clock_seconds(SKT_WALL_CLOCK) - _last_choice > _HOLD_SECONDS:
         _prefer_threads = True
         _left = _FIRST_PROBE
         _hold = _HOLD_MIN
@@ -359,8 +349,8 @@ def _thread_choice(state=None):
     global _prefer_threads, _left, _hold, _last_choice
     if state is not None:
         _prefer_threads, _left, _hold = state[0], state[1], state[2]
-        _last_choice = skt_wall_seconds() - state[3]
-    return _prefer_threads, _left, _hold, skt_wall_seconds() - _last_choice
+        _last_choice = skt_clock_seconds(SKT_WALL_CLOCK) - state[3]
+    return _prefer_threads, _left, _hold, skt_clock_seconds(SKT_WALL_CLOCK) - _last_choice
 
 
 # Below this many flops of GEMM per pass (2 n k d), a pass runs the threads'
@@ -466,7 +456,7 @@ cdef class _Workspace:
             # The threads gain clearly (or there is no clock): no probe of
             # one thread while that lasts.
             _left = _hold = _HOLD_MIN
-        _last_choice = skt_wall_seconds()
+        _last_choice = skt_clock_seconds(SKT_WALL_CLOCK)
 
 
 def _pass(
@@ -537,10 +527,10 @@ def _pass(
         # alone (the region's `if` clause). Same chunks, same bits.
         if help:
             memset(state, 0, states.shape[0] * sizeof(int))
-        wall = skt_wall_seconds()
+        wall = skt_clock_seconds(SKT_WALL_CLOCK)
         for t in prange(n_threads, schedule="static", num_threads=n_threads,
                         use_threads_if=parallel):
-            cpu_start = skt_thread_cpu_seconds()
+            cpu_start = skt_clock_seconds(SKT_THREAD_CPU_CLOCK)
             if help and _help_first:
                 _help_others(
                     t, n_threads, &row_start[0], &X[0, 0], &sample_weight[0], &centers[0, 0],
@@ -561,8 +551,8 @@ def _pass(
                     &centers_sq[0], &labels[0], n_clusters, n_features, &dist[t, 0],
                     unit_weights, row_mode == 1, state, &chunk_obj[0], &chunk_changed[0],
                 )
-            cpu[t] = skt_thread_cpu_seconds() - cpu_start
-        wall = skt_wall_seconds() - wall
+            cpu[t] = skt_clock_seconds(SKT_THREAD_CPU_CLOCK) - cpu_start
+        wall = skt_clock_seconds(SKT_WALL_CLOCK) - wall
         for u in range(n_threads):
             cpu_total += cpu[u]
         reduce_threads(n_threads, n_clusters, n_features, objectives, changes, sums, weights,
@@ -726,7 +716,7 @@ def lloyd(
         steps = sparse_steps(*X, sample_weight, centers_init, n_threads)
     elif bounds == "hamerly":
         steps = hamerly_steps(X, sample_weight, centers_init, n_threads, unit_weights,
-                              _relocate_empty_clusters, _objective_of_labels)
+                              _relocate_empty_clusters, _final_objective_by_pass)
         # Its objective is the whole J, from direct distances.
         x_sq_norms_sum = 0.0
     elif bounds is not None:
@@ -787,21 +777,27 @@ class _DenseSteps:
     def relocate(self, centers_old, sums, weights):
         _relocate_empty_clusters(self.X, self.sample_weight, centers_old, sums, weights, self.labels)
 
-    def final_objective(self, centers, centers_sq, sums, weights, strict, x_sq_norms_sum, nonnegative):
-        # Through a pass, with the sums into the spare buffers (update on): in
-        # float64 the objective then comes from them, as every entry of the
-        # history does, so one clustering always gets the same bits (n_init
-        # compares them). Without strict convergence the pass reassigns the
-        # samples to the returned centres.
-        held = self.labels.copy() if strict else None
-        objective, n_changed = self.assign(centers, centers_sq, sums, weights, True)
-        if strict and n_changed:
-            # scikit-learn does not reassign after strict convergence (a
-            # relocation in the last iteration, or no recording, lands here):
-            # the labels stay, with their objective on the final centres.
-            self.labels[:] = held
-            return _objective_of_labels(self.X, self.sample_weight, centers, self.labels)
-        return total_objective(x_sq_norms_sum, objective, nonnegative)
+    def final_objective(self, *args):
+        return _final_objective_by_pass(self, *args)
+
+
+def _final_objective_by_pass(steps, centers, centers_sq, sums, weights, strict, x_sq_norms_sum,
+                             nonnegative):
+    """``steps.final_objective`` of the dense kernels (Lloyd's and Hamerly's)."""
+    # Through a pass, with the sums into the spare buffers (update on): in
+    # float64 the objective then comes from them, as every entry of the
+    # history does, so one clustering always gets the same bits (n_init
+    # compares them). Without strict convergence the pass reassigns the
+    # samples to the returned centres.
+    held = steps.labels.copy() if strict else None
+    objective, n_changed = steps.assign(centers, centers_sq, sums, weights, True)
+    if strict and n_changed:
+        # scikit-learn does not reassign after strict convergence (a
+        # relocation in the last iteration, or no recording, lands here):
+        # the labels stay, with their objective on the final centres.
+        steps.labels[:] = held
+        return _objective_of_labels(steps.X, steps.sample_weight, centers, steps.labels)
+    return total_objective(x_sq_norms_sum, objective, nonnegative)
 
 
 def _objective_of_labels(X, sample_weight, centers, labels):

@@ -108,7 +108,7 @@ def test_the_bounds_skip_samples():
     w = np.ones(X.shape[0])
     init = X[np.random.RandomState(0).choice(X.shape[0], 10, replace=False)]
     steps = _k_means_hamerly.hamerly_steps(
-        X, w, init, 1, True, _k_means_lloyd._relocate_empty_clusters, _k_means_lloyd._objective_of_labels
+        X, w, init, 1, True, _k_means_lloyd._relocate_empty_clusters, _k_means_lloyd._final_objective_by_pass
     )
     centers = init.copy()
     sums = np.empty_like(centers)
