@@ -26,6 +26,16 @@ every variant of a row (``--seed``):
   the block's own principal components, VAT-ordered and bisected alike), as
   G-means (Hamerly & Elkan, 2003) tests each cluster before splitting it.
 
+- ``silhouette``, ``Davies-Bouldin``: the greedy blocks at the k >= 2 of
+  the best silhouette (largest) or Davies-Bouldin index (smallest), both
+  scikit-learn's, with k = 1 where today's gap count says 1 (neither index
+  can say 1);
+- ``visible``: today's blocks, with every boundary dropped whose contrast in
+  the iVAT image is under 1.5: the mean iVAT dissimilarity between the two
+  adjacent blocks over the larger of their own means (a person sees an edge
+  between two dark squares only where the square between them is lighter);
+  the range of today's contrasts is printed too.
+
 The gap curves go to k = 25 (``--max-blocks``); the default goes to 50 but
 stops on this table before 25.
 
@@ -38,11 +48,17 @@ import warnings
 
 import numpy as np
 from bench_n_clusters import datasets
+from sklearn.metrics import davies_bouldin_score, silhouette_score
 from sklearn.utils import check_random_state
 
 # Internals on purpose: the script measures alternatives to them.
 from sklearn_tendency._blocks import block_bisection
-from sklearn_tendency._cut_weights import resolve_min_cluster_size, significant_cuts
+from sklearn_tendency._cut_weights import (
+    ivat_from_cut_weights,
+    labels_from_edges,
+    resolve_min_cluster_size,
+    significant_cuts,
+)
 from sklearn_tendency._gap import gap_rule, gap_values, uniform_references
 from sklearn_tendency._ordering import vat_order_validated
 from sklearn_tendency._validation import scale_by_power_of_two
@@ -207,6 +223,31 @@ def local_gap(Xo, edges, m, rng, max_blocks=50):
     return len(done)
 
 
+def best_index(X, order, edges, score, larger_is_better):
+    """k >= 2 of the greedy blocks with the best value of a cluster index."""
+    values = [score(X, labels_from_edges(order, e)) for e in edges[1:]]
+    if not values:
+        return 1
+    return int(np.argmax(values) if larger_is_better else np.argmin(values)) + 2
+
+
+def boundary_contrasts(cut_weights, edges):
+    """iVAT contrast of each boundary between adjacent blocks.
+
+    The mean iVAT dissimilarity between the two blocks over the larger of the
+    blocks' own means (the diagonal's zeros left out).
+    """
+    D = ivat_from_cut_weights(cut_weights)
+    contrasts = []
+    for a, p, b in zip(edges[:-2], edges[1:-1], edges[2:]):
+        within = max(
+            D[a:p, a:p].sum() / max(1, (p - a) * (p - a - 1)),
+            D[p:b, p:b].sum() / max(1, (b - p) * (b - p - 1)),
+        )
+        contrasts.append(D[a:p, p:b].mean() / within)
+    return np.asarray(contrasts)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0, help="random_state of the references")
@@ -224,9 +265,12 @@ def main():
         "refined firstmax",
         "box ref",
         "local gap",
+        "silhouette",
+        "Davies-Bouldin",
+        "visible",
     ]
-    print("| data | truth | single linkage | " + " | ".join(methods) + " | time (s) |")
-    print("|---|---|---|" + "---|" * (len(methods) + 1))
+    print("| data | truth | single linkage | " + " | ".join(methods) + " | today's contrasts | time (s) |")
+    print("|---|---|---|" + "---|" * (len(methods) + 2))
     right = dict.fromkeys(methods, 0)
     rows = 0
     for name, X, truth in datasets():
@@ -246,6 +290,7 @@ def main():
         _, gap_e, se_e = curve(X, order, m, references, exact, max_blocks)
         _, gap_b, se_b = curve(X, order, m, box, greedy, max_blocks)
         tibs = gap_rule(gap, se)
+        contrasts = boundary_contrasts(w, edges[tibs])
         counts = {
             "today": tibs + 1,
             "exact": gap_rule(gap_e, se_e) + 1,
@@ -257,6 +302,9 @@ def main():
             "refined firstmax": first_max(gap_r) + 1,
             "box ref": gap_rule(gap_b, se_b) + 1,
             "local gap": local_gap(X[order], edges[tibs], m, rng),
+            "silhouette": 1 if tibs == 0 else best_index(X, order, edges, silhouette_score, True),
+            "Davies-Bouldin": 1 if tibs == 0 else best_index(X, order, edges, davies_bouldin_score, False),
+            "visible": int(np.sum(contrasts >= 1.5)) + 1,
         }
         cells = []
         for method in methods:
@@ -267,10 +315,11 @@ def main():
         print(
             f"| {name} | {' or '.join(map(str, truth))} | {single} | "
             + " | ".join(cells)
+            + (f" | {contrasts.min():.2f}-{contrasts.max():.2f}" if contrasts.size else " | -")
             + f" | {time.perf_counter() - start:.1f} |",
             flush=True,
         )
-    print(f"| **right** | {rows} rows | | " + " | ".join(f"**{right[m]}**" for m in methods) + " | |")
+    print(f"| **right** | {rows} rows | | " + " | ".join(f"**{right[m]}**" for m in methods) + " | | |")
 
 
 if __name__ == "__main__":
