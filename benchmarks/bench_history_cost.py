@@ -22,8 +22,8 @@ Shapes are those of ``bench_kmeans.py``, at 1 and 2 threads.
 With ``--sparse``, the TF-IDF-like CSR matrix of ``bench_kmeans.py --sparse``
 (float64, k = 20 and 100): there the frames are k x d floats per iteration
 against nnz k multiply-adds, so their share is largest. On this benchmark's
-machine the same sparse fit took from 0.6 to 1.6 times its median, and its
-user CPU time varied as much (its system time, the page faults, stayed under
+machine the same sparse fit took from 0.55 to 1.35 times its median within
+one run (k = 20, 1 thread), and its user CPU time varied as much (its system time, the page faults, stayed under
 0.1 s), so paired fits cannot resolve 2%. The recording's work
 is therefore also replayed alone (``replay_recording``: the same arrays,
 allocations and copies as the kernel's, from fresh memory), ``--replays``
