@@ -57,7 +57,6 @@ from ._k_means_lloyd_h cimport (
     skt_fill_rows_d,
     skt_fill_rows_f,
 )
-from ._kernel_checks cimport check_nonempty, check_shape
 
 # Below this many flops of Lloyd's GEMM per pass (2 n k d) one thread does the
 # pass, as in the Lloyd kernel (PARALLEL_MIN_FLOPS there).
@@ -183,6 +182,12 @@ cdef void _hamerly_rows(
 
 cdef class _HamerlySteps:
     """The Hamerly kernel's side of run_lloyd (_k_means_common.pxd).
+
+    Built by the Lloyd kernel's ``_dense_steps(..., bounds="hamerly")``, after
+    the shape checks both dense kernels need, with its relocation of empty
+    clusters (``relocate_fn``) and its objective of the final centres
+    (``final_fn``): the same moves, the same rare path after strict
+    convergence.
 
     Peak memory beyond X: the labels (n int32) and the lower bounds (n
     float64), per thread a block of 256 x k distances, 256 gathered rows and
@@ -340,32 +345,3 @@ def _half_separations(const double[:, ::1] C, double scale):
         for i in range(k):
             out[i] = 0.5 * sqrt(out[i]) / scale
     return out_np
-
-
-def hamerly_steps(
-    const floating[:, ::1] X,
-    const floating[::1] sample_weight,
-    const floating[:, ::1] centers_init,
-    int n_threads,
-    unit_weights,
-    relocate_fn,
-    final_fn,
-):
-    """The Hamerly side of run_lloyd, after checking the shapes it will read.
-
-    ``relocate_fn`` and ``final_fn`` are the Lloyd kernel's relocation of
-    empty clusters and objective of the final centres (the same moves, the
-    same rare path after strict convergence).
-    """
-    cdef:
-        Py_ssize_t n_samples = X.shape[0]
-        int n_features = X.shape[1]
-        int n_clusters = centers_init.shape[0]
-    check_nonempty("lloyd", n_samples, n_features, n_clusters)
-    check_shape("sample_weight", (sample_weight.shape[0],), (n_samples,))
-    check_shape("centers_init", (centers_init.shape[0], centers_init.shape[1]),
-                (n_clusters, n_features))
-    if unit_weights is None:
-        unit_weights = bool(np.all(np.asarray(sample_weight) == 1))
-    return _HamerlySteps(np.asarray(X), np.asarray(sample_weight), n_clusters, n_threads,
-                         bool(unit_weights), relocate_fn, final_fn)

@@ -76,7 +76,7 @@ from ._k_means_lloyd_h cimport (
     skt_use_two_pass_argmin,
 )
 from ._kernel_checks cimport check_nonempty, check_shape
-from ._k_means_hamerly import hamerly_steps
+from ._k_means_hamerly import _HamerlySteps
 from ._k_means_lloyd_sparse import sparse_steps
 
 # SKLEARN_CHUNK (_k_means_common.pxd), scikit-learn's CHUNK_SIZE: the unit of
@@ -714,15 +714,13 @@ def lloyd(
         if bounds is not None:
             raise ValueError(f"bounds={bounds!r} needs dense X; sparse X runs Lloyd's pass.")
         steps = sparse_steps(*X, sample_weight, centers_init, n_threads)
-    elif bounds == "hamerly":
-        steps = hamerly_steps(X, sample_weight, centers_init, n_threads, unit_weights,
-                              _relocate_empty_clusters, _final_objective_by_pass)
-        # Its objective is the whole J, from direct distances.
-        x_sq_norms_sum = 0.0
-    elif bounds is not None:
+    elif bounds is not None and bounds != "hamerly":
         raise ValueError(f"bounds must be None or 'hamerly'; got {bounds!r}.")
     else:
-        steps = _dense_steps(X, sample_weight, centers_init, n_threads, unit_weights)
+        steps = _dense_steps(X, sample_weight, centers_init, n_threads, unit_weights, bounds)
+        if bounds == "hamerly":
+            # Its objective is the whole J, from direct distances.
+            x_sq_norms_sum = 0.0
     # Both step builders type centers_init with X's floating type: its dtype
     # is X's (a mismatch raised there).
     if centers_init.dtype == np.float32:
@@ -738,8 +736,10 @@ def _dense_steps(
     const floating[:, ::1] centers_init,
     int n_threads,
     unit_weights,
+    bounds=None,
 ):
-    """The dense side of run_lloyd, after checking the shapes it will read."""
+    """The dense side of run_lloyd, after checking the shapes it will read:
+    Lloyd's pass, or with ``bounds="hamerly"`` Hamerly's."""
     cdef:
         Py_ssize_t n_samples = X.shape[0]
         int n_features = X.shape[1]
@@ -749,6 +749,9 @@ def _dense_steps(
     check_shape("centers_init", (centers_init.shape[0], centers_init.shape[1]), (n_clusters, n_features))
     if unit_weights is None:
         unit_weights = bool(np.all(np.asarray(sample_weight) == 1))
+    if bounds == "hamerly":
+        return _HamerlySteps(np.asarray(X), np.asarray(sample_weight), n_clusters, n_threads,
+                             bool(unit_weights), _relocate_empty_clusters, _final_objective_by_pass)
     dtype = np.float32 if floating is float else np.float64
     return _DenseSteps(
         _Workspace(n_samples, n_features, n_clusters, n_threads, dtype),

@@ -7,7 +7,7 @@ from sklearn.datasets import make_blobs
 from sklearn.utils._param_validation import InvalidParameterError
 from threadpoolctl import threadpool_limits
 
-from sklearn_tendency import LloydKMeans, _k_means_hamerly, _k_means_lloyd
+from sklearn_tendency import LloydKMeans, _k_means_lloyd
 
 
 def _blobs(n, d, k, dtype, seed=0, std=1.0):
@@ -107,9 +107,7 @@ def test_the_bounds_skip_samples():
     X -= X.mean(axis=0)
     w = np.ones(X.shape[0])
     init = X[np.random.RandomState(0).choice(X.shape[0], 10, replace=False)]
-    steps = _k_means_hamerly.hamerly_steps(
-        X, w, init, 1, True, _k_means_lloyd._relocate_empty_clusters, _k_means_lloyd._final_objective_by_pass
-    )
+    steps = _k_means_lloyd._dense_steps(X, w, init, 1, True, "hamerly")
     centers = init.copy()
     sums = np.empty_like(centers)
     weights = np.empty(10)
