@@ -109,8 +109,11 @@ class VAT(TransformerMixin, BaseEstimator):
     n_clusters_single_linkage_ : int
         :func:`estimate_n_clusters` on the cut weights: top-down splits of the
         VAT order at cut weights at least twice the long edges (90th
-        percentile) inside each block they separate, blocks of at least 2% of
-        the samples. See its Notes for the limits.
+        percentile) inside each block they separate, and above the jump one
+        block of uniform data of the same dimension makes by chance
+        (:ref:`algo-uniform-jump`: above 2 in one column, and in two for
+        blocks of more than 100 samples; not with ``metric="precomputed"``),
+        blocks of at least 2% of the samples. See its Notes for the limits.
     n_clusters_gap_ : int or None
         The gap statistic (Tibshirani et al., 2001) over contiguous blocks of
         the VAT order: the order is split greedily, block by block, where the
@@ -317,7 +320,10 @@ class VAT(TransformerMixin, BaseEstimator):
         n = local_order.shape[0]
         m = resolve_min_cluster_size(None, n)
         max_blocks = max(1, min(50, n // m))
-        single_cuts = significant_cuts(cut_weights, m, max_clusters=max_blocks)
+        # With coordinates, a cut must also beat what one uniform block of the
+        # data's dimension makes by chance (one column: the spacings' maximum).
+        n_features = None if self.metric == "precomputed" else X.shape[1]
+        single_cuts = significant_cuts(cut_weights, m, max_clusters=max_blocks, n_features=n_features)
         n_single = single_cuts.size + 1
         n_gap = gap = gap_se = None
         coordinates = (

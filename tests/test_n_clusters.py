@@ -8,7 +8,7 @@ from sklearn.metrics import pairwise_distances
 
 from sklearn_tendency import IVAT, VAT, estimate_n_clusters, vat_order
 from sklearn_tendency._blocks import block_bisection, gap_block_count
-from sklearn_tendency._cut_weights import labels_from_edges
+from sklearn_tendency._cut_weights import _quantile, labels_from_edges, uniform_jump_ratio
 from sklearn_tendency._gap import uniform_references
 from sklearn_tendency.datasets import make_clustering_seminar
 
@@ -94,6 +94,38 @@ def test_one_column_blocks_are_at_least_the_minimum_size():
     _assert_blocks_are_labels(est, 2)
     sizes = np.bincount(est.labels_)
     assert sorted(sizes.tolist()) == [100, 100]
+
+
+def test_uniform_jump_ratio_is_the_one_column_false_split_rate():
+    # In one column the tree's edges are the spacings: the largest over their
+    # 90th percentile exceeds uniform_jump_ratio with probability ~1%
+    # (doc: algo-uniform-jump). A wrong exponent or constant moves the rate
+    # far out of the band (beta for 5% gives ~0.05; no 1/d power in 2-d ~0).
+    rng = np.random.RandomState(0)
+    for n in (200, 1000):
+        bound = uniform_jump_ratio(n, 1)
+        spacings = np.diff(np.sort(rng.uniform(size=(4000, n)), axis=1), axis=1)
+        ratios = np.array([s.max() / _quantile(s, 0.9) for s in spacings])
+        assert 0.004 < np.mean(ratios > bound) < 0.025
+    # Every dimension's bound: the 1/d power of one expression.
+    np.testing.assert_allclose(uniform_jump_ratio(1200, 2), uniform_jump_ratio(1200, 1) ** 0.5)
+
+
+@pytest.mark.parametrize("n", [500, 2000])
+def test_one_column_uniform_is_one_single_linkage_block(n):
+    # The spacings' maximum grows like log n against their quantiles: a fixed
+    # ratio of 2 split these into 3 to 8 (n = 500) and 7 to 18 (n = 2000)
+    # blocks; the bound for one column keeps them whole, and two groups are
+    # still two.
+    for seed in range(5):
+        rng = np.random.RandomState(seed)
+        est = VAT(n_references=0).fit(rng.uniform(size=(n, 1)))
+        assert est.n_clusters_single_linkage_ == est.n_clusters_estimate_ == 1
+        assert estimate_n_clusters(est.cut_weights_, n_features=1) == 1
+        X = np.r_[rng.normal(0, 1, n // 2), rng.normal(6, 1, n // 2)][:, None]
+        est = VAT(n_references=0).fit(X)
+        assert est.n_clusters_single_linkage_ == 2
+        _assert_blocks_are_labels(est, 2)
 
 
 @pytest.mark.parametrize("n_clusters", [1, 2, 5])
