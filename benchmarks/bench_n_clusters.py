@@ -3,7 +3,14 @@
 Prints one markdown row per data set: its true count, the count of each method
 (a count is right when it is one of the accepted truths; iris counts 2 or 3,
 its versicolor and virginica overlap) and the time each took, then the share of
-rows each method gets right. Methods:
+rows each method gets right. The ``class runs`` column says how far any count
+of contiguous blocks of the VAT order can follow the classes, where the data
+have labels: the runs of one class along the order of at least 2% of the
+samples (short runs between two runs of one class dropped), and the share of
+the samples they hold. Where the runs differ from the truth, or hold much less
+than all samples, the classes are not contiguous in the VAT order, and a right
+count of contiguous blocks there is a coincidence of the count, not blocks
+that are the classes. Methods:
 
 - ``single linkage``: :func:`sklearn_tendency.estimate_n_clusters` on the cut
   weights, the rule ``n_clusters_estimate_`` used before (top-down splits at
@@ -52,6 +59,9 @@ from sklearn.datasets import (
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_tendency import IVAT, KSelectionDisplay, estimate_n_clusters
+
+# The estimate's smallest block, for the class-runs column.
+from sklearn_tendency._cut_weights import resolve_min_cluster_size
 from sklearn_tendency.datasets import load_faithful, make_clustering_seminar
 
 
@@ -66,32 +76,55 @@ def blob_centres(k, d, min_distance, seed):
 
 
 def datasets():
-    """(name, X, accepted counts)"""
-    X, _ = load_iris(return_X_y=True)
-    yield "iris", X, (2, 3)
-    yield "wine (standardized)", StandardScaler().fit_transform(load_wine().data), (3,)
-    yield ("breast_cancer (standardized)", StandardScaler().fit_transform(load_breast_cancer().data), (2,))
-    yield "digits", load_digits().data, (10,)
+    """(name, X, accepted counts, class labels or None)"""
+    X, y = load_iris(return_X_y=True)
+    yield "iris", X, (2, 3), y
+    wine = load_wine()
+    yield "wine (standardized)", StandardScaler().fit_transform(wine.data), (3,), wine.target
+    cancer = load_breast_cancer()
+    yield ("breast_cancer (standardized)", StandardScaler().fit_transform(cancer.data), (2,), cancer.target)
+    digits = load_digits()
+    yield "digits", digits.data, (10,), digits.target
     for name, data in make_clustering_seminar().items():
-        yield f"seminar {name}", data.data, (data.n_clusters,)
+        yield f"seminar {name}", data.data, (data.n_clusters,), data.target
     rng = np.random.RandomState(0)
     uniform = rng.uniform(0, 1, (1000, 32))
     centres = rng.uniform(0, 1, (10, 32))
+    groups = np.repeat(np.arange(10), 100)
     for std in (0.01, 0.3, 0.5, 0.7, 0.8, 1.0, 3.0):
         # Every std is drawn so the stream matches the embedding study's.
         X = np.vstack([rng.normal(c, std, (100, 32)) for c in centres])
         if std in (0.01, 0.3):
-            yield f"32-d, std {std}", X, (10,)
+            yield f"32-d, std {std}", X, (10,), groups
         elif std in (1.0, 3.0):
-            yield f"32-d, std {std}", X, (1,)
-    yield "32-d uniform", uniform, (1,)
-    yield "Old Faithful", load_faithful().data, (2,)
+            yield f"32-d, std {std}", X, (1,), None
+    yield "32-d uniform", uniform, (1,), None
+    yield "Old Faithful", load_faithful().data, (2,), None
     for k in (3, 6, 12):
         for d in (2, 8, 32):
             centres = blob_centres(k, d, 8.0, seed=100 * k + d)
             for std in (1.0, 2.0):
-                X, _ = make_blobs(100 * k, centers=centres, cluster_std=std, random_state=k + d)
-                yield f"blobs k={k} d={d} {8 / std:.0f} sd", X, (k,)
+                X, y = make_blobs(100 * k, centers=centres, cluster_std=std, random_state=k + d)
+                yield f"blobs k={k} d={d} {8 / std:.0f} sd", X, (k,), y
+
+
+def class_runs(order, y, min_size):
+    """How far contiguous blocks of the VAT order can follow the classes.
+
+    The classes' runs along the order of at least ``min_size`` samples (the
+    estimate's smallest block), with neighbouring runs of one class joined
+    once the short runs between them are dropped: their number is the count
+    a partition into contiguous blocks that follow the classes would give,
+    and the share of samples they hold says how much of the data such blocks
+    could label right. Returns (runs, share).
+    """
+    yo = np.asarray(y)[order]
+    starts = np.r_[0, np.flatnonzero(yo[1:] != yo[:-1]) + 1, yo.shape[0]]
+    lengths = np.diff(starts)
+    long = lengths >= min_size
+    classes = yo[starts[:-1]][long]
+    runs = int(classes.size and 1 + np.count_nonzero(classes[1:] != classes[:-1]))
+    return runs, lengths[long].sum() / yo.shape[0]
 
 
 def pair_counts(w):
@@ -152,13 +185,17 @@ def main():
     methods = ["single linkage", "DBE-1d", "VAT-block gap", "IVAT default"]
     if not args.no_kmeans:
         methods += ["k-means gap", "k-means silhouette"]
-    print("| data | n x d | truth | " + " | ".join(methods) + " |")
-    print("|---|---|---|" + "---|" * len(methods))
+    print("| data | n x d | truth | class runs | " + " | ".join(methods) + " |")
+    print("|---|---|---|---|" + "---|" * len(methods))
     right = dict.fromkeys(methods, 0)
     rows = 0
-    for name, X, truth in datasets():
+    for name, X, truth, y in datasets():
         est, fit_time = timed(lambda: IVAT(random_state=0).fit(X))
         w = est.cut_weights_
+        runs = "-"
+        if y is not None:
+            n_runs, share = class_runs(est.order_, y, resolve_min_cluster_size(None, X.shape[0]))
+            runs = f"{n_runs} ({share:.0%})"
         counts = {
             "single linkage": timed(lambda: estimate_n_clusters(w)),
             "DBE-1d": timed(lambda: dbe_1d(w)),
@@ -180,10 +217,11 @@ def main():
         rows += 1
         truth_text = " or ".join(map(str, truth))
         print(
-            f"| {name} | {X.shape[0]} x {X.shape[1]} | {truth_text} | " + " | ".join(cells) + " |", flush=True
+            f"| {name} | {X.shape[0]} x {X.shape[1]} | {truth_text} | {runs} | " + " | ".join(cells) + " |",
+            flush=True,
         )
     print(
-        f"| **right** | | {rows} rows | "
+        f"| **right** | | {rows} rows | | "
         + " | ".join(f"**{right[m]}/{rows} = {right[m] / rows:.0%}**" for m in methods)
         + " |"
     )
@@ -197,7 +235,7 @@ def seed_table(n_seeds):
     right = {"VAT-block gap": [0] * n_seeds, "IVAT default": [0] * n_seeds}
     print(f"\n| data | truth | IVAT default, random_state = {', '.join(map(str, seeds))} |")
     print("|---|---|---|")
-    for name, X, truth in datasets():
+    for name, X, truth, _ in datasets():
         estimates = []
         for s in seeds:
             est = IVAT(random_state=s).fit(X)

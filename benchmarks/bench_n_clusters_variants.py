@@ -273,7 +273,7 @@ def main():
     print("|---|---|---|" + "---|" * (len(methods) + 2))
     right = dict.fromkeys(methods, 0)
     rows = 0
-    for name, X, truth in datasets():
+    for name, X, truth, _ in datasets():
         start = time.perf_counter()
         X, _ = scale_by_power_of_two(np.asarray(X, dtype=np.float64), always=True)
         order, w = vat_order_validated(X, "euclidean", None, None)
