@@ -35,7 +35,9 @@ plot_include_source = False
 plot_html_show_source_link = False
 plot_html_show_formats = False
 plot_formats = [("png", 90)]
-plot_rcparams = {"figure.max_open_warning": 0}
+# A tight box: the colour and label bars VATDisplay adds beside an axes lie
+# outside what a constrained layout sees, and the titles were clipped.
+plot_rcparams = {"figure.max_open_warning": 0, "savefig.bbox": "tight"}
 
 templates_path = ["_templates"]
 exclude_patterns = [
@@ -80,6 +82,13 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_prev_next": False,
     "header_links_before_dropdown": 6,
+    # The gallery's printed tables and long code lines get the width of the
+    # page-contents sidebar, which an example of one section does not need:
+    # the pages that keep it are listed (an unlisted page has none).
+    "secondary_sidebar_items": {
+        page: ["page-toc", "sourcelink"]
+        for page in ("index", "install", "api", "user_guide/*", "generated/*")
+    },
 }
 html_sidebars = {"index": [], "install": []}
 
@@ -93,7 +102,6 @@ sphinx_gallery_conf = {
     "only_warn_on_example_error": False,
     "doc_module": ("sklearn_tendency",),
     "backreferences_dir": os.path.join("generated", "backreferences"),
-    "reference_url": {"sklearn_tendency": None},
     # Animations embedded as JavaScript frames: no ffmpeg needed.
     "matplotlib_animations": (True, "jshtml"),
     # The user's questions in order: is there structure, how does k-means get

@@ -219,6 +219,9 @@ def hopkins_test(
         Simulated samples of a simulated p-value; 0 skips it (NaN).
     random_state : int, RandomState instance or None, default=None
         Draws of the data sample, the uniform points and the simulations.
+        Not the seed that drew the data: with ``X`` from
+        ``np.random.RandomState(s).uniform`` and ``random_state=s``, the
+        uniform points repeat the data's own draws and H falls near 0.
     n_jobs : int, default=None
         Threads running the simulations of the p-value, each with one BLAS thread (held with
         threadpoolctl meanwhile); ``None`` means one, ``-1`` all CPUs (capped

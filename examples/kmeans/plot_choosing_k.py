@@ -32,7 +32,9 @@ plt.show()
 # Every number is an attribute: the preferred k of each criterion, and the
 # scores themselves.
 print(faithful.best_n_clusters_)
-print({name: scores.round(3).tolist() for name, scores in faithful.scores_.items() if name != "fit_time"})
+for name, scores in faithful.scores_.items():
+    if name != "fit_time":
+        print(f"{name:>18}: {scores.round(3).tolist()}")
 
 # %%
 # Silhouette, Calinski-Harabasz, Davies-Bouldin and the gap agree on k = 2,
