@@ -171,11 +171,13 @@ class KSelectionDisplay:
         Standard error of the gap.
     elbow_value_ : int or None
         The knee of J per k (:func:`knee_point`).
-    best_n_clusters_ : dict of str to int
+    best_n_clusters_ : dict of str to int or None
         The k each criterion prefers: ``"elbow"`` (knee of J), ``"silhouette"``
         and ``"calinski_harabasz"`` (largest), ``"davies_bouldin"``
         (smallest), ``"gap"`` (the smallest k with Gap(k) >= Gap(k+1) -
-        s_(k+1), Tibshirani et al.'s rule, over the given k).
+        s_(k+1), Tibshirani et al.'s rule, over the given k; ``None`` when no
+        k of the range but the last passes it: the gap still rises at the end
+        of the range, and the panel marks no k).
     estimators_ : list of estimators or None
         The fitted estimators, one per k (set by the classmethods).
     ax_ : ndarray of matplotlib Axes
@@ -250,7 +252,10 @@ class KSelectionDisplay:
             if values is not None and not np.all(np.isnan(values)):
                 best[name] = int(self.n_clusters_[pick(values)])
         if "gap" in self.scores_ and self.gap_se_ is not None:
-            best["gap"] = int(self.n_clusters_[gap_rule(self.scores_["gap"], self.gap_se_)])
+            index = gap_rule(self.scores_["gap"], self.gap_se_)
+            # The rule compares k with k + 1: the last k of the range is never
+            # its answer, only what gap_rule returns when no k passed.
+            best["gap"] = int(self.n_clusters_[index]) if index < self.n_clusters_.shape[0] - 1 else None
         self.best_n_clusters_ = best
 
     def plot(self, ax=None, *, show_history=True):

@@ -144,6 +144,15 @@ def test_kselection_gap_is_the_brute_force_gap(blobs):
     np.testing.assert_allclose(disp.gap_se_, se, rtol=1e-9, atol=1e-12)
     first = next(i for i in range(len(gap) - 1) if gap[i] >= gap[i + 1] - se[i + 1])
     assert disp.best_n_clusters_["gap"] == list(ks)[first]
+    # A range the rule never passes (the gap rises to its end: k = 1, 2 of
+    # four blobs) has no answer, and the panel marks none.
+    short = KSelectionDisplay.from_estimator(
+        LloydKMeans(n_init=2), X, n_clusters=[1, 2], n_references=n_references, random_state=0
+    )
+    assert short.scores_["gap"][0] < short.scores_["gap"][1] - short.gap_se_[1]
+    assert short.best_n_clusters_["gap"] is None
+    gap_axes = short.ax_[short.panels_.index("gap")]
+    assert not any(line.get_linestyle() == "--" for line in gap_axes.get_lines())
 
 
 def test_uniform_references_fill_the_principal_axes_box():

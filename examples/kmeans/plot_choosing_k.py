@@ -58,4 +58,9 @@ plt.show()
 digits = load_digits().data
 digits_k = KSelectionDisplay.from_data(digits, n_clusters=range(5, 16), random_state=0)
 plt.show()
+
+# %%
+# Calinski-Harabasz says 7, the elbow, the silhouette and Davies-Bouldin say 9,
+# and the gap rises up to k = 15: Tibshirani's rule finds no k in this range,
+# so its entry is None and its panel marks none.
 print(digits_k.best_n_clusters_)
