@@ -102,7 +102,7 @@ class VAT(TransformerMixin, BaseEstimator):
         cut weights, clusters of any shape) and :attr:`n_clusters_gap_`
         (blocks of small within-block sum of squares, found even where a chain
         of samples joins them). Its blocks are :attr:`cluster_edges_` and
-        :attr:`labels_`. Right on 26 of the 33 labelled data sets of
+        :attr:`labels_`, unless ``n_clusters`` is set. Right on 26 of the 33 labelled data sets of
         ``benchmarks/bench_n_clusters.py`` (79%, ``random_state=0``; 25 to
         27 over seeds 0 to 9) where the single-linkage count alone gets 22
         (see the :ref:`user guide <vat_n_clusters>` for where it fails).

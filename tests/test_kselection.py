@@ -93,7 +93,7 @@ def test_kselection_scores_are_sklearn_metrics(blobs):
             disp.scores_["davies_bouldin"][i], davies_bouldin_score(X, est.labels_), rtol=1e-12
         )
     assert disp.best_n_clusters_ == {
-        "elbow": knee_point(disp.n_clusters_, disp.scores_["inertia"]),
+        "elbow": 4,
         "silhouette": 4,
         "calinski_harabasz": 4,
         "davies_bouldin": 4,
@@ -153,6 +153,42 @@ def test_kselection_gap_is_the_brute_force_gap(blobs):
     assert short.best_n_clusters_["gap"] is None
     gap_axes = short.ax_[short.panels_.index("gap")]
     assert not any(line.get_linestyle() == "--" for line in gap_axes.get_lines())
+
+
+def test_kselection_sampled_silhouette_and_smaller_references(blobs):
+    # Above silhouette_sample_size and max_reference_samples: the silhouette
+    # of a sample of rows, and references of m < n samples whose log W is
+    # shifted by log(n / m) (W grows in proportion to n).
+    X, _ = blobs
+    n, m = X.shape[0], 60
+    ks = [2, 3, 4]
+    disp = KSelectionDisplay.from_estimator(
+        LloydKMeans(n_init=2),
+        X,
+        n_clusters=ks,
+        n_references=3,
+        max_reference_samples=m,
+        silhouette_sample_size=m,
+        random_state=0,
+        plot=False,
+    )
+    assert m < n
+    rng = check_random_state(0)
+    seed = rng.randint(np.iinfo(np.int32).max)
+    rows = np.sort(rng.choice(n, size=m, replace=False))
+    for i, est in enumerate(disp.estimators_):
+        np.testing.assert_allclose(
+            disp.scores_["silhouette"][i], silhouette_score(X[rows], est.labels_[rows]), rtol=1e-12
+        )
+    template = LloydKMeans(n_init=2, random_state=seed)
+    ref = np.array(
+        [
+            [np.log(_brute_force_w(R, clone(template).set_params(n_clusters=k).fit(R).labels_)) for k in ks]
+            for R in uniform_references(X, 3, rng, m)
+        ]
+    ) + np.log(n / m)
+    log_w = [np.log(_brute_force_w(X, est.labels_)) for est in disp.estimators_]
+    np.testing.assert_allclose(disp.scores_["gap"], ref.mean(0) - np.array(log_w), rtol=1e-9)
 
 
 def test_uniform_references_fill_the_principal_axes_box():

@@ -163,20 +163,37 @@ def test_sampled_fit_blocks_cover_the_sample():
     assert np.unique(est.labels_).size == est.n_clusters_estimate_ == 3
 
 
-def test_display_outlines_are_the_blocks():
+@pytest.mark.parametrize(
+    "method, make, rule",
+    [
+        # The gap's blocks (single linkage sees one cluster).
+        ("ivat", _blobs_8d_touching, "gap"),
+        # The single-linkage blocks (the gap sees one cluster).
+        ("vat", lambda: make_moons(300, noise=0.05, random_state=0)[0], "single linkage"),
+        # Both rules agree; the single-linkage cuts are kept.
+        ("vat", _merce, "both"),
+    ],
+)
+def test_display_outlines_are_the_blocks(method, make, rule):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from sklearn_tendency import VATDisplay
 
-    X = _blobs_8d_touching()
-    est = IVAT(random_state=0).fit(X)
-    disp = VATDisplay.from_estimator(est, show_clusters=True)
-    drawn = [(p.get_x(), p.get_x() + p.get_width()) for p in disp.cluster_patches_]
+    X = make()
+    est = (IVAT if method == "ivat" else VAT)(random_state=0).fit(X)
+    single, gap = est.n_clusters_single_linkage_, est.n_clusters_gap_
+    assert {"gap": gap > single, "single linkage": single > gap, "both": single == gap}[rule]
     edges = est.cluster_edges_
-    assert drawn == list(zip(edges[:-1].tolist(), edges[1:].tolist()))
-    assert len(drawn) == est.n_clusters_estimate_
+    _assert_blocks_are_labels(est, est.n_clusters_estimate_)
+    for disp in (
+        VATDisplay.from_estimator(est, X, show_clusters=True),
+        VATDisplay.from_data(X, method=method, show_clusters=True, random_state=0),
+    ):
+        drawn = [(p.get_x(), p.get_x() + p.get_width()) for p in disp.cluster_patches_]
+        assert drawn == list(zip(edges[:-1].tolist(), edges[1:].tolist()))
+        assert len(drawn) == est.n_clusters_estimate_ == max(single, gap)
     plt.close("all")
 
 
