@@ -329,6 +329,16 @@ class KSelectionDisplay:
                 a.xaxis.set_major_locator(MaxNLocator(integer=True))
                 if len(ks) <= 8:
                     a.legend(fontsize="x-small", ncols=2)
+                else:
+                    # Too many curves for a legend: the colour scale names k.
+                    from matplotlib.cm import ScalarMappable
+                    from matplotlib.colors import BoundaryNorm
+
+                    bounds = np.arange(len(ks) + 1) - 0.5
+                    mappable = ScalarMappable(norm=BoundaryNorm(bounds, cmap.N), cmap=cmap)
+                    colorbar = a.figure.colorbar(mappable, ax=a, ticks=np.arange(len(ks)), fraction=0.08)
+                    colorbar.ax.set_yticklabels([str(k) for k in ks], fontsize="x-small")
+                    colorbar.set_label("k", fontsize="small")
                 continue
             values = self.scores_[name]
             if name == "gap" and self.gap_se_ is not None:
@@ -386,7 +396,10 @@ class KSelectionDisplay:
         n_clusters : iterable of int, default=range(1, 11)
             Increasing k values (the gap's rule compares consecutive entries).
         sample_weight : array-like of shape (n_samples,), default=None
-            Passed to ``fit``.
+            Passed to ``fit``: J (``inertia_``) and the fits are weighted.
+            The silhouette, Calinski-Harabasz and Davies-Bouldin scores
+            (scikit-learn's, which take no weights) and the gap's uniform
+            references are not.
         n_references : int, default=5
             Reference data sets of the gap statistic; 0 skips it.
         max_reference_samples : int, default=2000
@@ -511,7 +524,8 @@ class KSelectionDisplay:
         max_iter : int, default=300
             Lloyd iterations per run.
         sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+            Sample weights of the fits; see :meth:`from_estimator` for the
+            scores that ignore them.
         n_references : int, default=5
             Reference data sets of the gap statistic; 0 skips it.
         max_reference_samples : int, default=2000

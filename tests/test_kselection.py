@@ -236,10 +236,16 @@ def test_kselection_plot_panels(blobs):
     assert len(history_lines) == 4
     for line, est in zip(history_lines, disp.estimators_):
         np.testing.assert_array_equal(line.get_ydata(), est.inertia_history_)
+    assert disp.ax_[-1].get_legend() is not None
     fig, axes = plt.subplots(1, 7)
     assert disp.plot(ax=axes).figure_ is fig
     with pytest.raises(ValueError, match="one Axes per panel"):
         disp.plot(ax=axes[:3])
+    # Above 8 values of k the history names k by a colour scale, not a legend.
+    many = KSelectionDisplay.from_data(X, n_clusters=range(2, 12), n_references=0, random_state=0)
+    assert many.ax_[-1].get_legend() is None
+    (scale,) = [a for a in many.figure_.axes if a.get_ylabel() == "k"]
+    assert [t.get_text() for t in scale.get_yticklabels()] == [str(k) for k in range(2, 12)]
 
 
 def test_kselection_works_with_sklearn_kmeans(blobs):
