@@ -296,7 +296,11 @@ def assess_tendency(
         Simulated samples per null; the smallest p-value is
         ``1 / (1 + n_simulations)``, which must be at most ``alpha``.
     random_state : int, RandomState instance or None, default=0
-        Sampling of the statistics and the simulations.
+        Sampling of the statistics and the simulations. For synthetic data
+        drawn with ``np.random.RandomState(s)``, pass another seed than s:
+        on one stream the reference points can repeat the data's own draws
+        (uniform data in 5-d, 300 samples: box statistic 0.0 with the data's
+        seed, 0.37 with another).
     n_jobs : int, default=None
         Threads of the simulations (None: one; measured no faster with two on
         a busy 2-core machine) and of the VAT kernel.
