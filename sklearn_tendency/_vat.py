@@ -36,6 +36,37 @@ from ._validation import (
 __all__ = ["VAT", "IVAT"]
 
 
+# Metrics under which the distances of collinear points are proportional to
+# their distances along the line (norms), and the squared Euclidean one.
+_NORMS = frozenset({"euclidean", "l2", "manhattan", "cityblock", "l1", "chebyshev", "minkowski"})
+
+
+def _spacings(X, metric):
+    """How the cut weights of X relate to the spacings of one-dimensional data.
+
+    ``"distances"`` when X is one-dimensional (one column, or dense columns
+    that are multiples of one: a constant column, a copied column) under a
+    norm, ``"squared"`` under ``"sqeuclidean"``, else None (more dimensions,
+    or a metric that is not a norm: no spacing law, see
+    :ref:`algo-uniform-jump`). The rank test costs O(n d^2) for d <= 64 columns.
+    """
+    if metric == "sqeuclidean":
+        kind = "squared"
+    elif isinstance(metric, str) and metric in _NORMS:
+        kind = "distances"
+    else:
+        return None
+    n, d = X.shape
+    if d == 1:
+        return kind
+    if sparse.issparse(X) or d > 64:
+        return None
+    Xc = np.asarray(X, dtype=np.float64) - np.mean(X, axis=0)
+    eigenvalues = np.linalg.eigvalsh(Xc.T @ Xc)
+    # Rank one: all the spread along one direction, to rounding.
+    return kind if eigenvalues[-2] <= 1e-10 * eigenvalues[-1] else None
+
+
 class VAT(TransformerMixin, BaseEstimator):
     """Visual Assessment of cluster Tendency (Bezdek & Hathaway, 2002).
 
@@ -109,11 +140,12 @@ class VAT(TransformerMixin, BaseEstimator):
     n_clusters_single_linkage_ : int
         :func:`estimate_n_clusters` on the cut weights: top-down splits of the
         VAT order at cut weights at least twice the long edges (90th
-        percentile) inside each block they separate, and above the jump one
-        block of uniform data of the same dimension makes by chance
-        (:ref:`algo-uniform-jump`: above 2 in one column, and in two for
-        blocks of more than 100 samples; not with ``metric="precomputed"``),
-        blocks of at least 2% of the samples. See its Notes for the limits.
+        percentile) inside each block they separate, blocks of at least 2% of
+        the samples. On one-dimensional data (one column, or columns that are
+        multiples of one; a norm or ``"sqeuclidean"``), a cut must also beat
+        the ratio the spacings of uniform data exceed 1% of the time
+        (:ref:`algo-uniform-jump`; 4.7 at n = 500). See its Notes for the
+        limits.
     n_clusters_gap_ : int or None
         The gap statistic (Tibshirani et al., 2001) over contiguous blocks of
         the VAT order: the order is split greedily, block by block, where the
@@ -320,10 +352,10 @@ class VAT(TransformerMixin, BaseEstimator):
         n = local_order.shape[0]
         m = resolve_min_cluster_size(None, n)
         max_blocks = max(1, min(50, n // m))
-        # With coordinates, a cut must also beat what one uniform block of the
-        # data's dimension makes by chance (one column: the spacings' maximum).
-        n_features = None if self.metric == "precomputed" else X.shape[1]
-        single_cuts = significant_cuts(cut_weights, m, max_clusters=max_blocks, n_features=n_features)
+        # On a line the cut weights are the spacings, whose largest grows like
+        # log n against their quantiles: a cut must also beat that jump.
+        spacings = _spacings(X if sample is None else X[sample], self.metric)
+        single_cuts = significant_cuts(cut_weights, m, max_clusters=max_blocks, spacings=spacings)
         n_single = single_cuts.size + 1
         n_gap = gap = gap_se = None
         coordinates = (

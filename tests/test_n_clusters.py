@@ -3,6 +3,7 @@ the gap statistic over blocks of the VAT order against a brute-force one."""
 
 import numpy as np
 import pytest
+from scipy import sparse
 from sklearn.datasets import make_blobs, make_moons
 from sklearn.metrics import pairwise_distances
 
@@ -10,6 +11,7 @@ from sklearn_tendency import IVAT, VAT, estimate_n_clusters, vat_order
 from sklearn_tendency._blocks import block_bisection, gap_block_count
 from sklearn_tendency._cut_weights import _quantile, labels_from_edges, uniform_jump_ratio
 from sklearn_tendency._gap import uniform_references
+from sklearn_tendency._vat import _spacings
 from sklearn_tendency.datasets import make_clustering_seminar
 
 
@@ -99,33 +101,51 @@ def test_one_column_blocks_are_at_least_the_minimum_size():
 def test_uniform_jump_ratio_is_the_one_column_false_split_rate():
     # In one column the tree's edges are the spacings: the largest over their
     # 90th percentile exceeds uniform_jump_ratio with probability ~1%
-    # (doc: algo-uniform-jump). A wrong exponent or constant moves the rate
-    # far out of the band (beta for 5% gives ~0.05; no 1/d power in 2-d ~0).
+    # (doc: algo-uniform-jump). A wrong constant moves the rate out of the
+    # band (beta for 5% gives ~0.05, log n alone ~0.1).
     rng = np.random.RandomState(0)
     for n in (200, 1000):
-        bound = uniform_jump_ratio(n, 1)
+        bound = uniform_jump_ratio(n)
         spacings = np.diff(np.sort(rng.uniform(size=(4000, n)), axis=1), axis=1)
         ratios = np.array([s.max() / _quantile(s, 0.9) for s in spacings])
         assert 0.004 < np.mean(ratios > bound) < 0.025
-    # Every dimension's bound: the 1/d power of one expression.
-    np.testing.assert_allclose(uniform_jump_ratio(1200, 2), uniform_jump_ratio(1200, 1) ** 0.5)
+    assert uniform_jump_ratio(500, quantile=1.0) == 1.0 and uniform_jump_ratio(500, quantile=0.0) == np.inf
+
+
+def test_which_data_have_spacings():
+    rng = np.random.RandomState(0)
+    u = rng.uniform(size=(50, 1))
+    assert _spacings(u, "euclidean") == _spacings(u, "manhattan") == "distances"
+    assert _spacings(u, "sqeuclidean") == "squared"
+    # Columns that are multiples of one, or a constant column: still a line.
+    assert _spacings(u * [1.0, -2.0, 3.0], "euclidean") == "distances"
+    assert _spacings(np.c_[u, np.full(50, 7.0)], "chebyshev") == "distances"
+    assert _spacings(sparse.csr_matrix(u), "euclidean") == "distances"
+    # A plane, or a metric that is no norm: no spacing law.
+    assert _spacings(rng.uniform(size=(50, 2)), "euclidean") is None
+    assert _spacings(u, "cosine") is None and _spacings(u, lambda a, b: abs(a - b).sum()) is None
 
 
 @pytest.mark.parametrize("n", [500, 2000])
-def test_one_column_uniform_is_one_single_linkage_block(n):
+def test_one_dimensional_uniform_is_one_single_linkage_block(n):
     # The spacings' maximum grows like log n against their quantiles: a fixed
-    # ratio of 2 split these into 3 to 8 (n = 500) and 7 to 18 (n = 2000)
-    # blocks; the bound for one column keeps them whole, and two groups are
-    # still two.
-    for seed in range(5):
+    # ratio of 2 split one column into 3 to 8 (n = 500) and 7 to 18
+    # (n = 2000) blocks; the spacing bound keeps it whole, under a norm or
+    # squared distances, in one column or in several collinear ones, and two
+    # groups are still two.
+    for seed in range(3):
         rng = np.random.RandomState(seed)
-        est = VAT(n_references=0).fit(rng.uniform(size=(n, 1)))
-        assert est.n_clusters_single_linkage_ == est.n_clusters_estimate_ == 1
-        assert estimate_n_clusters(est.cut_weights_, n_features=1) == 1
-        X = np.r_[rng.normal(0, 1, n // 2), rng.normal(6, 1, n // 2)][:, None]
-        est = VAT(n_references=0).fit(X)
-        assert est.n_clusters_single_linkage_ == 2
-        _assert_blocks_are_labels(est, 2)
+        u = rng.uniform(size=(n, 1))
+        groups = np.r_[rng.normal(0, 1, n // 2), rng.normal(6, 1, n // 2)][:, None]
+        assert estimate_n_clusters(VAT(n_references=0).fit(u).cut_weights_) > 1
+        for form in (lambda c: c, lambda c: np.c_[c, np.zeros(n)], lambda c: c * [1.0, -2.0, 3.0]):
+            for metric in ("euclidean", "sqeuclidean", "manhattan"):
+                est = VAT(metric=metric, n_references=0).fit(form(u))
+                assert est.n_clusters_single_linkage_ == est.n_clusters_estimate_ == 1, metric
+                assert estimate_n_clusters(est.cut_weights_, spacings=_spacings(form(u), metric)) == 1
+                est = VAT(metric=metric, n_references=0).fit(form(groups))
+                assert est.n_clusters_single_linkage_ == 2, metric
+                _assert_blocks_are_labels(est, 2)
 
 
 @pytest.mark.parametrize("n_clusters", [1, 2, 5])
