@@ -398,8 +398,10 @@ class KSelectionDisplay:
         sample_weight : array-like of shape (n_samples,), default=None
             Passed to ``fit``: J (``inertia_``) and the fits are weighted.
             The silhouette, Calinski-Harabasz and Davies-Bouldin scores
-            (scikit-learn's, which take no weights) and the gap's uniform
-            references are not.
+            (scikit-learn's, which take no weights) are not, nor are the gap's
+            uniform references: the gap then compares a weighted log W with
+            unweighted ones, which shifts it by about log(sum(w) / n) and can
+            change its shape.
         n_references : int, default=5
             Reference data sets of the gap statistic; 0 skips it.
         max_reference_samples : int, default=2000
