@@ -112,6 +112,21 @@ def test_uniform_jump_ratio_is_the_one_column_false_split_rate():
     assert uniform_jump_ratio(500, quantile=1.0) == 1.0 and uniform_jump_ratio(500, quantile=0.0) == np.inf
 
 
+def test_spacing_bound_is_the_blocks_own():
+    # Unit spacings with a jump of 6 in the middle and of 4.85 in each half:
+    # the bound is r(1000) = 5.0 for the whole order and r(500) = 4.70 for a
+    # half, so both inner jumps pass only against their own block's bound;
+    # the quantile is the rule's (at the median, r(1000) = 16.6: no cut).
+    w = np.ones(1000)
+    w[0], w[500], w[250], w[750] = 0.0, 6.0, 4.85, 4.85
+    assert uniform_jump_ratio(500) < 4.85 < uniform_jump_ratio(1000) < 6.0
+    assert estimate_n_clusters(w, spacings="distances") == 4
+    assert estimate_n_clusters(w) == 4
+    assert estimate_n_clusters(w, spacings="distances", quantile=0.5) == 1
+    # Squared distances: the bound squared (22-28), above every jump.
+    assert estimate_n_clusters(w, spacings="squared") == 1
+
+
 def test_which_data_have_spacings():
     rng = np.random.RandomState(0)
     u = rng.uniform(size=(50, 1))
