@@ -56,7 +56,7 @@ def _spacings(X, metric):
         kind = "distances"
     else:
         return None
-    n, d = X.shape
+    d = X.shape[1]
     if d == 1:
         return kind
     if sparse.issparse(X) or d > 64:
@@ -352,9 +352,12 @@ class VAT(TransformerMixin, BaseEstimator):
         n = local_order.shape[0]
         m = resolve_min_cluster_size(None, n)
         max_blocks = max(1, min(50, n // m))
+        # The sampled samples' coordinates, taken once for both rules below; a
+        # precomputed matrix has none (its rows would be an n_sampled x n copy).
+        coords = None if self.metric == "precomputed" else (X if sample is None else X[sample])
         # On a line the cut weights are the spacings, whose largest grows like
         # log n against their quantiles: a cut must also beat that jump.
-        spacings = _spacings(X if sample is None else X[sample], self.metric)
+        spacings = None if coords is None else _spacings(coords, self.metric)
         single_cuts = significant_cuts(cut_weights, m, max_clusters=max_blocks, spacings=spacings)
         n_single = single_cuts.size + 1
         n_gap = gap = gap_se = None
@@ -370,7 +373,7 @@ class VAT(TransformerMixin, BaseEstimator):
             # the VAT order does not change under scaling by a power of two:
             # always at unit magnitude, its references, sums and logs round
             # alike at every scale of X.
-            Xs, _ = scale_by_power_of_two(X if sample is None else X[sample], always=True)
+            Xs, _ = scale_by_power_of_two(coords, always=True)
             n_gap, gap_edges, gap, gap_se = gap_block_count(
                 Xs,
                 local_order,
